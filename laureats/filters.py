@@ -1,0 +1,355 @@
+"""Which laureates match: the one definition shared by the list, the exports, the API and the
+statistics. Several values of one filter combine with OR; different filters with AND."""
+
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Laureate, Membership, Organisation, Region, Sector
+from .text import search_words
+
+MAX_QUERY_LENGTH = 200
+
+SORTS = {
+    "nom": _("nom"),
+    "pertinence": _("pertinence"),
+    "-aide": _("aide de l'État, la plus élevée d'abord"),
+    "-maj": _("dernière mise à jour"),
+}
+
+
+class CheckboxMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    """OR within the filter, written as EXISTS or IN so that no join duplicates rows."""
+
+    def __init__(self, *args, where=None, **kwargs):
+        self.where = where
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(self.where(value))
+
+
+def sector_choices():
+    return list(Sector.objects.values_list("slug", "name"))
+
+
+def region_choices():
+    return list(Region.objects.values_list("code", "name"))
+
+
+def has_sector(slugs):
+    through = Laureate.sectors.through.objects.filter(
+        laureate_id=OuterRef("pk"), sector__slug__in=slugs
+    )
+    return Exists(through)
+
+
+def has_region(codes):
+    through = Laureate.regions.through.objects.filter(
+        laureate_id=OuterRef("pk"), region_id__in=codes
+    )
+    return Exists(through)
+
+
+def has_member_kind(kinds):
+    return Exists(
+        Membership.objects.filter(laureate_id=OuterRef("pk"), organisation__kind__in=kinds)
+    )
+
+
+class LaureateFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Rechercher"),
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Nom, acronyme, description ou organisation membre."),
+    )
+    secteur = CheckboxMultipleChoiceFilter(
+        label=_("Filière"), choices=sector_choices, where=has_sector
+    )
+    portee = CheckboxMultipleChoiceFilter(
+        label=_("Portée"),
+        choices=Laureate.Scope.choices,
+        where=lambda values: Q(scope__in=values),
+    )
+    region = CheckboxMultipleChoiceFilter(
+        label=_("Région"), choices=region_choices, where=has_region
+    )
+    statut = CheckboxMultipleChoiceFilter(
+        label=_("Statut"),
+        choices=Laureate.Status.choices,
+        where=lambda values: Q(status__in=values),
+    )
+    type_membre = CheckboxMultipleChoiceFilter(
+        label=_("Type de membre"),
+        choices=Organisation.Kind.choices,
+        where=has_member_kind,
+    )
+    organisation = django_filters.CharFilter(
+        label=_("Organisation membre"), method="member_organisation", max_length=120
+    )
+    tri = django_filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=list(SORTS.items()),
+        method="sort",
+        empty_label=None,
+    )
+
+    # The facets a visitor ticks, counted per option in `facet_counts`.
+    FACETS = ["secteur", "portee", "region", "statut", "type_membre"]
+
+    class Meta:
+        model = Laureate
+        fields = []
+
+    # Filters -------------------------------------------------------------------------------
+
+    def search(self, queryset, name, value):
+        words = search_words(value)
+        if not words:
+            return queryset
+        if connection.vendor == "postgresql":
+            # French stemming and a prefix on every word: "formations" finds "formation",
+            # "numeri" finds "numérique". Only [a-z0-9] words reach to_tsquery. The vector's
+            # expression is the one the GIN index of migration 0002 is built on.
+            query = SearchQuery(
+                " & ".join(f"{word}:*" for word in words), config="french", search_type="raw"
+            )
+            vector = SearchVector("search_document", config="french")
+            return queryset.annotate(search_rank=SearchRank(vector, query)).filter(
+                Q(pk__in=Laureate.objects.annotate(match=vector).filter(match=query).values("pk"))
+            )
+        condition = Q()
+        for word in words:
+            condition &= Q(search_document__contains=word)
+        return queryset.filter(condition)
+
+    def member_organisation(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Membership.objects.filter(laureate_id=OuterRef("pk"), organisation__slug=value))
+        )
+
+    def sort(self, queryset, name, value):
+        # Ordering is applied in `qs`, after every filter, so that relevance is known.
+        return queryset
+
+    # Results -------------------------------------------------------------------------------
+
+    @property
+    def sort_key(self):
+        chosen = self.form.cleaned_data.get("tri") if self.is_bound and self.form.is_valid() else ""
+        if chosen:
+            return chosen
+        return "pertinence" if self.search_terms else "nom"
+
+    @property
+    def search_terms(self):
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return search_words(data.get("q") or "")
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.order(super().qs)
+        return self._qs
+
+    def order(self, queryset):
+        sort = self.sort_key
+        if sort == "-aide":
+            return queryset.order_by(F("state_aid").desc(nulls_last=True), "name", "pk")
+        if sort == "-maj":
+            return queryset.order_by("-updated_at", "pk")
+        if sort == "pertinence" and self.search_terms:
+            if connection.vendor == "postgresql":
+                return queryset.order_by("-search_rank", "name", "pk")
+            # SQLite has no ranking: matches in the name come first.
+            in_name = Q()
+            for word in self.search_terms:
+                in_name &= Q(name__icontains=word)
+            return queryset.order_by(
+                Exists(Laureate.objects.filter(in_name, pk=OuterRef("pk"))).desc(), "name", "pk"
+            )
+        return queryset.order_by("name", "pk")
+
+    def queryset_without(self, excluded):
+        """The matching laureates with every active filter except `excluded`, for its facet."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded and name != "tri":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facet_counts(self):
+        """For every facet option, how many laureates ticking it would give (one query a facet)."""
+        counts = {}
+        for name in self.FACETS:
+            base = self.queryset_without(name).values("pk")
+            counts[name] = dict(FACET_COUNTERS[name](base))
+        return counts
+
+
+def count_by_sector(laureates):
+    return (
+        Laureate.sectors.through.objects.filter(laureate_id__in=laureates)
+        .values_list("sector__slug")
+        .annotate(n=Count("laureate_id", distinct=True))
+    )
+
+
+def count_by_region(laureates):
+    return (
+        Laureate.regions.through.objects.filter(laureate_id__in=laureates)
+        .values_list("region_id")
+        .annotate(n=Count("laureate_id", distinct=True))
+    )
+
+
+def count_by_field(field):
+    def counter(laureates):
+        return (
+            Laureate.objects.filter(pk__in=laureates)
+            .order_by()
+            .values_list(field)
+            .annotate(n=Count("pk"))
+        )
+
+    return counter
+
+
+def count_by_member_kind(laureates):
+    return (
+        Membership.objects.filter(laureate_id__in=laureates)
+        .order_by()
+        .values_list("organisation__kind")
+        .annotate(n=Count("laureate_id", distinct=True))
+    )
+
+
+FACET_COUNTERS = {
+    "secteur": count_by_sector,
+    "portee": count_by_field("scope"),
+    "region": count_by_region,
+    "statut": count_by_field("status"),
+    "type_membre": count_by_member_kind,
+}
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Rechercher"), method="search", max_length=MAX_QUERY_LENGTH
+    )
+    type = django_filters.MultipleChoiceFilter(
+        label=_("Type"),
+        field_name="kind",
+        choices=Organisation.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for word in value.split()[:12]:
+            condition &= Q(name__icontains=word) | Q(city__icontains=word) | Q(siren=word)
+        return queryset.filter(condition)
+
+
+def bind_filterset(filterset_class, params, queryset):
+    """Bind a FilterSet to URL parameters, dropping every bad value with a notice for the visitor.
+
+    Bad input never fails the page: an unknown sector, a sort that does not exist or an
+    over-long search is ignored, and the notices say which value was ignored and why.
+    """
+    data, notices = {}, []
+    probe = filterset_class(queryset=queryset.none())
+    for name, filter_ in probe.filters.items():
+        values = [value.strip() for value in params.getlist(name) if value.strip()]
+        if not values:
+            continue
+        field = probe.form.fields[name]
+        if isinstance(field, forms.MultipleChoiceField):
+            allowed = {str(key) for key, _label in field.choices}
+            for value in values:
+                if value not in allowed:
+                    notices.append(ignored_notice(filter_.label, value))
+            values = [value for value in dict.fromkeys(values) if value in allowed]
+            if values:
+                data[name] = values
+        else:
+            data[name] = values[-1]
+    filterset = filterset_class(data, queryset=queryset)
+    if not filterset.form.is_valid():
+        for name in list(filterset.form.errors):
+            notices.append(ignored_notice(filterset.filters[name].label, data.pop(name)))
+        filterset = filterset_class(data, queryset=queryset)
+        filterset.form.is_valid()
+    return filterset, notices
+
+
+def ignored_notice(label, value):
+    shown = value if len(value) <= 60 else value[:60] + "…"
+    return _(
+        "« %(value)s » n'est pas une valeur possible pour « %(label)s » : elle est ignorée."
+    ) % {
+        "value": shown,
+        "label": label,
+    }
+
+
+def facets(filterset):
+    """Every facet with its options, each counted under the other active filters."""
+    counts = filterset.facet_counts()
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    result = []
+    for name in filterset.FACETS:
+        field = filterset.form.fields[name]
+        chosen = set(data.get(name) or [])
+        options = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[name].get(value, 0),
+                "checked": value in chosen,
+                "id": f"id_{name}_{index}",
+            }
+            for index, (value, label) in enumerate(field.choices)
+        ]
+        result.append({"name": name, "label": field.label, "options": options})
+    return result
+
+
+def active_chips(filterset):
+    """The active filters as removable chips: each with the URL that drops just that value."""
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    params = [
+        (name, value)
+        for name in filterset.filters
+        if name != "tri"
+        for value in (data.get(name) if isinstance(data.get(name), list) else [data.get(name)])
+        if value
+    ]
+    chips = []
+    for name, value in params:
+        field = filterset.form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        remaining = [(key, val) for key, val in params if (key, val) != (name, value)]
+        if data.get("tri"):
+            remaining.append(("tri", data["tri"]))
+        chips.append(
+            {
+                "label": field.label,
+                "value": choices.get(value, value),
+                "url": "?" + urlencode(remaining) if remaining else "?",
+            }
+        )
+    return chips

@@ -1,0 +1,493 @@
+"""The Deffinum programme in its own words: laureate consortia, their member organisations, the
+sectors and regions they work in, and the programme's official figures."""
+
+from django.db import models
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .text import normalize_text
+from .validators import validate_siren
+
+# The call funds at most 70 % of a project's cost. Published amounts are rounded to the euro
+# (6 928 135 € of cost gives 4 849 695 € of aid, 0.5 € above the exact 70 %), so the rule allows
+# that half-euro of rounding: 10 × aid ≤ 7 × cost + 5.
+MAX_AID_RATE_PERCENT = 70
+
+
+class Region(models.Model):
+    """One of the 18 French regions, keyed by its official INSEE code."""
+
+    code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("région")
+        verbose_name_plural = _("régions")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class SectorQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Each sector with the number of published laureates filed under it."""
+        return self.annotate(
+            published_count=Count("laureates", filter=Q(laureates__is_published=True))
+        )
+
+
+class Sector(models.Model):
+    """A "filière": the trade a laureate digitalises training for, or "Transversal"."""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SectorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("filière")
+        verbose_name_plural = _("filières")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("laureats:laureate-list") + f"?secteur={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class LaureateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_list(self):
+        """Published laureates with what a list card shows: lead, sectors, regions."""
+        member_count = (
+            Membership.objects.filter(laureate=OuterRef("pk"))
+            .order_by()
+            .values("laureate")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.published()
+            # A subquery rather than a join and GROUP BY, which would clash with search ranks.
+            .annotate(member_count=Coalesce(Subquery(member_count), 0))
+            .prefetch_related(
+                "sectors",
+                "regions",
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(role=Membership.Role.LEAD).select_related(
+                        "organisation"
+                    ),
+                    to_attr="lead_memberships",
+                ),
+            )
+        )
+
+    def for_detail(self):
+        """Published laureates with every member, source, sector and region."""
+        return self.published().prefetch_related(
+            "sectors",
+            "regions",
+            "sources",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related(
+                    "organisation", "organisation__region"
+                ).order_by("role", "organisation__name"),
+            ),
+        )
+
+    def without_lead(self):
+        return self.exclude(memberships__role=Membership.Role.LEAD)
+
+    def refresh_search_documents(self):
+        """Rebuild the search text of these laureates from their fields and members' names.
+
+        Called explicitly by every writer (admin, import, fixtures, proposals, synthetic data):
+        the text spans two tables, so no single save() could keep it right.
+        """
+        laureates = list(self.prefetch_related("memberships__organisation"))
+        for laureate in laureates:
+            laureate.search_document = laureate.build_search_document()
+        Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
+        return len(laureates)
+
+
+class Laureate(models.Model):
+    """A laureate consortium's project."""
+
+    class Scope(models.TextChoices):
+        NATIONAL = "nationale", _("nationale")
+        INTERREGIONAL = "interregionale", _("interrégionale")
+
+    class Status(models.TextChoices):
+        RETAINED = "retenu", _("retenu dans Deffinum")
+        REDIRECTED = "reoriente-cma", _("réorienté vers l'AMI « Compétences et métiers d'avenir »")
+
+    name = models.CharField(_("nom du projet"), max_length=255)
+    acronym = models.CharField(_("acronyme"), max_length=60, blank=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    summary = models.TextField(_("résumé"), max_length=1000, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    scope = models.CharField(
+        _("portée"),
+        max_length=20,
+        choices=Scope.choices,
+        blank=True,
+        help_text=_("Laisser vide si aucune source ne la donne."),
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices)
+    sectors = models.ManyToManyField(
+        Sector, related_name="laureates", blank=True, verbose_name=_("filières")
+    )
+    regions = models.ManyToManyField(
+        Region,
+        related_name="laureates",
+        blank=True,
+        verbose_name=_("régions couvertes"),
+        help_text=_("Les régions que couvre un projet interrégional."),
+    )
+    total_cost = models.PositiveBigIntegerField(_("coût total (€)"), null=True, blank=True)
+    state_aid = models.PositiveBigIntegerField(_("aide de l'État (€)"), null=True, blank=True)
+    start_date = models.DateField(_("date de début"), null=True, blank=True)
+    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    data_note = models.TextField(
+        _("remarques sur les données"),
+        blank=True,
+        help_text=_("Ce que les sources disent de l'incertitude d'un champ, affiché au public."),
+    )
+    is_published = models.BooleanField(_("publié"), default=True)
+    is_synthetic = models.BooleanField(
+        _("synthétique"),
+        default=False,
+        editable=False,
+        help_text=_("Donnée fabriquée pour les tests de charge, jamais dans la base réelle."),
+    )
+    # Lower-cased, accent-free text of the laureate and its members' names, searched by `q`
+    # (a GIN full-text index on PostgreSQL, see migration 0002).
+    search_document = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = LaureateQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sectors, regions], excluded_fields=["search_document"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lauréat")
+        verbose_name_plural = _("lauréats")
+        constraints = [
+            # The programme funds at most 70 % of the cost (see MAX_AID_RATE_PERCENT); the import,
+            # the admin and the public figures rely on no row breaking it.
+            models.CheckConstraint(
+                condition=Q(state_aid__isnull=True)
+                | Q(total_cost__isnull=True)
+                | LessThanOrEqual(F("state_aid") * 10, F("total_cost") * 7 + 5),
+                name="laureate_aid_at_most_70_percent",
+                violation_error_message=_(
+                    "L'aide de l'État ne peut pas dépasser 70 %% du coût total du projet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="laureate_end_after_start",
+                violation_error_message=_("La date de fin précède la date de début."),
+            ),
+        ]
+        indexes = [
+            # The list's "last updated" and "largest aid" sorts.
+            models.Index(fields=["-updated_at"], name="laureate_updated_idx"),
+            models.Index(fields=["-state_aid"], name="laureate_aid_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("laureats:laureate-detail", kwargs={"slug": self.slug})
+
+    def build_search_document(self):
+        members = [membership.organisation.name for membership in self.memberships.all()]
+        parts = [self.name, self.acronym, self.summary, self.description, *members]
+        return normalize_text(" ".join(part for part in parts if part))
+
+    @property
+    def aid_rate(self):
+        """State aid as a percentage of the total cost, or None when either is unknown."""
+        if not self.state_aid or not self.total_cost:
+            return None
+        return round(100 * self.state_aid / self.total_cost, 1)
+
+    @property
+    def lead(self):
+        """The lead organisation, read from prefetched memberships when there are some."""
+        if hasattr(self, "lead_memberships"):
+            memberships = self.lead_memberships
+        else:
+            memberships = [m for m in self.memberships.all() if m.role == Membership.Role.LEAD]
+        return memberships[0].organisation if memberships else None
+
+
+class Source(models.Model):
+    """A public document that states something about a laureate."""
+
+    laureate = models.ForeignKey(Laureate, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("titre"), max_length=255, blank=True)
+    url = models.URLField(_("adresse"), max_length=500)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["laureate", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["laureate", "url"], name="source_unique_per_laureate")
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_published_memberships(self):
+        """Organisations that belong to at least one published laureate."""
+        return self.filter(memberships__laureate__is_published=True).distinct()
+
+    def for_detail(self):
+        """With its memberships in published laureates, each with the consortium's members."""
+        memberships = (
+            Membership.objects.filter(laureate__is_published=True)
+            .select_related("laureate")
+            .prefetch_related(
+                Prefetch(
+                    "laureate__memberships",
+                    queryset=Membership.objects.select_related("organisation"),
+                )
+            )
+            .order_by("laureate__name")
+        )
+        return self.select_related("region").prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="published_memberships")
+        )
+
+    def for_list(self):
+        """Organisations with the number of published consortia they belong to."""
+        return (
+            self.select_related("region")
+            .annotate(
+                laureate_count=Count(
+                    "memberships",
+                    filter=Q(memberships__laureate__is_published=True),
+                    distinct=True,
+                )
+            )
+            # Meta.ordering does not apply to a GROUP BY query.
+            .order_by("name", "pk")
+        )
+
+
+class Organisation(models.Model):
+    """A member of one or more consortia: training body, company, lab, public body..."""
+
+    class Kind(models.TextChoices):
+        CFA = "cfa", _("CFA")
+        PUBLIC_TRAINING = "organisme-public", _("organisme de formation public")
+        PRIVATE_TRAINING = "organisme-prive", _("organisme de formation privé")
+        CONSULAR_TRAINING = (
+            "organisme-consulaire",
+            _("organisme de formation consulaire (CCI, CMA)"),
+        )
+        HIGHER_EDUCATION = "universite-ecole", _("université ou école")
+        COMPANY = "entreprise", _("entreprise")
+        BRANCH = "branche-opco", _("branche, OPCO ou organisation professionnelle")
+        EMPLOYMENT = "emploi-insertion", _("acteur de l'emploi ou de l'insertion")
+        RESEARCH = "laboratoire", _("laboratoire de recherche")
+        PUBLIC_BODY = "acteur-public", _("organisme public ou collectivité")
+        ASSOCIATION = "association", _("association")
+        OTHER = "autre", _("autre")
+
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        verbose_name=_("région"),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
+        help_text=_("9 chiffres, facultatif."),
+    )
+    is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            # The import matches organisations on their SIREN: two rows with one SIREN would
+            # make that ambiguous. Empty means unknown, and many may be unknown.
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=~Q(siren=""),
+                name="organisation_unique_siren",
+                violation_error_message=_("Une organisation porte déjà ce SIREN."),
+            ),
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"),
+                name="organisation_siren_nine_digits",
+                violation_error_message=_("Le SIREN compte 9 chiffres."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("laureats:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def siren_record_url(self):
+        if not self.siren:
+            return ""
+        return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{self.siren}"
+
+
+class Membership(models.Model):
+    """An organisation's place in a consortium: its lead ("porteur") or a partner."""
+
+    class Role(models.TextChoices):
+        # Stored values sort the lead first.
+        LEAD = "porteur", _("porteur")
+        PARTNER = "partenaire", _("partenaire")
+
+    laureate = models.ForeignKey(
+        Laureate, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("lauréat")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["laureate", "role", "organisation__name"]
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [
+            # Exactly one lead per consortium: the lead column, the admin warning and the
+            # import all rely on there never being two.
+            models.UniqueConstraint(
+                fields=["laureate"],
+                condition=Q(role="porteur"),
+                name="membership_one_lead_per_laureate",
+                violation_error_message=_("Ce lauréat a déjà un porteur."),
+            ),
+            models.UniqueConstraint(
+                fields=["laureate", "organisation"],
+                name="membership_unique_organisation",
+                violation_error_message=_("Cette organisation est déjà membre de ce lauréat."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"], name="membership_org_role_idx")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()} — {self.laureate}"
+
+
+class ProgrammeFigure(models.Model):
+    """An official figure of the programme (62 laureates, 100 M€...), with its sources."""
+
+    key = models.SlugField(_("clé"), max_length=60, unique=True)
+    label = models.CharField(_("libellé"), max_length=200)
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unité"), max_length=100, blank=True)
+    note = models.TextField(_("remarque"), blank=True)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="official_figures",
+        verbose_name=_("filière"),
+        help_text=_("Pour un décompte publié par filière."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("chiffre officiel du programme")
+        verbose_name_plural = _("chiffres officiels du programme")
+
+    def __str__(self):
+        return f"{self.label} : {self.display_value}"
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def display_value(self):
+        value = self.value
+        return int(value) if value == value.to_integral_value() else value
+
+
+class FigureSource(models.Model):
+    """Where an official figure was published: a URL or, for documents offline, a title."""
+
+    figure = models.ForeignKey(ProgrammeFigure, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("titre"), max_length=255, blank=True)
+    url = models.URLField(_("adresse"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["figure", "id"]
+        verbose_name = _("source du chiffre")
+        verbose_name_plural = _("sources du chiffre")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title="") | ~Q(url=""), name="figure_source_title_or_url"
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.url

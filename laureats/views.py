@@ -1,0 +1,113 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from .filters import LaureateFilter, OrganisationFilter, active_chips, bind_filterset, facets
+from .models import Laureate, Organisation, ProgrammeFigure, Sector
+
+LAUREATES_PER_PAGE = 20
+ORGANISATIONS_PER_PAGE = 50
+HOME_FIGURES = [
+    "laureates",
+    "national_scope",
+    "interregional_scope",
+    "redirected_to_ami_cma",
+    "budget",
+    "max_aid_rate",
+]
+
+
+def home(request):
+    figures = {
+        figure.key: figure
+        for figure in ProgrammeFigure.objects.filter(key__in=HOME_FIGURES).prefetch_related(
+            "sources"
+        )
+    }
+    return render(
+        request,
+        "laureats/home.html",
+        {
+            "figures": [figures[key] for key in HOME_FIGURES if key in figures],
+            "entered_count": Laureate.objects.published().count(),
+            "sectors": Sector.objects.with_published_counts(),
+        },
+    )
+
+
+def paginate(request, queryset, per_page, notices):
+    """The requested page; a page number that is not one is replaced, with a notice."""
+    paginator = Paginator(queryset, per_page)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+        if number < 1:
+            raise ValueError
+    except ValueError:
+        notices.append(
+            _("« %(page)s » n'est pas un numéro de page : page 1 affichée.") % {"page": raw[:20]}
+        )
+        number = 1
+    if number > paginator.num_pages:
+        notices.append(
+            _("Il n'y a que %(count)s page(s) : dernière page affichée.")
+            % {"count": paginator.num_pages}
+        )
+        number = paginator.num_pages
+    return paginator.page(number)
+
+
+def laureate_list(request):
+    filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
+    page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices)
+    return render(
+        request,
+        "laureats/laureate_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "notices": notices,
+            "facets": facets(filterset),
+            "chips": active_chips(filterset),
+            "entered_count": Laureate.objects.published().count(),
+        },
+    )
+
+
+class LaureateDetailView(DetailView):
+    template_name = "laureats/laureate_detail.html"
+    context_object_name = "laureate"
+
+    def get_queryset(self):
+        return Laureate.objects.for_detail()
+
+
+def organisation_list(request):
+    filterset, notices = bind_filterset(
+        OrganisationFilter,
+        request.GET,
+        Organisation.objects.for_list().filter(laureate_count__gt=0),
+    )
+    page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices)
+    return render(
+        request,
+        "laureats/organisation_list.html",
+        {"filter": filterset, "page_obj": page, "notices": notices},
+    )
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "laureats/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        organisation = super().get_object(queryset)
+        # An organisation known only through unpublished laureates is not public yet.
+        if not organisation.published_memberships:
+            raise Http404
+        return organisation

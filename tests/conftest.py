@@ -1,0 +1,36 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests never run collectstatic: serve static files by their plain names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def reference_data(db):
+    """The 18 regions and the programme's sectors, as shipped."""
+    call_command("loaddata", "regions", "sectors", verbosity=0)
+
+
+@pytest.fixture
+def real_data(db):
+    """Everything `make run` loads: regions, sectors, figures and the documented laureates."""
+    call_command("load_real_data", verbosity=0)
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="admin", email="admin@example.org", password="un mot de passe solide"
+    )
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client

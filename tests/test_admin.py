@@ -1,0 +1,141 @@
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from laureats.models import Laureate, Membership, Organisation
+
+from .factories import LaureateFactory, MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["laureate", "organisation", "sector", "region", "programmefigure", "membership"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_changelist_and_add_form_opens_for_staff(staff_client, real_data, model):
+    assert staff_client.get(reverse(f"admin:laureats_{model}_changelist")).status_code == 200
+    assert staff_client.get(reverse(f"admin:laureats_{model}_add")).status_code == 200
+
+
+def test_change_forms_open_for_staff(staff_client, real_data):
+    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
+    organisation = Organisation.objects.get(slug="ccca-btp")
+    for url in [
+        reverse("admin:laureats_laureate_change", args=[laureate.pk]),
+        reverse("admin:laureats_organisation_change", args=[organisation.pk]),
+        reverse("admin:laureats_laureate_history", args=[laureate.pk]),
+    ]:
+        assert staff_client.get(url).status_code == 200, url
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, real_data):
+    response = client.get(reverse("admin:laureats_laureate_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_wrong_password_gives_the_standard_error(client, admin_user):
+    response = client.post(
+        reverse("admin:login"), {"username": "admin", "password": "faux mot de passe"}
+    )
+    assert response.status_code == 200
+    assert "Veuillez compléter correctement les champs" in unescape(response.content.decode())
+
+
+def test_list_filters_by_no_lead(staff_client, reference_data):
+    with_lead = LaureateFactory(name="Consortium complet")
+    MembershipFactory(laureate=with_lead, role=Membership.Role.LEAD)
+    LaureateFactory(name="Orphelin")
+    response = staff_client.get(reverse("admin:laureats_laureate_changelist") + "?porteur=sans")
+    body = unescape(response.content.decode())
+    assert "Orphelin" in body and "Consortium complet" not in body
+
+
+def test_list_says_when_a_laureate_has_no_lead(staff_client, reference_data):
+    LaureateFactory(name="Orphelin")
+    body = unescape(
+        staff_client.get(reverse("admin:laureats_laureate_changelist")).content.decode()
+    )
+    assert "aucun porteur" in body
+
+
+def test_change_form_warns_about_a_missing_lead(staff_client, reference_data):
+    laureate = LaureateFactory()
+    response = staff_client.get(reverse("admin:laureats_laureate_change", args=[laureate.pk]))
+    assert "n'a pas de porteur" in unescape(response.content.decode())
+
+
+def laureate_form_data(laureate, memberships):
+    data = {
+        "name": laureate.name,
+        "acronym": "",
+        "slug": laureate.slug,
+        "status": laureate.status,
+        "scope": laureate.scope,
+        "is_published": "on",
+        "summary": "",
+        "description": "",
+        "website": "",
+        "total_cost": "",
+        "state_aid": "",
+        "start_date": "",
+        "end_date": "",
+        "data_note": "",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": "0",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+    }
+    for index, (organisation, role) in enumerate(memberships):
+        data[f"memberships-{index}-organisation"] = organisation.pk
+        data[f"memberships-{index}-role"] = role
+    return data
+
+
+def test_two_leads_in_the_admin_give_a_message_not_an_error(staff_client, reference_data):
+    laureate = LaureateFactory()
+    first, second = OrganisationFactory(), OrganisationFactory()
+    data = laureate_form_data(
+        laureate, [(first, Membership.Role.LEAD), (second, Membership.Role.LEAD)]
+    )
+    response = staff_client.post(
+        reverse("admin:laureats_laureate_change", args=[laureate.pk]), data
+    )
+    assert response.status_code == 200
+    assert "n'a qu'un porteur" in unescape(response.content.decode())
+    assert not laureate.memberships.exists()
+
+
+def test_aid_above_70_percent_in_the_admin_gives_a_message(staff_client, reference_data):
+    laureate = LaureateFactory()
+    data = laureate_form_data(laureate, []) | {"total_cost": "100", "state_aid": "90"}
+    response = staff_client.post(
+        reverse("admin:laureats_laureate_change", args=[laureate.pk]), data
+    )
+    assert response.status_code == 200
+    assert "70 %" in unescape(response.content.decode())
+    laureate.refresh_from_db()
+    assert laureate.state_aid is None
+
+
+def test_admin_edit_is_recorded_in_history_with_its_author(
+    staff_client, admin_user, reference_data
+):
+    laureate = LaureateFactory(name="Ancien nom")
+    organisation = OrganisationFactory(name="Porteur renommé")
+    data = laureate_form_data(laureate, [(organisation, Membership.Role.LEAD)])
+    data["name"] = "Nouveau nom"
+    response = staff_client.post(
+        reverse("admin:laureats_laureate_change", args=[laureate.pk]), data
+    )
+    assert response.status_code == 302
+    latest = laureate.history.latest()
+    assert latest.name == "Nouveau nom"
+    assert latest.history_user == admin_user
+    assert laureate.history.count() == 2
+    laureate.refresh_from_db()
+    assert "porteur renomme" in laureate.search_document
+    history = staff_client.get(reverse("admin:laureats_laureate_history", args=[laureate.pk]))
+    assert history.status_code == 200
+    assert "Nouveau nom" in unescape(history.content.decode())

@@ -1,0 +1,154 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from laureats.importer import COLUMN_NAMES
+from laureats.models import Laureate, Membership, Organisation
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(COLUMN_NAMES)
+
+
+def row(**values):
+    base = dict.fromkeys(COLUMN_NAMES, "")
+    base.update(
+        slug="projet-sante",
+        nom="Projet santé",
+        statut="retenu",
+        portee="interregionale",
+        secteurs="sante-social",
+        regions="27|84",
+        cout_total_eur="1000000",
+        aide_etat_eur="700000",
+        membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
+        sources="https://example.org/article Un article",
+    )
+    base.update(values)
+    return ",".join(f'"{value}"' for value in base.values())
+
+
+def write(tmp_path, *rows, name="laureats.csv", header=HEADER, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
+    return path
+
+
+def run_import(path, *args):
+    call_command("import_laureates", str(path), *args, verbosity=0)
+
+
+def test_valid_file_creates_laureates_members_and_sources(reference_data, tmp_path):
+    run_import(write(tmp_path, row(), row(slug="autre", nom="Autre projet", membres="")))
+    laureate = Laureate.objects.get(slug="projet-sante")
+    assert laureate.scope == "interregionale"
+    assert sorted(laureate.regions.values_list("code", flat=True)) == ["27", "84"]
+    assert laureate.lead.name == "CFA de test"
+    assert laureate.memberships.count() == 2
+    assert laureate.sources.get().title == "Un article"
+    assert Laureate.objects.count() == 2
+    assert "cfa de test" in laureate.search_document
+
+
+def test_reimport_updates_instead_of_duplicating(reference_data, tmp_path):
+    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, row(nom="Projet santé renommé", aide_etat_eur="600000")))
+    assert Laureate.objects.count() == 1
+    assert Organisation.objects.count() == 2
+    laureate = Laureate.objects.get()
+    assert laureate.name == "Projet santé renommé"
+    assert laureate.state_aid == 600_000
+
+
+def test_reimport_can_swap_lead_and_partner(reference_data, tmp_path):
+    run_import(write(tmp_path, row()))
+    swapped = "partenaire:cfa::CFA de test | porteur:laboratoire:732829320:Laboratoire de test"
+    run_import(write(tmp_path, row(membres=swapped)))
+    assert Laureate.objects.get().lead.name == "Laboratoire de test"
+    assert Membership.objects.count() == 2
+
+
+def test_organisations_are_matched_by_siren(reference_data, tmp_path):
+    run_import(write(tmp_path, row()))
+    renamed = "partenaire:laboratoire:732829320:Labo (nouveau nom)"
+    run_import(write(tmp_path, row(slug="deuxieme", membres=renamed)))
+    assert Organisation.objects.filter(siren="732829320").count() == 1
+
+
+def test_file_with_several_errors_reports_all_and_writes_nothing(reference_data, tmp_path, capsys):
+    path = write(
+        tmp_path,
+        row(),
+        row(slug="b", secteurs="inconnue"),
+        row(slug="c", regions="99"),
+        row(slug="d", aide_etat_eur="800000"),
+        row(slug="e", membres="porteur:cfa::A | porteur:cfa::B"),
+        row(slug="f", statut="gagne", date_debut="2023-13-01"),
+    )
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        run_import(path)
+    errors = capsys.readouterr().err
+    assert "ligne 3, colonne « secteurs » : filière inconnue « inconnue »" in errors
+    assert "ligne 4, colonne « regions » : région inconnue « 99 »" in errors
+    assert "ligne 5, colonne « aide_etat_eur »" in errors and "70 %" in errors
+    assert "ligne 6, colonne « membres » : deux porteurs" in errors
+    assert "ligne 7, colonne « statut »" in errors
+    assert "ligne 7, colonne « date_debut »" in errors
+    assert Laureate.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_missing_columns_are_named(reference_data, tmp_path, capsys):
+    path = write(tmp_path, '"x","Nom"', header="slug,nom")
+    with pytest.raises(CommandError):
+        run_import(path)
+    assert "colonne « statut » : colonne obligatoire absente" in capsys.readouterr().err
+
+
+def test_bad_encoding_is_reported(reference_data, tmp_path, capsys):
+    path = write(tmp_path, row(nom="Projet santé"), encoding="latin-1")
+    with pytest.raises(CommandError):
+        run_import(path)
+    assert "UTF-8" in capsys.readouterr().err
+    assert Laureate.objects.count() == 0
+
+
+def test_bad_siren_and_unknown_kind_are_reported(reference_data, tmp_path, capsys):
+    path = write(tmp_path, row(membres="porteur:inconnu:123456789:Orga"))
+    with pytest.raises(CommandError):
+        run_import(path)
+    errors = capsys.readouterr().err
+    assert "type d'organisation inconnu « inconnu »" in errors
+    assert "clé de contrôle" in errors
+
+
+def test_duplicate_slug_in_file_is_reported(reference_data, tmp_path, capsys):
+    with pytest.raises(CommandError):
+        run_import(write(tmp_path, row(), row()))
+    assert "« projet-sante » figure déjà ligne 2" in capsys.readouterr().err
+
+
+def test_dry_run_writes_nothing(reference_data, tmp_path, capsys):
+    run_import(write(tmp_path, row()), "--dry-run")
+    assert "Simulation" in capsys.readouterr().out
+    assert Laureate.objects.count() == 0
+    assert Organisation.objects.count() == 0
+
+
+def test_empty_file_is_reported(reference_data, tmp_path, capsys):
+    path = tmp_path / "vide.csv"
+    path.write_bytes(b"")
+    with pytest.raises(CommandError):
+        run_import(path)
+    assert "vide" in capsys.readouterr().err
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Impossible de lire"):
+        run_import(tmp_path / "absent.csv")
+
+
+def test_template_file_imports_cleanly(reference_data, capsys):
+    from django.conf import settings
+
+    run_import(settings.BASE_DIR / "fixtures" / "laureats-modele.csv", "--dry-run")
+    assert "4 lauréat(s) créé(s)" in capsys.readouterr().out
