@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from .filters import LaureateFilter, OrganisationFilter, active_chips, bind_filterset, facets
-from .models import Laureate, Organisation, ProgrammeFigure, Sector
+from ..filters import LaureateFilter, OrganisationFilter, active_chips, bind_filterset, facets
+from ..models import Laureate, Organisation, ProgrammeFigure, Sector
 
 LAUREATES_PER_PAGE = 20
 ORGANISATIONS_PER_PAGE = 50
