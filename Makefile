@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check-browser messages
+.PHONY: run test install lint format browser check-browser messages
 
 $(PYTHON):
 	$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est requis."; exit 1; }
@@ -26,8 +26,44 @@ run: install
 	DEBUG=1 $(PYTHON) manage.py load_real_data
 	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
+.PHONY: serve bench
+
+# The portal as in production: DEBUG off, hashed and compressed static files, gunicorn
+# (gunicorn.conf.py: WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_WORKER_CLASS). Without
+# SECRET_KEY, a random key for this run only, never written anywhere: a known fallback key would
+# let anyone forge sessions if this target ever ran in production.
+serve: install
+	@if [ -z "$$SECRET_KEY" ]; then echo "Attention : SECRET_KEY n'est pas définie. Une clé aléatoire est tirée pour cette exécution seulement (les sessions ne survivent pas à un redémarrage). En production, définissez SECRET_KEY." >&2; fi
+	export DEBUG=0 PORT=$(PORT) SECRET_KEY="$${SECRET_KEY:-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')}" && \
+	$(PYTHON) manage.py collectstatic --noinput --verbosity 0 && \
+	$(PYTHON) manage.py migrate --noinput && \
+	$(PYTHON) manage.py load_real_data && \
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py deffinum.wsgi
+
+# Load test against the speed limit of this machine (bench/run.py): about ten minutes.
+bench: install
+	$(PYTHON) bench/run.py
+
 test: install
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium, which the real-browser tests (tests/e2e) drive: installed when missing
+# (apt-get, as root), or a clear message. Playwright's own browser download is not used.
+CHROMIUM_PATH ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then \
+		echo "Chromium est installé : $(CHROMIUM_PATH)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installation de Chromium (paquet Debian chromium)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		if [ -x "$(CHROMIUM_PATH)" ]; then echo "Chromium installé : $(CHROMIUM_PATH)"; \
+		else echo "L'installation de Chromium n'a pas fourni $(CHROMIUM_PATH)." >&2; exit 1; fi; \
+	else \
+		echo "Chromium est introuvable ($(CHROMIUM_PATH)) et ne peut pas être installé ici : il faut être root sur Debian ou Ubuntu (sudo apt-get install chromium). Sans lui, les tests de tests/e2e échouent ; CHROMIUM_PATH=/chemin/vers/chromium en désigne un autre." >&2; \
+		exit 1; \
+	fi
+
+check-browser: browser
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -50,12 +50,26 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "django.contrib.sitemaps",
+    "axes",
     "laureats",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole-page cache for anonymous visitors (laureats/cache.py): as early as possible, so that
+    # a hit skips everything below; the headers added below are stored with the page.
+    "laureats.cache.PageCacheMiddleware",
+    # Before anything that may answer early, so that every API response has the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
+    # The two headers Django does not send itself (settings under "Security" below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "deffinum.urls"
@@ -82,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "laureats.context_processors.portal",
+                "laureats.context_processors.page_urls",
             ],
         },
     },
@@ -105,13 +122,34 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, reusing one redis-py client (deffinum/cache.py).
+            "BACKEND": "deffinum.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "deffinum"),
         }
     }
-else:
+elif DEBUG or TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # A server without Redis still runs several worker processes, and management commands
+    # (import, fixtures) run in others: they must all see one cache, or an edit would not
+    # invalidate the pages another worker holds. One machine only: several need REDIS_URL.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Anonymous pages are cached whole (laureats/cache.py). Off while developing, where a template
+# edit would otherwise not show; CACHE_DISABLED=1 turns it off elsewhere (the benchmark does).
+PAGE_CACHE_ENABLED = not env_bool("CACHE_DISABLED", default=DEBUG)
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins for a locked-out username and IP before the password is even checked.
+    "laureats.auth_backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,7 +168,7 @@ USE_TZ = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -145,6 +183,81 @@ STORAGES = {
     },
 }
 
+# Security (issue 5). Production runs with DEBUG off behind HTTPS; the values that make
+# `manage.py check --deploy` clean are listed in `.env.example`.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# A load balancer's health check may come in over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Behind a proxy that terminates TLS, the header it sets to say the request was HTTPS
+# (e.g. HTTP_X_FORWARDED_PROTO). Only set it if the proxy always overwrites that header.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER"], "https")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Forms read the token from the page, never from the cookie, so scripts need not see it.
+CSRF_COOKIE_HTTPONLY = True
+# Sources are linked from every page: they learn nothing of which page sent the visitor.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Scripts only from our own files, never inline. JSON-LD blocks are data, not scripts, and
+# are not affected. The admin needs no exception: its few style="" attributes are cosmetic.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Swagger UI's stylesheet (/api/docs/) draws its icons as data: SVG images, which
+        # cannot run scripts.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The portal uses none of these browser features; neither may anything embedded in it.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
+
+# Admin login throttling (django-axes): 5 failures for one username from one address lock
+# that pair out for 30 minutes; a success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "laureats.auth_backends.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "laureats.auth_backends.client_ip"
+# How many proxies in front of the portal append to X-Forwarded-For (0: none, REMOTE_ADDR
+# is the visitor's address); the same variable the API's throttling reads.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES") or 0)
+
+# Shown on /mentions-legales/ and /accessibilite/; "non renseigné" while empty.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "")
+PUBLISHER_ADDRESS = os.environ.get("PUBLISHER_ADDRESS", "")
+PUBLICATION_DIRECTOR = os.environ.get("PUBLICATION_DIRECTOR", "")
+HOST_NAME = os.environ.get("HOST_NAME", "")
+HOST_ADDRESS = os.environ.get("HOST_ADDRESS", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -158,3 +271,38 @@ DEFFINUM_OFFICIAL_LIST_URL = (
     "62-laureats-retenus-dans-le-cadre-de-lappel-projets-deffinum"
 )
 DEFFINUM_ANNOUNCED_LAUREATES = 62
+
+# The read-only public API (/api/), see laureats/api/.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Anonymous and read-only: no session, hence no CSRF check and no user lookup per request.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["laureats.api.defaults.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE") or "600/minute"},
+    # Never None, which would trust a forged X-Forwarded-For and let a client dodge the limit.
+    "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_PAGINATION_CLASS": "laureats.api.defaults.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "laureats.api.defaults.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du portail Deffinum",
+    "DESCRIPTION": (
+        "Les lauréats de l'appel à projets Deffinum (France 2030), leurs membres, filières et "
+        "régions, et les chiffres officiels du programme, en lecture seule. Données sous "
+        "Licence Ouverte / Etalab 2.0 : voir la page /donnees/."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Any site may read the API and the exports from a browser; only GET, and nothing else is open.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(?:[a-z]{2}/)?(?:api/|laureats/(?:export|membres)\.)"

@@ -2,13 +2,23 @@ import os
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from laureats.sitemaps import SITEMAPS
+from laureats.views import site
 
 # The admin lives at a configurable address so that it is not where every bot looks first.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # One address each, whatever the language: robots and probes do not pick one.
+    path("healthz", site.healthz, name="healthz"),
+    path("robots.txt", site.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The API is for programs: one address per resource, never translated.
+    path("api/", include("laureats.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -16,3 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("laureats.urls")),
     prefix_default_language=False,
 )
+
+# 400, 403 and 404 use Django's views with our templates; the 500 page must render even when
+# the database is down, which Django's view does not promise once context processors query.
+handler500 = site.server_error

@@ -6,3 +6,9 @@ class LaureatsConfig(AppConfig):
     name = "laureats"
     verbose_name = _("Lauréats Deffinum")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Any write to the public data invalidates the page cache (laureats/cache.py).
+        from .cache import connect_invalidation
+
+        connect_invalidation(self)

@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, TextField
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
@@ -21,6 +21,31 @@ SORTS = {
     "-aide": _("aide de l'État, la plus élevée d'abord"),
     "-maj": _("dernière mise à jour"),
 }
+
+
+class SearchTitle(Func):
+    """The first line of `Laureate.search_document`: the normalised name and acronym."""
+
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(F("search_document"))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="split_part(%(expressions)s, chr(10), 1)",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="substr(%(expressions)s, 1, instr(%(expressions)s || char(10), char(10)) - 1)",
+            **extra_context,
+        )
 
 
 class CheckboxMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
@@ -52,16 +77,39 @@ def has_sector(slugs):
     return Exists(through)
 
 
-def has_region(codes):
-    through = Laureate.regions.through.objects.filter(
-        laureate_id=OuterRef("pk"), region_id__in=codes
+def involved_in_region(lookup, value):
+    """A laureate is involved in a region when its scope covers it (its `regions`) or when one of
+    its member organisations is located there. The region filter, its facet count and the map of
+    the statistics page all use this one rule, so that a region's count is what its link lists.
+
+    `lookup` is "__in" with a list of codes, or "" with one code or an OuterRef.
+    """
+    covered = Laureate.regions.through.objects.filter(
+        laureate_id=OuterRef("pk"), **{f"region_id{lookup}": value}
     )
-    return Exists(through)
+    located = Membership.objects.filter(
+        laureate_id=OuterRef("pk"), **{f"organisation__region_id{lookup}": value}
+    )
+    return Q(Exists(covered)) | Q(Exists(located))
+
+
+def has_region(codes):
+    return involved_in_region("__in", codes)
 
 
 def has_member_kind(kinds):
     return Exists(
         Membership.objects.filter(laureate_id=OuterRef("pk"), organisation__kind__in=kinds)
+    )
+
+
+def has_lead_kind(kinds):
+    return Exists(
+        Membership.objects.filter(
+            laureate_id=OuterRef("pk"),
+            role=Membership.Role.LEAD,
+            organisation__kind__in=kinds,
+        )
     )
 
 
@@ -93,6 +141,12 @@ class LaureateFilter(django_filters.FilterSet):
         choices=Organisation.Kind.choices,
         where=has_member_kind,
     )
+    # Not a facet of the list's form: the statistics' "lead organisations by kind" links here.
+    type_porteur = CheckboxMultipleChoiceFilter(
+        label=_("Type de porteur"),
+        choices=Organisation.Kind.choices,
+        where=has_lead_kind,
+    )
     organisation = django_filters.CharFilter(
         label=_("Organisation membre"), method="member_organisation", max_length=120
     )
@@ -110,6 +164,16 @@ class LaureateFilter(django_filters.FilterSet):
         model = Laureate
         fields = []
 
+    def __init__(self, *args, choice_lists=None, **kwargs):
+        # Options read from the database once per request, not once per use of the form.
+        self.choice_lists = choice_lists or {
+            "secteur": sector_choices(),
+            "region": region_choices(),
+        }
+        super().__init__(*args, **kwargs)
+        for name, choices in self.choice_lists.items():
+            self.filters[name].extra["choices"] = choices
+
     # Filters -------------------------------------------------------------------------------
 
     def search(self, queryset, name, value):
@@ -124,7 +188,11 @@ class LaureateFilter(django_filters.FilterSet):
                 " & ".join(f"{word}:*" for word in words), config="french", search_type="raw"
             )
             vector = SearchVector("search_document", config="french")
-            return queryset.annotate(search_rank=SearchRank(vector, query)).filter(
+            # Ranked on matching rows only: the title's words weigh more than the rest.
+            weighted = SearchVector(SearchTitle(), config="french", weight="A") + SearchVector(
+                "search_document", config="french", weight="D"
+            )
+            return queryset.annotate(search_rank=SearchRank(weighted, query)).filter(
                 Q(pk__in=Laureate.objects.annotate(match=vector).filter(match=query).values("pk"))
             )
         condition = Q()
@@ -170,13 +238,14 @@ class LaureateFilter(django_filters.FilterSet):
         if sort == "pertinence" and self.search_terms:
             if connection.vendor == "postgresql":
                 return queryset.order_by("-search_rank", "name", "pk")
-            # SQLite has no ranking: matches in the name come first.
-            in_name = Q()
+            # SQLite has no ranking: laureates whose title holds every word come first.
+            in_title = Q()
             for word in self.search_terms:
-                in_name &= Q(name__icontains=word)
-            return queryset.order_by(
-                Exists(Laureate.objects.filter(in_name, pk=OuterRef("pk"))).desc(), "name", "pk"
+                in_title &= Q(search_title__contains=word)
+            titled = Laureate.objects.annotate(search_title=SearchTitle()).filter(
+                in_title, pk=OuterRef("pk")
             )
+            return queryset.order_by(Exists(titled).desc(), "name", "pk")
         return queryset.order_by("name", "pk")
 
     def queryset_without(self, excluded):
@@ -204,12 +273,23 @@ def count_by_sector(laureates):
     )
 
 
-def count_by_region(laureates):
-    return (
-        Laureate.regions.through.objects.filter(laureate_id__in=laureates)
-        .values_list("region_id")
-        .annotate(n=Count("laureate_id", distinct=True))
+def regions_with_involved_count(laureates):
+    """Every region with `involved`: how many of `laureates` `has_region` would select there.
+
+    One correlated count a region, since the two ways of being involved live in two tables.
+    """
+    involved = (
+        Laureate.objects.filter(pk__in=laureates)
+        .filter(involved_in_region("", OuterRef(OuterRef("pk"))))
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
     )
+    return Region.objects.order_by().annotate(involved=Subquery(involved))
+
+
+def count_by_region(laureates):
+    return regions_with_involved_count(laureates).values_list("code", "involved")
 
 
 def count_by_field(field):
@@ -272,6 +352,7 @@ def bind_filterset(filterset_class, params, queryset):
     """
     data, notices = {}, []
     probe = filterset_class(queryset=queryset.none())
+    shared = {"choice_lists": probe.choice_lists} if hasattr(probe, "choice_lists") else {}
     for name, filter_ in probe.filters.items():
         values = [value.strip() for value in params.getlist(name) if value.strip()]
         if not values:
@@ -287,11 +368,11 @@ def bind_filterset(filterset_class, params, queryset):
                 data[name] = values
         else:
             data[name] = values[-1]
-    filterset = filterset_class(data, queryset=queryset)
+    filterset = filterset_class(data, queryset=queryset, **shared)
     if not filterset.form.is_valid():
         for name in list(filterset.form.errors):
             notices.append(ignored_notice(filterset.filters[name].label, data.pop(name)))
-        filterset = filterset_class(data, queryset=queryset)
+        filterset = filterset_class(data, queryset=queryset, **shared)
         filterset.form.is_valid()
     return filterset, notices
 
@@ -341,7 +422,7 @@ def active_chips(filterset):
     chips = []
     for name, value in params:
         field = filterset.form.fields[name]
-        choices = dict(getattr(field, "choices", []) or [])
+        choices = dict(list(getattr(field, "choices", [])))
         remaining = [(key, val) for key, val in params if (key, val) != (name, value)]
         if data.get("tri"):
             remaining.append(("tri", data["tri"]))

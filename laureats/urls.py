@@ -1,12 +1,24 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import public
+from .views import contributions, opendata, public, site, statistics
 
 app_name = "laureats"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("laureats/", public.laureate_list, name="laureate-list"),
+    # Exports of the list's results: any of its query strings, every page, as a file.
+    re_path(
+        r"^laureats/export\.(?P<extension>csv|json|xlsx)$",
+        opendata.laureate_export,
+        name="laureate-export",
+    ),
+    re_path(
+        r"^laureats/membres\.(?P<extension>csv|json|xlsx)$",
+        opendata.member_export,
+        name="member-export",
+    ),
+    path("donnees/", opendata.open_data, name="open-data"),
     path("laureats/<slug:slug>/", public.LaureateDetailView.as_view(), name="laureate-detail"),
     path("organisations/", public.organisation_list, name="organisation-list"),
     path(
@@ -14,4 +26,11 @@ urlpatterns = [
         public.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
+    path("statistiques/", statistics.statistics, name="statistics"),
+    path("statistiques/<slug:chart>.csv", statistics.statistics_csv, name="statistics-csv"),
+    path("plan-du-site/", site.site_map, name="site-map"),
+    path("accessibilite/", site.accessibility, name="accessibility"),
+    path("mentions-legales/", site.legal_notice, name="legal-notice"),
+    path("contribuer/", contributions.contribute, name="contribute"),
+    path("contribuer/merci/", contributions.contribute_done, name="contribute-done"),
 ]

@@ -11,6 +11,18 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Pages, rate-limit counters and the data version must not leak from one test to the next.
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """The 18 regions and the programme's sectors, as shipped."""

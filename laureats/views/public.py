@@ -4,8 +4,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from ..charts import bar_chart, list_url, region_map
 from ..filters import LaureateFilter, OrganisationFilter, active_chips, bind_filterset, facets
 from ..models import Laureate, Organisation, ProgrammeFigure, Sector
+from ..stats import LaureateStatistics
 
 LAUREATES_PER_PAGE = 20
 ORGANISATIONS_PER_PAGE = 50
@@ -26,6 +28,8 @@ def home(request):
             "sources"
         )
     }
+    # The small map and two charts linking to /statistiques/: three aggregate queries.
+    stats = LaureateStatistics(Laureate.objects.published())
     return render(
         request,
         "laureats/home.html",
@@ -33,6 +37,13 @@ def home(request):
             "figures": [figures[key] for key in HOME_FIGURES if key in figures],
             "entered_count": Laureate.objects.published().count(),
             "sectors": Sector.objects.with_published_counts(),
+            "region_map": region_map(stats.regions, id_prefix="home-"),
+            "totals": stats.totals,
+            "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
+            "home_charts": [
+                bar_chart(stats.statuses, id_prefix="home-"),
+                bar_chart(stats.member_kinds, id_prefix="home-"),
+            ],
         },
     )
 

@@ -1,0 +1,1 @@
+"""The read-only public API: serializers, viewsets and the router mounted at /api/."""

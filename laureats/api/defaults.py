@@ -1,0 +1,87 @@
+"""API-wide defaults named in settings.REST_FRAMEWORK.
+
+Kept apart from the views: DRF imports these while `rest_framework.views` is still loading, so
+this module must not import it at the top.
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination, throttling
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class ClientRateThrottle(throttling.AnonRateThrottle):
+    """Per client address; the rate is read per request so that a settings change applies."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    page_query_description = "Numéro de page, à partir de 1."
+    page_size_query_description = (
+        f"Résultats par page ({PAGE_SIZE} par défaut, {MAX_PAGE_SIZE} au plus)."
+    )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raw = request.query_params.get(self.page_query_param, "")[:20]
+            if not raw.isdigit() or int(raw) < 1:
+                message = _("« %(page)s » n'est pas un numéro de page (un entier à partir de 1).")
+                raise exceptions.NotFound(message % {"page": raw}) from None
+            pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            message = _(
+                "La page %(page)s n'existe pas : ces résultats tiennent en %(pages)s page(s)."
+            )
+            raise exceptions.NotFound(message % {"page": raw, "pages": pages}) from None
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "notices": [str(notice) for notice in getattr(self.view, "filter_notices", [])],
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["properties"]["notices"] = {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": (
+                "Les valeurs de filtre ignorées, et pourquoi (comme sur le site). "
+                "Vide quand tout a été compris."
+            ),
+        }
+        return response_schema
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with a machine-readable `code` beside the French `detail`."""
+    if isinstance(exc, exceptions.Throttled):
+        exc = exceptions.Throttled(
+            wait=exc.wait,
+            detail=_(
+                "Trop de requêtes depuis votre adresse : réessayez dans quelques secondes "
+                "(voir l'en-tête Retry-After)."
+            ),
+        )
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
+    return response

@@ -1,0 +1,179 @@
+"""Read-only viewsets. Laureates and organisations are filtered by the HTML lists' own FilterSets,
+through `bind_filterset`: the same query string gives the same rows, in the same order, and a
+bad value is ignored with a notice in the response's `notices`, exactly as on /laureats/."""
+
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, routers, viewsets
+from rest_framework.reverse import reverse
+
+from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
+from ..models import Laureate, Organisation, ProgrammeFigure, Region, Sector
+from . import serializers
+
+# The sectors and regions a filter accepts are rows, not fixed choices: the schema points to
+# their lists instead of reading the database.
+for name, where in [("secteur", "/api/filieres/ (slug)"), ("region", "/api/regions/ (code)")]:
+    extend_schema_field(
+        {
+            "type": "string",
+            "description": f"{LaureateFilter.base_filters[name].label} : valeurs dans {where}. "
+            "Répétable, les valeurs se combinent en OU.",
+        }
+    )(LaureateFilter.base_filters[name])
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """The list pages' filtering: bad values are dropped with a notice, never a failure."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) != "list":
+            return queryset
+        filterset_class = self.get_filterset_class(view, queryset)
+        filterset, notices = bind_filterset(filterset_class, request.query_params, queryset)
+        view.filter_notices = notices
+        return filterset.qs
+
+
+def not_found(request, *args, **kwargs):
+    """Any address under /api/ that is not one: a JSON 404 that says where to look."""
+    return JsonResponse(
+        {
+            "detail": _(
+                "Cette adresse n'existe pas dans l'API. La liste des ressources est à "
+                "%(root)s et leur documentation à %(docs)s."
+            )
+            % {
+                "root": request.build_absolute_uri(reverse("api:api-root")),
+                "docs": request.build_absolute_uri(reverse("api:docs")),
+            },
+            "code": "not_found",
+        },
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    not_found_message = gettext_lazy("")
+    detail_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            raise exceptions.NotFound(self.not_found_message % {"key": key[:120]}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lauréats, filtrés comme sur /laureats/",
+        description=(
+            "Mêmes paramètres, mêmes résultats et même ordre que la liste du site. Plusieurs "
+            "valeurs d'un même filtre (secteur=a&secteur=b) se combinent en OU, des filtres "
+            "différents en ET. Une valeur inconnue est ignorée et signalée dans `notices`."
+        ),
+    ),
+    retrieve=extend_schema(summary="Un lauréat, avec ses membres et ses sources"),
+)
+class LaureateViewSet(ReadOnlyViewSet):
+    lookup_field = "slug"
+    serializer_class = serializers.LaureateSerializer
+    detail_serializer_class = serializers.LaureateDetailSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = LaureateFilter
+    not_found_message = gettext_lazy("Aucun lauréat publié ne porte l'identifiant « %(key)s ».")
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return Laureate.objects.for_detail()
+        return Laureate.objects.for_list()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organisations membres d'au moins un lauréat publié",
+        description="Mêmes paramètres que la page /organisations/ du site.",
+    ),
+    retrieve=extend_schema(summary="Une organisation et les lauréats dont elle est membre"),
+)
+class OrganisationViewSet(ReadOnlyViewSet):
+    lookup_field = "slug"
+    serializer_class = serializers.OrganisationSerializer
+    detail_serializer_class = serializers.OrganisationDetailSerializer
+    filter_backends = [FilterSetBackend]
+    filterset_class = OrganisationFilter
+    not_found_message = gettext_lazy(
+        "Aucune organisation publiée ne porte l'identifiant « %(key)s »."
+    )
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return Organisation.objects.for_detail()
+        return Organisation.objects.for_list().filter(laureate_count__gt=0)
+
+    def get_object(self):
+        organisation = super().get_object()
+        # Known only through unpublished laureates: not public yet, as on the site.
+        if not organisation.published_memberships:
+            raise exceptions.NotFound(self.not_found_message % {"key": organisation.slug})
+        return organisation
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Filières, avec le nombre de lauréats publiés de chacune"),
+    retrieve=extend_schema(summary="Une filière"),
+)
+class SectorViewSet(ReadOnlyViewSet):
+    lookup_field = "slug"
+    serializer_class = serializers.SectorSerializer
+    pagination_class = None
+    queryset = Sector.objects.with_published_counts()
+    not_found_message = gettext_lazy("Aucune filière ne porte l'identifiant « %(key)s ».")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Régions, avec le nombre de lauréats publiés couvrant chacune"),
+    retrieve=extend_schema(summary="Une région, par son code INSEE"),
+)
+class RegionViewSet(ReadOnlyViewSet):
+    lookup_field = "code"
+    serializer_class = serializers.RegionSerializer
+    pagination_class = None
+    queryset = Region.objects.annotate(
+        published_count=Count("laureates", filter=Q(laureates__is_published=True))
+    ).order_by("name")
+    not_found_message = gettext_lazy("Aucune région ne porte le code INSEE « %(key)s ».")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Chiffres officiels du programme, avec leurs sources"),
+    retrieve=extend_schema(summary="Un chiffre officiel, par sa clé"),
+)
+class FigureViewSet(ReadOnlyViewSet):
+    lookup_field = "key"
+    serializer_class = serializers.FigureSerializer
+    pagination_class = None
+    queryset = ProgrammeFigure.objects.select_related("sector").prefetch_related("sources")
+    not_found_message = gettext_lazy("Aucun chiffre officiel ne porte la clé « %(key)s ».")
+
+
+class APIRootView(routers.APIRootView):
+    """Les ressources de l'API, sa documentation et son schéma OpenAPI."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["schema"] = reverse("api:schema", request=request)
+        response.data["documentation"] = reverse("api:docs", request=request)
+        return response

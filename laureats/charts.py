@@ -1,0 +1,202 @@
+"""Charts drawn on the server as inline SVG: horizontal bar charts and the map of the regions.
+
+Python computes the geometry, the templates (`_bar_chart.html`, `_region_map.html`) write the
+markup. The charts need no JavaScript, print as they show, and never rely on colour alone: every
+bar and every region carries its number as text, and the same rows feed the table beside each
+chart, so the two cannot disagree.
+"""
+
+import textwrap
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .region_map import load_region_map
+from .stats import count_text
+
+# Bar charts, in viewBox units. The viewBox is narrow so that, drawn at 100 % of a phone's width
+# (about 340 px), a 14-unit label is still about 13 px high; CSS caps the width on large screens.
+CHART_WIDTH = 360
+LABEL_SIZE = 14
+LINE_HEIGHT = 17
+LABEL_CHARS = 44  # characters per label line before wrapping, at 14 units a character is ~7
+BAR_HEIGHT = 16
+BAR_GAP = 4  # between a label and its bar
+ROW_GAP = 14
+COUNT_ROOM = 64  # right of the longest bar, for its number
+
+# The map's sequential scale (ColorBrewer "Blues"), lightest to darkest. Text on the two light
+# shades is dark and on the two dark shades white, each above 4.5:1 contrast.
+ZERO_FILL = "#f4f5f8"
+SHADES = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+LIGHT_TEXT_FROM = 2  # index of the first shade that takes white text
+
+
+def list_url(active, param, value):
+    """The list of laureates with the page's filters, `param` set to this one value."""
+    params = [(name, kept) for name, kept in active if name != param]
+    if value:
+        params.append((param, value))
+    url = reverse("laureats:laureate-list")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def linked_rows(breakdown, active=()):
+    """Rows of a breakdown, each with the URL of its laureates (None when no filter selects
+    them, like an unknown scope). Official figures link to the entered laureates of the sector,
+    ignoring the page's filters, which do not apply to them."""
+    rows = []
+    for row in breakdown.rows:
+        url = list_url(() if breakdown.official else active, breakdown.param, row.value)
+        rows.append(
+            {
+                "value": row.value,
+                "label": row.label,
+                "count": row.count,
+                "count_text": count_text(row.count, breakdown.unit),
+                "laureates": row.laureates,
+                "url": url if row.value else None,
+            }
+        )
+    return rows
+
+
+def bar_chart(breakdown, active=(), id_prefix=""):
+    """A horizontal bar chart of a breakdown, one labelled bar (a link) per row."""
+    rows = linked_rows(breakdown, active)
+    top = breakdown.max_count
+    longest = CHART_WIDTH - COUNT_ROOM
+    y = 0
+    for row in rows:
+        lines = textwrap.wrap(row["label"], LABEL_CHARS) or [""]
+        row["lines"] = [
+            {"text": text, "y": y + LABEL_SIZE - 1 + index * LINE_HEIGHT}
+            for index, text in enumerate(lines)
+        ]
+        row["bar_y"] = y + len(lines) * LINE_HEIGHT + BAR_GAP
+        width = round(longest * row["count"] / top, 1) if top else 0
+        # A non-zero count always shows a sliver, so it never reads as zero.
+        row["bar_width"] = max(width, 2) if row["count"] else 0
+        row["count_x"] = row["bar_width"] + 6
+        row["count_y"] = row["bar_y"] + BAR_HEIGHT - 3
+        row["aria_label"] = f"{row['label']} : {row['count_text']}"
+        if breakdown.official:
+            row["aria_label"] += _(" (chiffre officiel) — voir les lauréats saisis de la filière")
+        y = row["bar_y"] + BAR_HEIGHT + ROW_GAP
+    chart_id = f"{id_prefix}chart-{breakdown.key}"
+    return {
+        "id": chart_id,
+        "key": breakdown.key,
+        "title": breakdown.title,
+        "description": _(
+            "%(description)s Diagramme en barres horizontales ; les mêmes chiffres figurent "
+            "dans le tableau qui l'accompagne."
+        )
+        % {"description": breakdown.description},
+        "breakdown": breakdown,
+        "rows": rows,
+        "width": CHART_WIDTH,
+        "track_width": longest,
+        "height": max(y - ROW_GAP, 1),
+        "bar_height": BAR_HEIGHT,
+        "empty": not rows,
+    }
+
+
+def shade_bins(top, classes=4):  # one class per shade of SHADES
+    """Up to `classes` ranges of counts (low, high) covering 1..top, each at least one wide."""
+    if top <= 0:
+        return []
+    if top <= classes:
+        return [(count, count) for count in range(1, top + 1)]
+    bins, low = [], 1
+    for index in range(1, classes + 1):
+        high = round(top * index / classes)
+        if high >= low:
+            bins.append((low, high))
+            low = high + 1
+    return bins
+
+
+def bin_shades(count):
+    """The shade index of each of `count` bins, spread over the scale from light to dark."""
+    if count == 1:
+        return [LIGHT_TEXT_FROM]
+    last = len(SHADES) - 1
+    return [round(index * last / (count - 1)) for index in range(count)]
+
+
+def range_text(low, high):
+    if low == high:
+        return ngettext("%(count)s lauréat", "%(count)s lauréats", low) % {"count": low}
+    return _("%(low)s à %(high)s lauréats") % {"low": low, "high": high}
+
+
+def region_map(breakdown, active=(), id_prefix=""):
+    """The map of the 18 regions shaded by `breakdown`'s counts, with its legend.
+
+    Every region is a link to its laureates with its name and count as accessible name, and a
+    `data-count`; a count label is drawn on each region so the shade is never the only clue.
+    """
+    geometry = load_region_map()
+    rows = {row["value"]: row for row in linked_rows(breakdown, active)}
+    bins = shade_bins(breakdown.max_count)
+    shades = bin_shades(len(bins)) if bins else []
+    legend = [{"fill": ZERO_FILL, "text": _("aucun lauréat")}]
+    legend += [
+        {"fill": SHADES[shade], "text": range_text(low, high)}
+        for (low, high), shade in zip(bins, shades, strict=True)
+    ]
+    regions = []
+    for shape in geometry["regions"]:
+        row = rows.get(shape["code"]) or {
+            "value": shape["code"],
+            "label": shape["name"],
+            "count": 0,
+            "count_text": count_text(0, breakdown.unit),
+            "url": list_url(active, breakdown.param, shape["code"]),
+        }
+        count = row["count"]
+        shade = next(
+            (
+                shade
+                for (low, high), shade in zip(bins, shades, strict=True)
+                if low <= count <= high
+            ),
+            None,
+        )
+        regions.append(
+            {
+                **row,
+                "code": shape["code"],
+                "path": shape["path"],
+                "label_x": shape["label"][0],
+                "label_y": shape["label"][1],
+                "inset": shape["inset"],
+                "frame": shape["frame"],
+                "fill": ZERO_FILL if shade is None else SHADES[shade],
+                "light_text": shade is not None and shade >= LIGHT_TEXT_FROM,
+                "aria_label": f"{row['label']} : {row['count_text']}",
+            }
+        )
+    regions_by_code = {region["code"]: region for region in regions}
+    width, height = geometry["viewBox"].split()[2:]
+    return {
+        "id": f"{id_prefix}region-map",
+        "key": breakdown.key,
+        "title": breakdown.title,
+        "view_box": geometry["viewBox"],
+        "width": width,
+        "height": height,
+        "source": geometry["source"],
+        "regions": regions,
+        "frames": [region for region in regions if region["inset"]],
+        "legend": legend,
+        "breakdown": breakdown,
+        # The table keeps the breakdown's order (by name); the SVG draws in INSEE code order.
+        "rows": [
+            regions_by_code[row.value] for row in breakdown.rows if row.value in regions_by_code
+        ],
+    }

@@ -1,0 +1,218 @@
+"""What the open data is: its licence, and every exported field documented from one place.
+
+The laureate columns come from `importer.COLUMNS` (the CSV format the import reads back), their
+labels, types and allowed values from the models; the members table's columns from the models
+alone. The /donnees/ page, the JSON metadata and the XLSX "À propos" sheet all print this.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .importer import COLUMNS, FIELD_COLUMNS, SEPARATOR
+from .models import Laureate, Membership, Organisation, Region, Sector
+
+LICENCE_NAME = "Licence Ouverte / Etalab 2.0"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+# CSV column -> the Laureate field (or relation) it holds; the importer knows the plain ones.
+LAUREATE_COLUMN_FIELDS = {column: name for name, column in FIELD_COLUMNS.items()} | {
+    "secteurs": "sectors",
+    "regions": "regions",
+    "publie": "is_published",
+    "membres": "memberships",
+    "sources": "sources",
+}
+
+
+@dataclass(frozen=True)
+class MemberColumn:
+    name: str
+    model: type
+    field_name: str
+
+
+# One row per laureate × organisation. Column names are stable: reusers' scripts depend on them.
+MEMBER_COLUMNS = [
+    MemberColumn("laureat_slug", Laureate, "slug"),
+    MemberColumn("laureat_nom", Laureate, "name"),
+    MemberColumn("organisation_slug", Organisation, "slug"),
+    MemberColumn("organisation_nom", Organisation, "name"),
+    MemberColumn("role", Membership, "role"),
+    MemberColumn("type", Organisation, "kind"),
+    MemberColumn("siren", Organisation, "siren"),
+    MemberColumn("ville", Organisation, "city"),
+    MemberColumn("region_code", Region, "code"),
+    MemberColumn("region", Region, "name"),
+]
+MEMBER_COLUMN_NAMES = [column.name for column in MEMBER_COLUMNS]
+
+
+@dataclass
+class FieldDoc:
+    name: str
+    label: str
+    type: str
+    description: str
+    values: list = field(default_factory=list)  # [(value, label)] when the values are a list
+
+    def as_dict(self):
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "description": self.description,
+            "values": [{"value": value, "label": label} for value, label in self.values],
+        }
+
+
+def type_label(model_field):
+    if model_field.many_to_many or model_field.one_to_many:
+        return str(_("liste (valeurs séparées par « %(sep)s » en CSV)") % {"sep": SEPARATOR})
+    if model_field.choices:
+        return str(_("code (voir les valeurs)"))
+    if isinstance(model_field, models.URLField):
+        return str(_("adresse web"))
+    if isinstance(model_field, models.DateField):
+        return str(_("date AAAA-MM-JJ"))
+    if isinstance(model_field, models.IntegerField):
+        return str(_("nombre entier"))
+    if isinstance(model_field, models.BooleanField):
+        return str(_("oui / non"))
+    return str(_("texte"))
+
+
+def field_label(model_field):
+    if model_field.is_relation and model_field.auto_created:
+        return str(capfirst(model_field.related_model._meta.verbose_name_plural))
+    return str(capfirst(model_field.verbose_name))
+
+
+def choice_values(model_field):
+    return [(value, str(label)) for value, label in getattr(model_field, "choices", None) or []]
+
+
+def model_help(model, field_name):
+    """A field's label and help text, for a serializer or a column: written once, in the model."""
+    model_field = model._meta.get_field(field_name)
+    text = field_label(model_field)
+    help_text = getattr(model_field, "help_text", "")
+    return f"{text}. {help_text}" if help_text else f"{text}."
+
+
+def laureate_fields():
+    """The laureate CSV columns (also the JSON and XLSX keys), with types and allowed values."""
+    docs = []
+    for column in COLUMNS:
+        model_field = Laureate._meta.get_field(LAUREATE_COLUMN_FIELDS[column.name])
+        values = choice_values(model_field)
+        if column.name == "secteurs":
+            values = list(Sector.objects.values_list("slug", "name"))
+        elif column.name == "regions":
+            values = list(Region.objects.values_list("code", "name"))
+        elif column.name == "membres":
+            # The roles are spelled out in the description; the organisation types are many.
+            values = choice_values(Organisation._meta.get_field("kind"))
+        docs.append(
+            FieldDoc(
+                name=column.name,
+                label=field_label(model_field),
+                type=type_label(model_field),
+                description=column.description,
+                values=values,
+            )
+        )
+    return docs
+
+
+def member_fields():
+    """The members table's columns, documented from the models' own labels and help texts."""
+    docs = []
+    for column in MEMBER_COLUMNS:
+        model_field = column.model._meta.get_field(column.field_name)
+        owner = column.model._meta.verbose_name
+        description = f"{field_label(model_field)} ({owner})."
+        if model_field.help_text:
+            description += f" {model_field.help_text}"
+        docs.append(
+            FieldDoc(
+                name=column.name,
+                label=field_label(model_field),
+                type=type_label(model_field),
+                description=description,
+                values=choice_values(model_field),
+            )
+        )
+    return docs
+
+
+def json_fields():
+    """The keys of a laureate in the JSON export and the API: the CSV columns, typed (arrays,
+    numbers, null for unknown), and a few more described by the serializer's help texts."""
+    from .api.serializers import LaureateDetailSerializer
+
+    columns = {doc.name: doc for doc in laureate_fields()}
+    docs = []
+    for name, serializer_field in LaureateDetailSerializer().fields.items():
+        if hasattr(serializer_field, "child"):
+            # Members and sources: objects in JSON, where the CSV packs them into text.
+            keys = ", ".join(serializer_field.child.fields)
+            docs.append(
+                FieldDoc(
+                    name=name,
+                    label=columns[name].label,
+                    type=str(_("liste d'objets {%(keys)s}") % {"keys": keys}),
+                    description=str(serializer_field.help_text),
+                    values=columns[name].values,
+                )
+            )
+        elif name in columns:
+            docs.append(columns[name])
+        else:
+            docs.append(
+                FieldDoc(
+                    name=name,
+                    label=name,
+                    type=str(JSON_ONLY_TYPES[name]),
+                    description=str(serializer_field.help_text),
+                )
+            )
+    return docs
+
+
+# The keys that the JSON and the API add to the CSV columns.
+JSON_ONLY_TYPES = {
+    "porteur": _("objet {slug, nom}, ou null"),
+    "nombre_membres": _("nombre entier"),
+    "url": _("adresse web"),
+    "mis_a_jour": _("date et heure ISO 8601"),
+}
+
+
+def completeness():
+    """For each laureate column, how many published laureates have it filled in (one query)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    relations = {
+        "secteurs": Laureate.sectors.through.objects.filter(laureate_id=OuterRef("pk")),
+        "regions": Laureate.regions.through.objects.filter(laureate_id=OuterRef("pk")),
+        "membres": Membership.objects.filter(laureate_id=OuterRef("pk")),
+        "sources": Laureate.sources.rel.related_model.objects.filter(laureate_id=OuterRef("pk")),
+    }
+    conditions = {}
+    for column in COLUMNS:
+        if column.name in relations:
+            conditions[column.name] = Q(Exists(relations[column.name]))
+            continue
+        model_field = Laureate._meta.get_field(LAUREATE_COLUMN_FIELDS[column.name])
+        if model_field.null:
+            conditions[column.name] = Q(**{f"{model_field.name}__isnull": False})
+        elif isinstance(model_field, models.BooleanField):
+            conditions[column.name] = Q()
+        else:
+            conditions[column.name] = ~Q(**{model_field.name: ""})
+    return Laureate.objects.published().aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )

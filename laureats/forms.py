@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Laureate, Proposal
+
+
+class ProposalForm(forms.ModelForm):
+    """A correction or a new laureate, proposed by anyone; every field has a length limit."""
+
+    laureate = forms.ModelChoiceField(
+        label=_("Lauréat concerné"),
+        # Only published laureates: an unpublished one must not appear, even as a choice.
+        queryset=Laureate.objects.published(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("— Choisir le lauréat —"),
+    )
+    field = forms.ChoiceField(
+        label=_("Champ à corriger"),
+        choices=[("", _("— Choisir le champ —")), *Proposal.Field.choices],
+        required=False,
+        help_text=_(
+            "Pour corriger plusieurs champs, choisissez « autre chose, ou plusieurs champs » et "
+            "détaillez chaque changement."
+        ),
+    )
+    source_url = forms.URLField(
+        label=_("Source (adresse web)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Obligatoire : la page publique qui confirme cette information (communiqué, site du "
+            "projet, article, Journal officiel...)."
+        ),
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by many bots.
+    site_perso = forms.CharField(
+        label=_("Ne pas remplir"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "kind",
+            "laureate",
+            "field",
+            "proposed_name",
+            "value",
+            "source_url",
+            "comment",
+            "email",
+        ]
+        labels = {
+            "kind": _("Vous proposez"),
+            "proposed_name": _("Nom du projet lauréat"),
+            "value": _("Nouvelle valeur ou informations"),
+            "comment": _("Commentaire (facultatif)"),
+            "email": _("Votre adresse e-mail"),
+        }
+        help_texts = {
+            "proposed_name": _("Le nom du projet tel que la source le publie."),
+            "value": _(
+                "Pour une correction, la valeur exacte à enregistrer (montants en euros, dates au "
+                "format JJ/MM/AAAA). Pour un nouveau lauréat : porteur, membres, filière, régions, "
+                "montants, tout ce que dit la source. 5 000 caractères au plus."
+            ),
+            "comment": _("Ce que les relecteurs doivent savoir. 2 000 caractères au plus."),
+            "email": _(
+                "Obligatoire, jamais publiée : elle ne sert qu'à vous répondre au sujet de cette "
+                "proposition, et seuls les administrateurs du portail la voient."
+            ),
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "value": forms.Textarea(attrs={"rows": 6}),
+            "comment": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def is_spam(self):
+        """True when the honeypot was filled in: the view then pretends and saves nothing."""
+        return bool(self.data.get(self.add_prefix("site_perso"), "").strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Proposal.Kind.CORRECTION:
+            if not cleaned.get("laureate") and "laureate" not in self.errors:
+                self.add_error("laureate", _("Choisissez le lauréat à corriger."))
+            if not cleaned.get("field"):
+                self.add_error("field", _("Choisissez le champ à corriger."))
+            cleaned["proposed_name"] = ""
+        elif kind == Proposal.Kind.NEW_LAUREATE:
+            if not cleaned.get("proposed_name") and "proposed_name" not in self.errors:
+                self.add_error("proposed_name", _("Indiquez le nom du projet lauréat."))
+            cleaned["laureate"] = None
+            cleaned["field"] = ""
+        return cleaned

@@ -1,0 +1,216 @@
+"""Accepting or rejecting the public's proposals: what can be applied automatically, and how.
+
+A proposal's value is free text typed by anyone. Only single fields with an unambiguous reading
+(a name, a choice, an amount, a date, an address) are applied automatically, and only once the
+laureate, changed, passes the model's own validation (lengths, choices, the 70 % rule, dates).
+Everything else (members, sectors as free text...) is accepted for an admin to apply by hand.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Laureate, Proposal, Source
+from .text import normalize_text
+
+TEXT_FIELDS = {"name", "acronym", "summary", "description"}
+AMOUNT_FIELDS = {"total_cost", "state_aid"}
+DATE_FIELDS = {"start_date", "end_date"}
+CHOICE_FIELDS = {"scope", "status"}
+AUTOMATIC_FIELDS = TEXT_FIELDS | AMOUNT_FIELDS | DATE_FIELDS | CHOICE_FIELDS | {"website"}
+
+# "1 200 000 €", "1200000 euros": spaces of any kind and the currency are noise; a comma or a
+# dot is not (decimal or thousands?), so such values go to an admin.
+AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f]|€|euros?|eur", re.IGNORECASE)
+
+
+class AlreadyReviewed(Exception):
+    pass
+
+
+@dataclass
+class Plan:
+    """What accepting a proposal would do: apply `value` to `field`, or explain why not."""
+
+    field: str = ""
+    value: object = None
+    reason: str = ""
+
+    @property
+    def automatic(self):
+        return not self.reason
+
+
+def parse_value(field_name, raw):
+    """The proposal's text as a value of the laureate's field; ValueError when it is not one."""
+    raw = raw.strip()
+    if field_name in TEXT_FIELDS:
+        return raw
+    if field_name in AMOUNT_FIELDS:
+        digits = AMOUNT_NOISE.sub("", raw)
+        if not digits.isascii() or not digits.isdigit():
+            raise ValueError(
+                _("« %(value)s » n'est pas un nombre entier d'euros.") % {"value": raw}
+            )
+        return int(digits)
+    if field_name in DATE_FIELDS:
+        for date_format in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.datetime.strptime(raw, date_format).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": raw}
+        )
+    if field_name in CHOICE_FIELDS:
+        wanted = normalize_text(raw)
+        for value, label in Laureate._meta.get_field(field_name).choices:
+            if wanted in {normalize_text(value), normalize_text(str(label))}:
+                return value
+        raise ValueError(
+            _("« %(value)s » n'est pas une valeur permise pour ce champ.") % {"value": raw}
+        )
+    if field_name == "website":
+        URLValidator(schemes=["http", "https"])(raw)
+        return raw
+    raise ValueError(_("ce champ se corrige dans la fiche du lauréat."))
+
+
+def plan(proposal):
+    """What accepting this proposal would change, checked against the model's rules."""
+    if proposal.kind == Proposal.Kind.NEW_LAUREATE:
+        return Plan(field="name", value=proposal.proposed_name)
+    laureate = proposal.laureate
+    if laureate is None:
+        return Plan(reason=_("le lauréat concerné n'existe plus."))
+    if proposal.field not in AUTOMATIC_FIELDS:
+        return Plan(
+            field=proposal.field,
+            reason=_("« %(field)s » ne peut pas être modifié automatiquement.")
+            % {"field": proposal.get_field_display()},
+        )
+    try:
+        value = parse_value(proposal.field, proposal.value)
+    except (ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        return Plan(field=proposal.field, reason=message)
+    model_field = Laureate._meta.get_field(proposal.field)
+    # TextField's max_length is not a model validator: check it here as the forms would.
+    if model_field.max_length and isinstance(value, str) and len(value) > model_field.max_length:
+        return Plan(
+            field=proposal.field,
+            reason=_("la valeur dépasse %(max)s caractères.") % {"max": model_field.max_length},
+        )
+    candidate = Laureate.objects.get(pk=laureate.pk)
+    setattr(candidate, proposal.field, value)
+    try:
+        candidate.full_clean(exclude=["sectors", "regions"], validate_unique=False)
+    except ValidationError as error:
+        return Plan(field=proposal.field, reason=" ".join(error.messages))
+    return Plan(field=proposal.field, value=value)
+
+
+def unique_slug(name):
+    base = slugify(name)[:110] or "laureat"
+    slug, number = base, 2
+    while Laureate.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+@dataclass
+class Outcome:
+    proposal: Proposal
+    laureate: Laureate | None
+    plan: Plan
+    created: bool = False
+
+
+@transaction.atomic
+def accept(proposal, reviewer):
+    """Accept a pending proposal; apply it when `plan` says it can be applied automatically.
+
+    The laureate's history entry carries the proposal's number and source (its change reason),
+    and the source joins the laureate's public sources.
+    """
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.PENDING:
+        raise AlreadyReviewed
+    change = plan(proposal)
+    laureate, created = proposal.laureate, False
+    if proposal.kind == Proposal.Kind.NEW_LAUREATE:
+        # Unpublished: an admin completes it (lead, members, amounts) before anyone sees it.
+        laureate = Laureate(
+            name=proposal.proposed_name,
+            slug=unique_slug(proposal.proposed_name),
+            status=Laureate.Status.RETAINED,
+            is_published=False,
+        )
+        created = True
+    elif change.automatic:
+        laureate = Laureate.objects.get(pk=laureate.pk)
+        setattr(laureate, change.field, change.value)
+    if change.automatic:
+        laureate._change_reason = proposal.change_reason
+        laureate.save()
+        Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
+        Laureate.objects.filter(pk=laureate.pk).refresh_search_documents()
+    proposal.laureate = laureate
+    proposal.status = Proposal.Status.ACCEPTED
+    proposal.applied = change.automatic
+    proposal.reviewer = reviewer
+    proposal.reviewed_at = timezone.now()
+    proposal.save()
+    return Outcome(proposal=proposal, laureate=laureate, plan=change, created=created)
+
+
+@transaction.atomic
+def reject(proposal, reviewer, reason):
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.PENDING:
+        raise AlreadyReviewed
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Indiquez la raison du refus."))
+    proposal.status = Proposal.Status.REJECTED
+    proposal.rejection_reason = reason
+    proposal.reviewer = reviewer
+    proposal.reviewed_at = timezone.now()
+    proposal.save()
+    return proposal
+
+
+def current_value(laureate, field_name):
+    """The laureate's current value of a proposal's field, as text for the comparison."""
+    unknown = _("non renseigné")
+    if field_name in CHOICE_FIELDS:
+        return getattr(laureate, f"get_{field_name}_display")() or unknown
+    if field_name in AMOUNT_FIELDS:
+        value = getattr(laureate, field_name)
+        return unknown if value is None else f"{value:,} €".replace(",", "\u202f")
+    if field_name in DATE_FIELDS:
+        value = getattr(laureate, field_name)
+        return value.strftime("%d/%m/%Y") if value else unknown
+    if field_name in TEXT_FIELDS or field_name == "website":
+        return getattr(laureate, field_name) or unknown
+    if field_name in {"sectors", "regions"}:
+        return ", ".join(str(item) for item in getattr(laureate, field_name).all()) or unknown
+    if field_name == "lead":
+        return laureate.lead.name if laureate.lead else unknown
+    if field_name == "members":
+        memberships = laureate.memberships.select_related("organisation")
+        return (
+            "\n".join(f"{m.organisation.name} ({m.get_role_display()})" for m in memberships)
+            or unknown
+        )
+    if field_name == "sources":
+        return "\n".join(source.url for source in laureate.sources.all()) or unknown
+    return _("voir la fiche du lauréat")

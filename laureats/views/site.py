@@ -1,0 +1,112 @@
+"""Pages about the site itself: site map, legal pages, robots.txt, health check, 500 page."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
+
+from ..models import Laureate, Organisation
+from ..sitemaps import data_pages, other_pages
+
+logger = logging.getLogger(__name__)
+
+EXPORT_URL_NAMES = ["laureats:laureate-export", "laureats:member-export"]
+
+
+@require_safe
+def site_map(request):
+    return render(
+        request,
+        "pages/site_map.html",
+        {
+            "data_pages": data_pages(),
+            "other_pages": other_pages(),
+            "laureates": Laureate.objects.published().order_by("name").only("name", "slug"),
+            "organisations": Organisation.objects.with_published_memberships()
+            .order_by("name", "pk")
+            .only("name", "slug"),
+        },
+    )
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "pages/accessibility.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
+@require_safe
+def legal_notice(request):
+    return render(
+        request,
+        "pages/legal_notice.html",
+        {
+            "contact_email": settings.CONTACT_EMAIL,
+            "publisher_name": settings.PUBLISHER_NAME,
+            "publisher_address": settings.PUBLISHER_ADDRESS,
+            "publication_director": settings.PUBLICATION_DIRECTOR,
+            "host_name": settings.HOST_NAME,
+            "host_address": settings.HOST_ADDRESS,
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *"]
+    # A custom ADMIN_URL is meant to stay unknown: robots.txt, which anyone reads, must not
+    # give it away. The admin's pages say "noindex" themselves wherever they live.
+    admin_is_default = reverse("admin:index") == "/admin/"
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if admin_is_default:
+                lines.append(f"Disallow: {reverse('admin:index')}")
+            # The exports are the list's data again, as files: "/laureats/export." covers
+            # every format and every query string.
+            for name in EXPORT_URL_NAMES:
+                try:
+                    url = reverse(name, kwargs={"extension": "csv"})
+                except NoReverseMatch:
+                    continue
+                lines.append(f"Disallow: {url.removesuffix('csv')}")
+    lines += [
+        "Disallow: /i18n/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database answers, 503 when it does not: whatever the failure, never a 500."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: the database does not answer.")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, rendered without the request so that no context processor (session,
+    messages, anything that queries) runs: it must show even when the database is down."""
+    html = loader.render_to_string(
+        "500.html",
+        {
+            "official_list_url": settings.DEFFINUM_OFFICIAL_LIST_URL,
+            "announced_laureates": settings.DEFFINUM_ANNOUNCED_LAUREATES,
+        },
+    )
+    return HttpResponseServerError(html)

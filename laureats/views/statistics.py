@@ -1,0 +1,130 @@
+import csv
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from ..charts import bar_chart, linked_rows, list_url, region_map
+from ..filters import LaureateFilter, active_chips, bind_filterset
+from ..models import Laureate
+from ..stats import LaureateStatistics, entered_count, official_figures
+
+# The bar charts of the computed figures, in page order (the map is drawn apart).
+CHARTS = ["sectors", "scopes", "statuses", "member_kinds", "lead_kinds"]
+OFFICIAL_SECTORS = "filieres-officielles"
+
+
+def active_params(filterset):
+    """The valid active filters as (name, value) pairs, to carry over into links."""
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    params = []
+    for name in filterset.filters:
+        value = data.get(name)
+        if name == "tri" or not value:
+            continue
+        params += [(name, item) for item in value] if isinstance(value, list) else [(name, value)]
+    return params
+
+
+def filter_options(filterset):
+    """The list's facets as checkboxes, without counts: this page does not need them."""
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    options = []
+    for name in filterset.FACETS:
+        field = filterset.form.fields[name]
+        chosen = set(data.get(name) or [])
+        options.append(
+            {
+                "name": name,
+                "label": field.label,
+                "open": bool(chosen),
+                "options": [
+                    {
+                        "value": value,
+                        "label": label,
+                        "checked": value in chosen,
+                        "id": f"stats_{name}_{index}",
+                    }
+                    for index, (value, label) in enumerate(field.choices)
+                ],
+            }
+        )
+    return options
+
+
+def filtered_statistics(request):
+    filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.published())
+    return filterset, notices, LaureateStatistics(filterset.qs), active_params(filterset)
+
+
+def statistics(request):
+    filterset, notices, stats, active = filtered_statistics(request)
+    official = official_figures()
+    query = urlencode(active)
+    charts = [bar_chart(getattr(stats, name), active) for name in CHARTS]
+    for chart in charts:
+        chart["csv_url"] = csv_url(chart["key"], query)
+    official_chart = bar_chart(official["sectors"])
+    official_chart["csv_url"] = csv_url(OFFICIAL_SECTORS, "")
+    region_chart = region_map(stats.regions, active)
+    region_chart["csv_url"] = csv_url("regions", query)
+    return render(
+        request,
+        "laureats/statistics.html",
+        {
+            "filter": filterset,
+            "notices": notices,
+            "chips": active_chips(filterset),
+            "filter_options": filter_options(filterset),
+            "hidden_params": [
+                (name, value)
+                for name, value in active
+                if name not in LaureateFilter.FACETS and name != "q"
+            ],
+            "is_filtered": bool(active),
+            "entered_count": entered_count(),
+            "totals": stats.totals,
+            "coverage": stats.coverage,
+            "sizes": stats.consortium_sizes,
+            "charts": charts,
+            "region_map": region_chart,
+            "national_url": list_url(active, "portee", Laureate.Scope.NATIONAL),
+            "list_url": list_url(active, "", ""),
+            "official": official,
+            "official_chart": official_chart,
+        },
+    )
+
+
+def csv_url(key, query):
+    url = reverse("laureats:statistics-csv", args=[key])
+    return f"{url}?{query}" if query else url
+
+
+def statistics_csv(request, chart):
+    """One chart's numbers as CSV, computed under the same filters as the page."""
+    if chart == OFFICIAL_SECTORS:
+        breakdown, active = official_figures()["sectors"], []
+    elif chart in LaureateStatistics.BREAKDOWNS:
+        _filterset, _notices, stats, active = filtered_statistics(request)
+        breakdown = stats.breakdown(chart)
+    else:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deffinum-{chart}.csv"'
+    writer = csv.writer(response)
+    extra = breakdown.unit == "organisations"
+    counts = ["organisations", "laureats"] if extra else ["laureats"]
+    writer.writerow(["valeur", "libelle", *counts, "liste_des_laureats"])
+    for row in linked_rows(breakdown, active):
+        writer.writerow(
+            [
+                row["value"],
+                row["label"],
+                row["count"],
+                *([row["laureates"]] if extra else []),
+                request.build_absolute_uri(row["url"]) if row["url"] else "",
+            ]
+        )
+    return response

@@ -1,0 +1,129 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against pytest-django's live
+server. They run in `make test` like every other test; without Chromium they fail and say how to
+install it (`make browser`)."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread, where Django then refuses ORM
+# calls (SynchronousOnlyOperation). Nothing else runs in that thread: the calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+WIDTHS = [375, 1280]
+PASSWORD = "un mot de passe solide"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium est introuvable ({CHROMIUM}) : les tests dans un vrai navigateur "
+            "(tests/e2e) en ont besoin. Installez-le avec `make browser` (paquet Debian "
+            "chromium), ou indiquez son chemin dans CHROMIUM_PATH.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh tab at desktop width, whose address is relative to the live server, and which
+    fails the test if the browser reports a Content-Security-Policy violation or a script
+    error."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 800},
+        locale="fr-FR",
+        accept_downloads=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type in {"error", "warning"}
+            and ("Content Security Policy" in message.text or "Permissions-Policy" in message.text)
+            and problems.append(f"console {message.type}: {message.text}")
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    yield page
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def portal_data(transactional_db):
+    """What `make run` loads: regions, sectors, official figures and the documented laureates."""
+    call_command("load_real_data", verbosity=0)
+
+
+@pytest.fixture
+def staff_user(transactional_db, django_user_model, settings):
+    # A fast hasher: each login through the form would otherwise cost a second of PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return django_user_model.objects.create_superuser(
+        username="admin", email="admin@example.org", password=PASSWORD
+    )
+
+
+def accessibility_problems(page, impacts=("serious", "critical")):
+    """axe-core on the page as shown: one readable line per violation of the given impacts."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    lines = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in impacts:
+            continue
+        lines.append(f"[{violation['impact']}] {violation['id']} : {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' > '.join(map(str, node['target']))} : {node['html'][:160]}")
+    return lines
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+
+
+def session_cookie(base_url, user):
+    """The cookie of a session logged in as `user`, for a browser that skips the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return [{"name": cookie.key, "value": cookie.value, "url": base_url}]

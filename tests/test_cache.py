@@ -1,0 +1,429 @@
+"""The whole-page cache: anonymous pages come from it, any data write invalidates it, validators."""
+
+import csv
+import io
+import json
+from html import unescape
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.http import HttpResponse, StreamingHttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from laureats import cache as page_cache
+from laureats.models import Laureate, Membership, Proposal
+
+from .factories import LaureateFactory, OrganisationFactory, make_laureate
+from .test_admin import laureate_form_data
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/laureats/"
+
+
+def text(response):
+    return unescape(response.content.decode())
+
+
+def rendered(response):
+    """Whether the view ran (templates rendered) rather than the cache answering."""
+    return bool(response.templates)
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+# Served from the cache ----------------------------------------------------------------------
+
+
+def test_second_anonymous_request_is_served_from_the_cache(
+    anonymous, real_data, django_assert_num_queries
+):
+    first = anonymous.get(LIST)
+    assert first.status_code == 200 and rendered(first)
+    with django_assert_num_queries(0):
+        second = anonymous.get(LIST)
+    assert second.status_code == 200
+    assert not rendered(second)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/laureats/?secteur=construction-btp&portee=nationale",
+        "/laureats/?q=formation",
+        "/laureats/creer-innover-hybrider-metiers-batiment/",
+        "/organisations/",
+        "/organisations/ccca-btp/",
+    ],
+)
+def test_every_public_page_is_cached(anonymous, real_data, django_assert_num_queries, url):
+    assert anonymous.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert anonymous.get(url).status_code == 200
+
+
+def test_head_is_answered_from_the_cache(anonymous, real_data, django_assert_num_queries):
+    anonymous.get(LIST)
+    with django_assert_num_queries(0):
+        response = anonymous.head(LIST)
+    assert response.status_code == 200
+
+
+def test_the_key_holds_the_whole_query_string(anonymous, reference_data):
+    make_laureate(name="Projet du bâtiment", sectors=[], scope=Laureate.Scope.NATIONAL)
+    make_laureate(name="Projet interrégional", scope=Laureate.Scope.INTERREGIONAL)
+    national = text(anonymous.get(LIST + "?portee=nationale"))
+    interregional = text(anonymous.get(LIST + "?portee=interregionale"))
+    assert "Projet du bâtiment" in national and "Projet interrégional" not in national
+    assert "Projet interrégional" in interregional and "Projet du bâtiment" not in interregional
+    # Served again from the cache, each keeps its own content.
+    again = anonymous.get(LIST + "?portee=nationale")
+    assert not rendered(again)
+    assert "Projet interrégional" not in text(again)
+
+
+def test_the_key_holds_the_language(anonymous, real_data):
+    french = anonymous.get(LIST)
+    english = anonymous.get("/en" + LIST)
+    assert '<html lang="fr"' in text(french)
+    assert '<html lang="en"' in text(english)
+    assert '<html lang="en"' in text(anonymous.get("/en" + LIST))
+    assert '<html lang="fr"' in text(anonymous.get(LIST))
+
+    factory = RequestFactory()
+    request = factory.get(LIST + "?a=1")
+    assert page_cache.page_key(request, "fr") != page_cache.page_key(request, "en")
+    assert page_cache.page_key(request, "fr") != page_cache.page_key(
+        factory.get(LIST + "?a=2"), "fr"
+    )
+
+
+# Invalidation -------------------------------------------------------------------------------
+
+
+def test_an_admin_edit_shows_on_the_next_public_request(staff_client, reference_data):
+    anonymous = Client()
+    laureate = LaureateFactory(name="Ancien nom")
+    detail = laureate.get_absolute_url()
+    assert "Ancien nom" in text(anonymous.get(LIST))
+    assert "Ancien nom" in text(anonymous.get(detail))
+    assert not rendered(anonymous.get(LIST))
+
+    data = laureate_form_data(laureate, [(OrganisationFactory(), Membership.Role.LEAD)])
+    data["name"] = "Nouveau nom"
+    response = staff_client.post(
+        reverse("admin:laureats_laureate_change", args=[laureate.pk]), data
+    )
+    assert response.status_code == 302
+
+    for url in [LIST, detail]:
+        page = text(anonymous.get(url))
+        assert "Nouveau nom" in page and "Ancien nom" not in page
+
+
+def test_loading_a_fixture_invalidates(anonymous, real_data, tmp_path):
+    laureate = Laureate.objects.get(slug="nid-ai-e")
+    assert laureate.name in text(anonymous.get(LIST))
+    fixture = tmp_path / "renamed.json"
+    call_command("dumpdata", "laureats.laureate", pks=str(laureate.pk), output=str(fixture))
+    records = json.loads(fixture.read_text())
+    records[0]["fields"]["name"] = "Nom venu d'une fixture"
+    fixture.write_text(json.dumps(records))
+
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    assert "Nom venu d'une fixture" in text(anonymous.get(LIST))
+
+
+def test_an_import_invalidates(anonymous, real_data, tmp_path):
+    template = settings.BASE_DIR / "fixtures" / "laureats-modele.csv"
+    rows = list(csv.DictReader(template.open(encoding="utf-8")))
+    assert rows[0]["nom"] in text(anonymous.get(LIST))
+    rows[0]["nom"] = "Nom venu d'une importation"
+    target = tmp_path / "liste.csv"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    call_command("import_laureates", str(target), stdout=io.StringIO())
+
+    assert "Nom venu d'une importation" in text(anonymous.get(LIST))
+
+
+def test_a_bulk_update_without_signals_invalidates(anonymous, real_data):
+    anonymous.get(LIST)
+    Laureate.objects.filter(slug="nid-ai-e").update(is_published=False)
+    page = anonymous.get(LIST)
+    assert rendered(page)
+    assert "nid-ai-e" not in text(page)
+
+
+def test_writes_bump_again_when_the_transaction_commits(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        LaureateFactory()
+        LaureateFactory()
+    # One bump per transaction, however many writes it holds.
+    assert callbacks.count(page_cache._bump_after_commit) == 1
+    before = page_cache.current_version()
+    callbacks[0]()
+    assert page_cache.current_version() != before
+
+
+def test_migrate_invalidates(real_data):
+    before = page_cache.current_version()
+    call_command("migrate", "laureats", verbosity=0)
+    assert page_cache.current_version() != before
+
+
+def test_a_public_proposal_does_not_empty_the_cache(anonymous, real_data):
+    anonymous.get(LIST)
+    Proposal.objects.create(
+        kind=Proposal.Kind.NEW_LAUREATE,
+        field=Proposal.Field.NAME,
+        value="Un projet proposé",
+        source_url="https://example.org/source",
+    )
+    assert not rendered(anonymous.get(LIST))
+
+
+# Who is never served from the cache ----------------------------------------------------------
+
+
+def test_logged_in_staff_always_get_a_fresh_page(staff_client, real_data):
+    anonymous = Client()
+    anonymous.get(LIST)
+    response = staff_client.get(LIST)
+    assert response.status_code == 200 and rendered(response)
+    assert "private" in response["Cache-Control"]
+    # The staff page is not stored in place of the public one either.
+    assert not rendered(anonymous.get(LIST))
+
+
+def test_flash_messages_are_never_served_from_the_cache(anonymous, real_data):
+    anonymous.get(LIST)
+    anonymous.cookies["messages"] = "quelque chose"
+    assert rendered(anonymous.get(LIST))
+
+
+@pytest.mark.parametrize("name", ["laureats:contribute", "admin:login"])
+def test_forms_and_the_admin_are_never_cached(anonymous, real_data, name):
+    url = reverse(name)
+    first = anonymous.get(url)
+    assert first.status_code == 200
+    assert "no-store" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    assert rendered(anonymous.get(url))
+
+
+def test_errors_are_not_cached(anonymous, reference_data):
+    url = reverse("laureats:laureate-detail", kwargs={"slug": "pas-encore"})
+    assert anonymous.get(url).status_code == 404
+    LaureateFactory(slug="pas-encore", name="Arrivé après")
+    assert "Arrivé après" in text(anonymous.get(url))
+
+
+# Validators and headers -----------------------------------------------------------------------
+
+
+def test_a_matching_etag_gets_304_without_rendering_or_queries(
+    anonymous, real_data, django_assert_num_queries
+):
+    first = anonymous.get(LIST)
+    assert first["ETag"]
+    with django_assert_num_queries(0):
+        response = anonymous.get(LIST, headers={"if-none-match": first["ETag"]})
+    assert response.status_code == 304
+    assert not rendered(response)
+    assert response.content == b""
+    assert response["ETag"] == first["ETag"]
+
+
+def test_a_matching_date_gets_304_and_an_edit_gives_the_page_again(anonymous, real_data):
+    first = anonymous.get(LIST)
+    since = {"if-modified-since": first["Last-Modified"]}
+    assert anonymous.get(LIST, headers=since).status_code == 304
+    etag = {"if-none-match": first["ETag"]}
+    make_laureate(name="Lauréat ajouté")
+    again = anonymous.get(LIST, headers=etag)
+    assert again.status_code == 200
+    assert "Lauréat ajouté" in text(again)
+
+
+def test_public_pages_let_browsers_and_proxies_revalidate(anonymous, real_data):
+    for response in [anonymous.get(LIST), anonymous.get(LIST)]:
+        assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
+        assert response["ETag"] and response["Last-Modified"]
+
+
+def test_security_headers_are_on_cached_pages(anonymous, real_data):
+    first = anonymous.get(LIST)
+    cached = anonymous.get(LIST)
+    assert not rendered(cached)
+    expected = ["X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"]
+    if "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE:
+        expected.append("Content-Security-Policy")
+    for header in expected:
+        assert first.has_header(header), header
+        assert cached[header] == first[header], header
+
+
+def test_the_cache_can_be_turned_off(anonymous, real_data, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    anonymous.get(LIST)
+    response = anonymous.get(LIST)
+    assert rendered(response)
+    assert response["ETag"]
+    assert anonymous.get(LIST, headers={"if-none-match": response["ETag"]}).status_code == 304
+
+
+# Responses the middleware meets, whatever view sent them ---------------------------------------
+
+
+def through_middleware(response_factory, path=LIST, **headers):
+    """Two requests through the middleware alone: the second says whether the first was kept."""
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return response_factory()
+
+    middleware = page_cache.PageCacheMiddleware(view)
+    factory = RequestFactory()
+    first = middleware(factory.get(path, headers=headers))
+    second = middleware(factory.get(path, headers=headers))
+    return first, second, len(calls)
+
+
+def csv_stream(rows):
+    return lambda: StreamingHttpResponse(
+        (f"ligne {index}\n".encode() for index in range(rows)), content_type="text/csv"
+    )
+
+
+def test_a_short_stream_is_kept_whole():
+    first, second, calls = through_middleware(csv_stream(100), "/laureats/export.csv")
+    assert calls == 1
+    assert not first.streaming and first.content.count(b"\n") == 100
+    assert second.content == first.content
+    assert second["Content-Length"] == str(len(second.content))
+
+
+def test_a_long_stream_streams_on_uncached(settings):
+    settings.PAGE_CACHE_MAX_BYTES = 1000
+    first, second, calls = through_middleware(csv_stream(5000), "/laureats/export.csv")
+    assert calls == 2
+    assert first.streaming and second.streaming
+    assert b"".join(first.streaming_content).count(b"\n") == 5000
+    # Unchanged data: the download is not sent again to whoever has it.
+    etag = second["ETag"]
+    middleware = page_cache.PageCacheMiddleware(csv_stream(5000))
+    request = RequestFactory().get("/laureats/export.csv", headers={"if-none-match": etag})
+    assert middleware(request).status_code == 304
+
+
+def cookie_setting():
+    response = HttpResponse("page")
+    response.set_cookie("suivi", "1")
+    return response
+
+
+def varying_on_user_agent():
+    response = HttpResponse("page")
+    response["Vary"] = "User-Agent"
+    return response
+
+
+@pytest.mark.parametrize(
+    "response_factory",
+    [cookie_setting, varying_on_user_agent, lambda: HttpResponse("page", status=201)],
+)
+def test_responses_that_may_differ_between_visitors_are_not_kept(response_factory):
+    _, _, calls = through_middleware(response_factory)
+    assert calls == 2
+
+
+def test_an_unreachable_cache_does_not_fail_the_page(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Redis est arrêté")
+
+    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "set", broken)
+    first, second, calls = through_middleware(lambda: HttpResponse("page"))
+    assert first.status_code == second.status_code == 200
+    assert calls == 2
+
+
+def test_watching_writes_ignores_reads_and_private_tables(real_data):
+    before = page_cache.current_version()
+    list(Laureate.objects.all())
+    Proposal.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert page_cache.current_version() == before
+
+
+# The copy each process keeps -------------------------------------------------------------------
+
+
+@pytest.fixture
+def trusted_version(settings):
+    """A deployment's setting: the process trusts its copy of the version for a while."""
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    page_cache.local.clear()
+    yield
+    page_cache.local.clear()
+
+
+def test_a_hit_from_the_process_copy_needs_no_round_trip(
+    anonymous, real_data, trusted_version, monkeypatch
+):
+    anonymous.get(LIST)
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("the shared cache was read")
+
+    monkeypatch.setattr(cache, "get_many", unreachable)
+    monkeypatch.setattr(cache, "get", unreachable)
+    response = anonymous.get(LIST)
+    assert response.status_code == 200 and not rendered(response)
+
+
+def test_a_write_in_this_process_is_seen_at_once(anonymous, reference_data, trusted_version):
+    make_laureate(name="Premier nom")
+    assert "Premier nom" in text(anonymous.get(LIST))
+    Laureate.objects.update(name="Second nom")
+    assert "Second nom" in text(anonymous.get(LIST))
+
+
+def test_a_write_elsewhere_is_seen_once_the_copy_expires(
+    anonymous, real_data, trusted_version, settings
+):
+    anonymous.get(LIST)
+    # Another worker or instance bumped the version in the shared cache.
+    cache.set(page_cache.VERSION_KEY, page_cache.new_version(), None)
+    assert not rendered(anonymous.get(LIST))
+    settings.PAGE_CACHE_VERSION_TTL = 0
+    assert rendered(anonymous.get(LIST))
+
+
+def test_the_process_copy_stays_within_its_size(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 80_000
+    pages = page_cache.LocalPages()
+    version = page_cache.new_version()
+    pages.adopt(version)
+    for number in range(20):
+        pages.put(f"page-{number}", (version[0], 200, {}, b"x" * 5000, '"e"', None))
+    assert pages.size <= 80_000
+    assert pages.get("page-19", version) and not pages.get("page-0", version)
+    pages.put("too-big", (version[0], 200, {}, b"x" * 20_000, '"e"', None))
+    assert not pages.get("too-big", version)

@@ -1,0 +1,95 @@
+"""Every public page costs a fixed number of queries, however many laureates there are."""
+
+import pytest
+from django.urls import reverse
+
+from laureats.models import Laureate, Membership, Organisation, Region, Sector
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home": lambda: reverse("laureats:home"),
+    "list": lambda: reverse("laureats:laureate-list"),
+    "list_filtered": lambda: (
+        reverse("laureats:laureate-list")
+        + "?secteur=sante-social&secteur=construction-btp&portee=nationale&statut=reoriente-cma"
+        + "&type_membre=cfa&organisation=ccca-btp&tri=-aide"
+    ),
+    "list_search": lambda: reverse("laureats:laureate-list") + "?q=numerique",
+    "laureate": lambda: reverse(
+        "laureats:laureate-detail", args=["creer-innover-hybrider-metiers-batiment"]
+    ),
+    "organisation": lambda: reverse("laureats:organisation-detail", args=["ccca-btp"]),
+    "organisations": lambda: reverse("laureats:organisation-list") + "?type=cfa",
+}
+
+# Exact counts with the real data, every page showing at least one result. The list:
+# 2 option lists, count, page, 3 prefetches, 5 facets, coverage count.
+EXPECTED = {
+    # Figures, sources, count, sectors; the small map and two charts: totals, regions, kinds.
+    "home": 7,
+    "list": 13,
+    "list_filtered": 13,
+    "list_search": 13,
+    "laureate": 5,
+    "organisation": 3,
+    "organisations": 2,
+}
+
+
+def add_many_laureates(count=200, members_each=7):
+    """Bulk-made laureates with members, sectors and regions, to reveal any N+1 query."""
+    sectors = list(Sector.objects.all())
+    regions = list(Region.objects.all())
+    laureates = Laureate.objects.bulk_create(
+        Laureate(
+            name=f"Formation numérique synthétique {n}",
+            slug=f"synthetique-{n}",
+            status=Laureate.Status.RETAINED,
+            scope=Laureate.Scope.INTERREGIONAL,
+            is_synthetic=True,
+            search_document=f"formation numerique synthetique {n}",
+        )
+        for n in range(count)
+    )
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Organisation {n}", slug=f"organisation-synth-{n}", kind="cfa")
+        for n in range(count * members_each)
+    )
+    ccca = Organisation.objects.get(slug="ccca-btp")
+    memberships = []
+    for index, laureate in enumerate(laureates):
+        chunk = organisations[index * members_each : (index + 1) * members_each]
+        memberships.append(Membership(laureate=laureate, organisation=chunk[0], role="porteur"))
+        memberships += [Membership(laureate=laureate, organisation=o) for o in chunk[1:]]
+        memberships.append(Membership(laureate=laureate, organisation=ccca))
+    Membership.objects.bulk_create(memberships)
+    Laureate.sectors.through.objects.bulk_create(
+        Laureate.sectors.through(laureate=laureate, sector=sectors[i % len(sectors)])
+        for i, laureate in enumerate(laureates)
+    )
+    Laureate.regions.through.objects.bulk_create(
+        Laureate.regions.through(laureate=laureate, region=regions[i % len(regions)])
+        for i, laureate in enumerate(laureates)
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_is_fixed(client, real_data, django_assert_num_queries, page):
+    url = PAGES[page]()
+    with django_assert_num_queries(EXPECTED[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+    if "page_obj" in response.context:
+        assert len(response.context["page_obj"]) > 0
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_does_not_grow_with_data(
+    client, real_data, django_assert_max_num_queries, page
+):
+    add_many_laureates()
+    url = PAGES[page]()
+    with django_assert_max_num_queries(EXPECTED[page]):
+        response = client.get(url)
+    assert response.status_code == 200
