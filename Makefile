@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format browser check-browser messages
+.PHONY: run test install lint format browser check-browser messages compile-messages
 
 $(PYTHON):
 	$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est requis."; exit 1; }
@@ -21,7 +21,7 @@ install: $(STAMP)
 
 # Sets everything up on SQLite (unless DATABASE_URL says otherwise) and serves the portal.
 # Existing data is kept: real data is loaded only into an empty database.
-run: install
+run: install compile-messages
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
 	DEBUG=1 $(PYTHON) manage.py load_real_data
 	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
@@ -44,8 +44,27 @@ serve: install
 bench: install
 	$(PYTHON) bench/run.py
 
-test: install
+test: install compile-messages
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed, for machines without
+# GNU gettext; where msgfmt exists they are rebuilt, so that an edited .po shows up at once.
+I18N_IGNORE := --ignore=.venv --ignore=var --ignore=bench --ignore=tests
+compile-messages: install
+	@if command -v msgfmt >/dev/null; then \
+		DEBUG=1 $(PYTHON) manage.py compilemessages $(I18N_IGNORE) --verbosity 0; \
+	else \
+		echo "msgfmt absent : catalogues compilés du dépôt utilisés"; \
+	fi
+
+# After changing interface strings. The French catalogue is the source text itself (msgen), kept
+# only so that French plural rules apply ("0 lauréat"); new English entries come out empty for a
+# person to translate (tests/test_translations.py lists them), then `make compile-messages`.
+messages: install
+	DEBUG=1 $(PYTHON) manage.py makemessages -l en -l fr --no-obsolete $(I18N_IGNORE)
+	msgattrib --clear-fuzzy --empty locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
+	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
+	$(MAKE) --no-print-directory compile-messages
 
 # Debian's Chromium, which the real-browser tests (tests/e2e) drive: installed when missing
 # (apt-get, as root), or a clear message. Playwright's own browser download is not used.

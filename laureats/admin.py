@@ -129,6 +129,10 @@ class LaureateAdmin(LaureateImportExportMixin, SimpleHistoryAdmin):
     filter_horizontal = ["sectors", "regions"]
     inlines = [MembershipInline, SourceInline]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin-laureats.css"]}
+
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "status", "scope", "is_published"]}),
         (_("Présentation"), {"fields": ["summary", "description", "website"]}),
@@ -168,7 +172,7 @@ class LaureateAdmin(LaureateImportExportMixin, SimpleHistoryAdmin):
     def lead_display(self, obj):
         lead = obj.lead
         if lead is None:
-            return format_html('<strong style="color:#b00">{}</strong>', _("⚠ aucun porteur"))
+            return format_html('<strong class="missing-lead">{}</strong>', _("⚠ aucun porteur"))
         return lead.name
 
     @admin.display(description=_("membres"), ordering="members")

@@ -6,7 +6,8 @@ answered from there before sessions, CSRF, locale, URL resolution, views and tem
 
 One data version covers everything: any write to the public tables replaces it, and a stored page
 is only served under the version it was rendered with, so that no visitor sees a page older than
-the last edit. The version travels in the same cache read as the page (one round trip to Redis).
+the last edit. A miss reads the version and the page in one round trip; each process also keeps
+the pages it served and its copy of the version (see LocalPages), so that a hit makes none.
 
 Never cached: other methods, the admin and /contribuer/ (forms with CSRF tokens), requests of a
 logged-in session or carrying flash messages, responses that are not 200, that set cookies, that

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .region_map import load_region_map
 from .stats import count_text
@@ -81,7 +81,7 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         row["bar_width"] = max(width, 2) if row["count"] else 0
         row["count_x"] = row["bar_width"] + 6
         row["count_y"] = row["bar_y"] + BAR_HEIGHT - 3
-        row["aria_label"] = f"{row['label']} : {row['count_text']}"
+        row["aria_label"] = label_value(row["label"], row["count_text"])
         if breakdown.official:
             row["aria_label"] += _(" (chiffre officiel) — voir les lauréats saisis de la filière")
         y = row["bar_y"] + BAR_HEIGHT + ROW_GAP
@@ -126,6 +126,11 @@ def bin_shades(count):
         return [LIGHT_TEXT_FROM]
     last = len(SHADES) - 1
     return [round(index * last / (count - 1)) for index in range(count)]
+
+
+def label_value(label, value):
+    # French puts a space before the colon, English does not: the separator is translated.
+    return f"{label}{pgettext('between a label and its value', ' : ')}{value}"
 
 
 def range_text(low, high):
@@ -178,7 +183,7 @@ def region_map(breakdown, active=(), id_prefix=""):
                 "frame": shape["frame"],
                 "fill": ZERO_FILL if shade is None else SHADES[shade],
                 "light_text": shade is not None and shade >= LIGHT_TEXT_FROM,
-                "aria_label": f"{row['label']} : {row['count_text']}",
+                "aria_label": label_value(row["label"], row["count_text"]),
             }
         )
     regions_by_code = {region["code"]: region for region in regions}

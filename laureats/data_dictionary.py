@@ -120,7 +120,8 @@ def laureate_fields():
                 name=column.name,
                 label=field_label(model_field),
                 type=type_label(model_field),
-                description=column.description,
+                # Lazy in importer.COLUMNS: text here, in the language of this request.
+                description=str(column.description),
                 values=values,
             )
         )

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -87,7 +88,7 @@ class Extraction:
         for name, value in self.filters().items():
             values = value if isinstance(value, list) else [value]
             parts.append(f"{name} = {' | '.join(values)}")
-        return " ; ".join(parts) or "aucun (liste complète des lauréats publiés)"
+        return " ; ".join(parts) or _("aucun (liste complète des lauréats publiés)")
 
     def filename(self, table, extension):
         return f"deffinum-{table}-{timezone.localdate(self.extracted_at).isoformat()}.{extension}"
@@ -235,23 +236,26 @@ def xlsx_response(extraction, title, rows, fieldnames, fields, filename):
     for row in rows:
         data.append([xlsx_cell(data, row[name]) for name in fieldnames])
         count += 1
-    about = workbook.create_sheet("À propos")
+    about = workbook.create_sheet(_("À propos"))
     metadata = extraction.metadata(title, count, fields)
     lines = [
-        ["Données", f"{title} — Portail Deffinum"],
-        ["Licence", LICENCE_NAME, LICENCE_URL],
-        ["Source", metadata["source"], metadata["source_url"]],
-        ["Liste officielle des 62 lauréats", metadata["official_list_url"]],
-        ["Date d'extraction", metadata["extracted_at"]],
-        ["Lignes", count],
-        ["Filtres appliqués", extraction.filters_text()],
-        ["Tri", metadata["sort"]],
-        ["Valeurs de filtre ignorées", " ; ".join(metadata["notices"]) or "aucune"],
+        # "Portail Deffinum" is the name reusers cite (see the licence), in every language.
+        [_("Données"), f"{title} — Portail Deffinum"],
+        [_("Licence"), LICENCE_NAME, LICENCE_URL],
+        [_("Source"), metadata["source"], metadata["source_url"]],
+        [_("Liste officielle des 62 lauréats"), metadata["official_list_url"]],
+        [_("Date d'extraction"), metadata["extracted_at"]],
+        [_("Lignes"), count],
+        [_("Filtres appliqués"), extraction.filters_text()],
+        [_("Tri"), metadata["sort"]],
+        [_("Valeurs de filtre ignorées"), " ; ".join(metadata["notices"]) or _("aucune")],
         [],
     ]
     for line in lines:
         about.append([xlsx_cell(about, value) for value in line])
-    xlsx_header(about, ["Colonne", "Libellé", "Type", "Description", "Valeurs possibles"])
+    xlsx_header(
+        about, [_("Colonne"), _("Libellé"), _("Type"), _("Description"), _("Valeurs possibles")]
+    )
     for field in fields:
         values = " ; ".join(f"{value} ({label})" for value, label in field.values)
         line = [field.name, field.label, field.type, field.description, values]
@@ -283,11 +287,11 @@ def laureates_response(extraction, extension):
         return csv_response(csv_pieces(rows, COLUMN_NAMES), filename)
     if extension == "json":
         count = extraction.filterset.qs.count()
-        metadata = extraction.metadata("Lauréats Deffinum", count, json_fields())
+        metadata = extraction.metadata(_("Lauréats Deffinum"), count, json_fields())
         pieces = json_pieces(metadata, "laureates", serialized_laureates(extraction))
         return json_response(pieces, filename)
     rows = (typed_laureate_row(laureate) for laureate in extraction.laureates())
-    return xlsx_response(extraction, "Lauréats", rows, COLUMN_NAMES, laureate_fields(), filename)
+    return xlsx_response(extraction, _("Lauréats"), rows, COLUMN_NAMES, laureate_fields(), filename)
 
 
 def members_response(extraction, extension):
@@ -297,8 +301,8 @@ def members_response(extraction, extension):
         return csv_response(csv_pieces(rows, MEMBER_COLUMN_NAMES), filename)
     if extension == "json":
         count = Membership.objects.filter(laureate__in=extraction.filterset.qs.values("pk")).count()
-        metadata = extraction.metadata("Membres des lauréats Deffinum", count, member_fields())
+        metadata = extraction.metadata(_("Membres des lauréats Deffinum"), count, member_fields())
         return json_response(json_pieces(metadata, "members", rows), filename)
     return xlsx_response(
-        extraction, "Membres", rows, MEMBER_COLUMN_NAMES, member_fields(), filename
+        extraction, _("Membres"), rows, MEMBER_COLUMN_NAMES, member_fields(), filename
     )

@@ -5,12 +5,13 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, TextField
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
+from .search import SearchTitle, prefix_query
 from .text import search_words
 
 MAX_QUERY_LENGTH = 200
@@ -21,31 +22,6 @@ SORTS = {
     "-aide": _("aide de l'État, la plus élevée d'abord"),
     "-maj": _("dernière mise à jour"),
 }
-
-
-class SearchTitle(Func):
-    """The first line of `Laureate.search_document`: the normalised name and acronym."""
-
-    output_field = TextField()
-
-    def __init__(self):
-        super().__init__(F("search_document"))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="split_part(%(expressions)s, chr(10), 1)",
-            **extra_context,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="substr(%(expressions)s, 1, instr(%(expressions)s || char(10), char(10)) - 1)",
-            **extra_context,
-        )
 
 
 class CheckboxMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
@@ -181,19 +157,11 @@ class LaureateFilter(django_filters.FilterSet):
         if not words:
             return queryset
         if connection.vendor == "postgresql":
-            # French stemming and a prefix on every word: "formations" finds "formation",
-            # "numeri" finds "numérique". Only [a-z0-9] words reach to_tsquery. The vector's
-            # expression is the one the GIN index of migration 0002 is built on.
-            query = SearchQuery(
-                " & ".join(f"{word}:*" for word in words), config="french", search_type="raw"
-            )
-            vector = SearchVector("search_document", config="french")
-            # Ranked on matching rows only: the title's words weigh more than the rest.
-            weighted = SearchVector(SearchTitle(), config="french", weight="A") + SearchVector(
-                "search_document", config="french", weight="D"
-            )
-            return queryset.annotate(search_rank=SearchRank(weighted, query)).filter(
-                Q(pk__in=Laureate.objects.annotate(match=vector).filter(match=query).values("pk"))
+            # French stemming and a prefix on every word, on the stored vector and its GIN
+            # index: "formations" finds "formation", "numeri" finds "numérique".
+            query = prefix_query(words)
+            return queryset.filter(search_vector=query).annotate(
+                search_rank=SearchRank(F("search_vector"), query)
             )
         condition = Q()
         for word in words:
@@ -274,22 +242,38 @@ def count_by_sector(laureates):
 
 
 def regions_with_involved_count(laureates):
-    """Every region with `involved`: how many of `laureates` `has_region` would select there.
+    """(code, name, count) for every region: how many of `laureates` `has_region` selects there.
 
-    One correlated count a region, since the two ways of being involved live in two tables.
+    The two ways of being involved live in two tables, so their (laureate, region) pairs are
+    united first and counted once, in one query: a correlated count per region took seconds
+    with 10,000 laureates. `laureates` is a queryset of primary keys (`.values("pk")`).
     """
-    involved = (
-        Laureate.objects.filter(pk__in=laureates)
-        .filter(involved_in_region("", OuterRef(OuterRef("pk"))))
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT"))
-        .values("n")
-    )
-    return Region.objects.order_by().annotate(involved=Subquery(involved))
+    laureate_sql, params = laureates.query.sql_with_params()
+    covered = Laureate.regions.through._meta.db_table
+    membership = Membership._meta.db_table
+    organisation = Organisation._meta.db_table
+    region = Region._meta.db_table
+    sql = f"""
+        SELECT region.code, region.name, COUNT(DISTINCT pairs.laureate_id)
+        FROM {region} AS region
+        LEFT JOIN (
+            SELECT laureate_id, region_id FROM {covered}
+            WHERE laureate_id IN ({laureate_sql})
+            UNION
+            SELECT membership.laureate_id, organisation.region_id
+            FROM {membership} AS membership
+            JOIN {organisation} AS organisation ON organisation.id = membership.organisation_id
+            WHERE organisation.region_id IS NOT NULL AND membership.laureate_id IN ({laureate_sql})
+        ) AS pairs ON pairs.region_id = region.code
+        GROUP BY region.code, region.name
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params])
+        return cursor.fetchall()
 
 
 def count_by_region(laureates):
-    return regions_with_involved_count(laureates).values_list("code", "involved")
+    return [(code, count) for code, _name, count in regions_with_involved_count(laureates)]
 
 
 def count_by_field(field):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector, Source
 from .validators import validate_siren
@@ -32,40 +33,48 @@ class Column:
 COLUMNS = [
     Column(
         "slug",
-        "Identifiant unique du lauréat (lettres, chiffres, tirets) ; sert à la mise à jour.",
+        _("Identifiant unique du lauréat (lettres, chiffres, tirets) ; sert à la mise à jour."),
         True,
     ),
-    Column("nom", "Nom du projet.", True),
-    Column("acronyme", "Acronyme, s'il existe."),
+    Column("nom", _("Nom du projet."), True),
+    Column("acronyme", _("Acronyme, s'il existe.")),
     Column(
         "statut",
-        "« retenu » (retenu dans Deffinum) ou « reoriente-cma » (réorienté vers l'AMI CMA).",
+        _("« retenu » (retenu dans Deffinum) ou « reoriente-cma » (réorienté vers l'AMI CMA)."),
         True,
     ),
-    Column("portee", "« nationale », « interregionale », ou vide si inconnue."),
-    Column("secteurs", "Filières, par identifiant (ex. « sante-social »), séparées par « | »."),
-    Column("regions", "Régions couvertes, par code INSEE (ex. « 27 »), séparées par « | »."),
+    Column("portee", _("« nationale », « interregionale », ou vide si inconnue.")),
+    Column("secteurs", _("Filières, par identifiant (ex. « sante-social »), séparées par « | ».")),
+    Column("regions", _("Régions couvertes, par code INSEE (ex. « 27 »), séparées par « | ».")),
     Column(
-        "cout_total_eur", "Coût total en euros, nombre entier sans séparateur ; vide si inconnu."
+        "cout_total_eur", _("Coût total en euros, nombre entier sans séparateur ; vide si inconnu.")
     ),
-    Column("aide_etat_eur", "Aide de l'État en euros (au plus 70 % du coût) ; vide si inconnue."),
-    Column("date_debut", "Date de début du projet (AAAA-MM-JJ) ; vide si inconnue."),
-    Column("date_fin", "Date de fin du projet (AAAA-MM-JJ) ; vide si inconnue."),
-    Column("site_web", "Adresse du site du projet."),
-    Column("resume", "Résumé en quelques phrases."),
-    Column("description", "Description longue."),
-    Column("remarques", "Remarques sur la fiabilité des données, affichées au public."),
-    Column("publie", "« oui » ou « non » (vide : oui)."),
+    Column(
+        "aide_etat_eur",
+        # xgettext:no-python-format
+        _("Aide de l'État en euros (au plus 70 % du coût) ; vide si inconnue."),
+    ),
+    Column("date_debut", _("Date de début du projet (AAAA-MM-JJ) ; vide si inconnue.")),
+    Column("date_fin", _("Date de fin du projet (AAAA-MM-JJ) ; vide si inconnue.")),
+    Column("site_web", _("Adresse du site du projet.")),
+    Column("resume", _("Résumé en quelques phrases.")),
+    Column("description", _("Description longue.")),
+    Column("remarques", _("Remarques sur la fiabilité des données, affichées au public.")),
+    Column("publie", _("« oui » ou « non » (vide : oui).")),
     Column(
         "membres",
-        "Membres séparés par « | », chacun sous la forme « rôle:type:SIREN:nom » ; rôle « porteur » "
-        "ou « partenaire », type parmi les identifiants de types d'organisation, SIREN facultatif "
-        "(laisser vide entre les deux-points). Exemple : « porteur:association::Gifod ».",
+        _(
+            "Membres séparés par « | », chacun sous la forme « rôle:type:SIREN:nom » ; rôle « porteur » "
+            "ou « partenaire », type parmi les identifiants de types d'organisation, SIREN facultatif "
+            "(laisser vide entre les deux-points). Exemple : « porteur:association::Gifod »."
+        ),
     ),
     Column(
         "sources",
-        "Sources séparées par « | », chacune sous la forme « adresse titre » (l'adresse d'abord, "
-        "puis un espace et le titre, facultatif).",
+        _(
+            "Sources séparées par « | », chacune sous la forme « adresse titre » (l'adresse d'abord, "
+            "puis un espace et le titre, facultatif)."
+        ),
     ),
 ]
 COLUMN_NAMES = [column.name for column in COLUMNS]
@@ -438,7 +447,9 @@ class OrganisationResolver:
 def format_members(memberships):
     return f" {SEPARATOR} ".join(
         f"{m.role}:{m.organisation.kind}:{m.organisation.siren}:{m.organisation.name}"
-        for m in sorted(memberships, key=lambda m: (m.role, m.organisation.name))
+        for m in sorted(
+            memberships, key=lambda m: (m.role != Membership.Role.LEAD, m.organisation.name)
+        )
     )
 
 

@@ -2,8 +2,9 @@
 sectors and regions they work in, and the programme's official figures."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .search import weighted_vector
 from .text import normalize_text
 from .validators import validate_siren
 
@@ -113,7 +115,7 @@ class LaureateQuerySet(models.QuerySet):
                 "memberships",
                 queryset=Membership.objects.select_related(
                     "organisation", "organisation__region"
-                ).order_by("role", "organisation__name"),
+                ).order_by("-role", "organisation__name"),
             ),
         )
 
@@ -130,6 +132,11 @@ class LaureateQuerySet(models.QuerySet):
         for laureate in laureates:
             laureate.search_document = laureate.build_search_document()
         Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
+        if connection.vendor == "postgresql":
+            # Stored rather than computed per query: ranking thousands of matches stays cheap.
+            Laureate.objects.filter(pk__in=[laureate.pk for laureate in laureates]).update(
+                search_vector=weighted_vector()
+            )
         return len(laureates)
 
 
@@ -184,16 +191,18 @@ class Laureate(models.Model):
         editable=False,
         help_text=_("Donnée fabriquée pour les tests de charge, jamais dans la base réelle."),
     )
-    # Lower-cased, accent-free text of the laureate and its members' names, searched by `q`
-    # (a GIN full-text index on PostgreSQL, see migration 0002); its first line is the title.
+    # Lower-cased, accent-free text of the laureate and its members' names, searched by `q`;
+    # its first line is the title. SQLite matches it as text; PostgreSQL searches
+    # `search_vector`, its French full-text form, through a GIN index (migration 0005).
     search_document = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = LaureateQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[sectors, regions],
-        excluded_fields=["search_document"],
+        excluded_fields=["search_document", "search_vector"],
         # Accepted public proposals record "Proposition n°12 acceptée — source : <url>" here,
         # longer than the library's default 100 characters.
         history_change_reason_field=models.TextField(null=True),
@@ -402,7 +411,7 @@ class Membership(models.Model):
     """An organisation's place in a consortium: its lead ("porteur") or a partner."""
 
     class Role(models.TextChoices):
-        # Stored values sort the lead first.
+        # "porteur" sorts after "partenaire": order by "-role" to list the lead first.
         LEAD = "porteur", _("porteur")
         PARTNER = "partenaire", _("partenaire")
 
@@ -420,7 +429,7 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["laureate", "role", "organisation__name"]
+        ordering = ["laureate", "-role", "organisation__name"]
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
         constraints = [

@@ -199,7 +199,7 @@ class LaureateStatistics:
 
     @cached_property
     def regions(self):
-        rows = regions_with_involved_count(self.ids).values_list("code", "name", "involved")
+        rows = regions_with_involved_count(self.ids)
         return Breakdown(
             key="regions",
             param="region",

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,14 @@ def _empty_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to /en/... leaves English active in the test's thread (LocaleMiddleware never
+    # deactivates it): reverse() or a command in the next test would then speak English.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

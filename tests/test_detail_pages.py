@@ -102,3 +102,11 @@ def test_lead_shown_on_list_cards(client, real_data):
     body = text(client.get(reverse("laureats:laureate-list")))
     assert "Gifod" in body
     assert Membership.objects.filter(role="porteur").count() == 4
+
+
+def test_laureate_page_lists_the_lead_before_the_partners(client, real_data):
+    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
+    body = text(client.get(laureate.get_absolute_url()))
+    body = body[body.index('id="members-title"') :]
+    assert body.index("CCCA-BTP</a>") < body.index("CFA du Bâtiment Provence")
+    assert body.index("<h3>Porteur</h3>") < body.index("<h3>Partenaire</h3>")

@@ -59,7 +59,8 @@ def not_found(request, *args, **kwargs):
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    not_found_message = gettext_lazy("")
+    # Not gettext_lazy(""): with a catalogue, the empty msgid translates to the catalogue's header.
+    not_found_message = gettext_lazy("Aucune ressource ne porte l'identifiant « %(key)s ».")
     detail_serializer_class = None
 
     def get_serializer_class(self):

@@ -6,16 +6,12 @@ from django import template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 # As django.utils.html.json_script: nothing in the data can close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-FUNDER = {
-    "@type": "GovernmentOrganization",
-    "name": "État français (France 2030)",
-}
 
 
 @register.simple_tag(takes_context=True)
@@ -38,12 +34,15 @@ def laureate_json_ld(context, laureate):
     Only what the portal records is said; unknown amounts and websites are left out.
     """
     request = context["request"]
+    funder = {"@type": "GovernmentOrganization", "name": _("État français (France 2030)")}
     grant = {
         "@type": "MonetaryGrant",
         "name": "Deffinum — France 2030",
-        "description": "Appel à projets « Dispositifs France Formation Innovante Numérique », "
-        "opéré par la Banque des Territoires (Caisse des Dépôts) pour l'État.",
-        "funder": FUNDER,
+        "description": _(
+            "Appel à projets « Dispositifs France Formation Innovante Numérique », "
+            "opéré par la Banque des Territoires (Caisse des Dépôts) pour l'État."
+        ),
+        "funder": funder,
     }
     if laureate.state_aid is not None:
         grant["amount"] = {
@@ -56,7 +55,7 @@ def laureate_json_ld(context, laureate):
         "@type": "Project",
         "name": laureate.name,
         "url": request.build_absolute_uri(laureate.get_absolute_url()),
-        "funder": FUNDER,
+        "funder": funder,
         "funding": grant,
         "member": [
             organisation_json(membership.organisation, request)

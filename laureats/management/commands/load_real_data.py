@@ -22,8 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, force, **options):
         if Region.objects.exists() and not force:
-            self.stdout.write("Données réelles déjà présentes : rien à charger.")
+            if options["verbosity"]:
+                self.stdout.write("Données réelles déjà présentes : rien à charger.")
             return
         call_command("loaddata", *REAL_DATA_FIXTURES, verbosity=options["verbosity"])
         Laureate.objects.all().refresh_search_documents()
-        self.stdout.write(self.style.SUCCESS("Données réelles chargées."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("Données réelles chargées."))
