@@ -371,6 +371,10 @@ def ignored_notice(label, value):
     }
 
 
+# Facets with more options than this (regions, member kinds) start folded unless one is ticked.
+FACET_OPEN_MAX_OPTIONS = 8
+
+
 def facets(filterset):
     """Every facet with its options, each counted under the other active filters."""
     counts = filterset.facet_counts()
@@ -389,7 +393,16 @@ def facets(filterset):
             }
             for index, (value, label) in enumerate(field.choices)
         ]
-        result.append({"name": name, "label": field.label, "options": options})
+        checked_count = sum(option["checked"] for option in options)
+        result.append(
+            {
+                "name": name,
+                "label": field.label,
+                "options": options,
+                "checked_count": checked_count,
+                "open": checked_count > 0 or len(options) <= FACET_OPEN_MAX_OPTIONS,
+            }
+        )
     return result
 
 

@@ -232,3 +232,18 @@ def test_list_works_with_real_data(client, real_data):
     text = page_text(client.get(LIST_URL))
     assert "4 lauréats trouvés" in text
     assert "4 lauréats référencés sur 62 annoncés" in text
+
+
+def test_long_facets_fold_until_one_of_their_options_is_ticked(client, catalogue):
+    folded = {f["name"]: f["open"] for f in client.get(LIST_URL).context["facets"]}
+    assert folded == {
+        "secteur": True,
+        "portee": True,
+        "region": False,
+        "statut": True,
+        "type_membre": False,
+    }
+    response = client.get(LIST_URL + "?region=27")
+    region = next(f for f in response.context["facets"] if f["name"] == "region")
+    assert region["open"] and region["checked_count"] == 1
+    assert "(1 choisi)" in page_text(response)

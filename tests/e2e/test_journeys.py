@@ -32,6 +32,8 @@ def test_filter_the_list_by_sector_and_region(page, varied_data):
     ).click()
     filters = page.locator("form.filters")
     filters.get_by_role("group", name="Filière").get_by_label("Construction (BTP)").check()
+    # The long region list is folded until opened.
+    filters.locator("summary", has_text="Région").click()
     filters.get_by_role("group", name="Région").get_by_label("Bretagne").check()
     filters.get_by_role("button", name="Appliquer les filtres").click()
     page.wait_for_url("**/laureats/?*")

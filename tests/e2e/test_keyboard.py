@@ -55,10 +55,16 @@ def test_filter_form_with_the_keyboard_alone(page, portal_data):
     )
     assert len(checkboxes) > 20
 
-    reached, toggled = set(), []
+    reached, toggled, unfolded = set(), [], []
     for _ in range(MAX_TABS):
         state = tab(page)
         assert_focus_visible(state)
+        if state["tag"] == "summary" and not page.evaluate(
+            "document.activeElement.parentElement.open"
+        ):
+            # A folded facet (regions, member kinds) opens with Enter.
+            page.keyboard.press("Enter")
+            unfolded.append(page.evaluate("document.activeElement.textContent").strip())
         if state["type"] == "checkbox":
             reached.add(state["id"])
             if (state["name"], state["value"]) in {
@@ -77,6 +83,7 @@ def test_filter_form_with_the_keyboard_alone(page, portal_data):
 
     assert reached == checkboxes, f"jamais atteintes : {checkboxes - reached}"
     assert toggled == ["construction-btp", "76"]
+    assert unfolded == ["Région", "Type de membre"]
     page.keyboard.press("Enter")
     page.wait_for_url("**/laureats/?*secteur=construction-btp*")
     assert "region=76" in page.url
