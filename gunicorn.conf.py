@@ -32,6 +32,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 0)
 max_requests_jitter = max_requests // 10
 
+# Recent gunicorn opens a control socket in the user's home by default: two servers on one machine
+# (the benchmark beside `make serve`) would fight over it, and nothing here uses it.
+control_socket_disable = True
+
 
 def post_worker_init(worker):
     # Import every view (the URLconf, the API) when the worker starts, not during the first

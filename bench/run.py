@@ -53,6 +53,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PORT = int(os.environ.get("BENCH_PORT", "8027"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+TURN = max(2, SECONDS * 3 // 5)  # each of the alternating static / cached page measures
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
 SYNTHETIC_LAUREATES = int(os.environ.get("BENCH_LAUREATES", "10000"))
 CONNECTIONS = 8
@@ -223,7 +224,8 @@ class Server:
             sys.exit(f"Le port {PORT} est pris : choisissez-en un autre avec BENCH_PORT.")
         flush_redis()
         env = base_env(self.dataset, PORT=str(PORT), CACHE_DISABLED="" if self.cache else "1")
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log")
+        name = f"gunicorn-{self.dataset['key']}-{'cache' if self.cache else 'sans-cache'}.log"
+        self.log = (ROOT / "var" / "bench" / name).open("w+")
         self.process = subprocess.Popen(
             [GUNICORN, "--config", "gunicorn.conf.py", "deffinum.wsgi"],
             cwd=ROOT,
@@ -309,6 +311,8 @@ def wrk(target, connections, seconds, script=None):
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if socket_errors or non_2xx:
+        log(f"  wrk {target} :\n{output}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
@@ -374,11 +378,18 @@ def bench_dataset(dataset):
                 seconds = max(SECONDS, min(40, round(3 * page["seconds"]))) if slow else SECONDS
                 static_rps = None
                 if cache and not slow:
-                    # The machine's other load moves during a run: each cached page is compared
-                    # with the static file measured just before it.
-                    static_rps = wrk(url(SPEED_LIMIT_PATH), CONNECTIONS, SECONDS)["rps"]
-                    dataset["static_runs"].append(static_rps)
-                run = measured_run(server, page["path"], 1 if slow else CONNECTIONS, seconds)
+                    # The machine's other load moves during a run: a cached page and the static
+                    # file are measured in turn, twice, and compared over the same minute.
+                    statics, pages_rps = [], []
+                    for _turn in range(2):
+                        statics.append(wrk(url(SPEED_LIMIT_PATH), CONNECTIONS, TURN)["rps"])
+                        run = measured_run(server, page["path"], CONNECTIONS, TURN)
+                        pages_rps.append(run["rps"])
+                    static_rps = statistics.mean(statics)
+                    run["rps"] = statistics.mean(pages_rps)
+                    dataset["static_runs"] += statics
+                else:
+                    run = measured_run(server, page["path"], 1 if slow else CONNECTIONS, seconds)
                 run["connections"] = 1 if slow else CONNECTIONS
                 run["static_rps"] = static_rps
                 if not cache:
@@ -429,8 +440,8 @@ def soak(server, pages):
     result["urls"] = len(paths)
     result["rss_mb"] = [max(sample.values(), default=0) / 1024 for sample in rss]
     # A leak shows as growth under the same load: the first half may still fill the per-process
-    # page copies (bounded), the second must not grow.
-    result["rss_growth_mb"] = max((rss[2][pid] - rss[1][pid] for pid in pids), default=0) / 1024
+    # page copies (bounded); the largest worker must not grow in the second.
+    result["rss_growth_mb"] = result["rss_mb"][2] - result["rss_mb"][1]
     result["workers_alive"] = sum(1 for pid in pids if Path(f"/proc/{pid}").exists())
     result["workers"] = len(pids)
     log(
@@ -609,7 +620,7 @@ def targets(datasets):
             f"non-2xx, {synth['server_errors']} exceptions au journal ; RSS max d'un worker "
             "après la mise en route, à mi-parcours et à la fin : "
             + " → ".join(f"{value:.0f}" for value in soak_run["rss_mb"])
-            + f" Mo (seconde moitié : {soak_run['rss_growth_mb']:+.1f} Mo au plus) ; workers "
+            + f" Mo (seconde moitié : {soak_run['rss_growth_mb']:+.1f} Mo) ; workers "
             f"vivants {soak_run['workers_alive']}/{soak_run['workers']}",
         )
     return "\n".join(lines)
@@ -629,12 +640,12 @@ def report(datasets, started):
         "",
         f"gunicorn : {workers} workers sync (gunicorn.conf.py), DEBUG désactivé, cache "
         f"{'Redis' if redis_available() else 'fichiers'}; wrk 1 thread, {CONNECTIONS} connexions, "
-        f"{SECONDS} s par mesure ; « 1 conn. » : une seule connexion (pages de plus de "
+        f"{SECONDS} s par mesure ({TURN} s pour les pages en cache) ; « 1 conn. » : une seule connexion (pages de plus de "
         f"{SLOW_SECONDS * 1000:.0f} ms, et colonne p50 des objectifs). Latences en ms. "
         "« SQL » : requêtes d'une page rendue ; « SQL (hit) » : d'une page servie par le cache. "
         "« % statique » : débit rapporté à celui d'un fichier statique de la taille de la page "
-        "de liste servi par whitenoise dans le même serveur, mesuré juste avant chaque page en "
-        "cache (la médiane de ces mesures pour les pages sans cache).",
+        "de liste servi par whitenoise dans le même serveur, mesuré en alternance avec chaque "
+        "page en cache (deux fois chacun) ; la médiane de ces mesures pour les pages sans cache.",
         "",
         table(datasets),
         "",
@@ -645,6 +656,19 @@ def report(datasets, started):
         f"Durée totale : {(time.monotonic() - started) / 60:.1f} min.",
     ]
     return "\n".join(header) + "\n"
+
+
+README_BLOCK = re.compile(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", re.DOTALL)
+
+
+def quote_in_readme(text):
+    """The README's performance section quotes the latest results, between its two markers."""
+    readme = ROOT / "README.md"
+    current = readme.read_text()
+    body = text.split("\n", 2)[2].replace("\n## Objectifs", "\n#### Objectifs")
+    updated = README_BLOCK.sub(lambda match: match.group(1) + body + match.group(2), current)
+    if updated != current:
+        readme.write_text(updated)
 
 
 def main():
@@ -661,6 +685,7 @@ def main():
     text = report(DATASETS, started)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text)
+    quote_in_readme(text)
     print()
     print(text)
     log(f"écrit dans {RESULTS.relative_to(ROOT)}")
