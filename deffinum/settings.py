@@ -4,11 +4,11 @@ Every variable is documented in `.env.example`.
 """
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name, default=False):
@@ -31,10 +31,15 @@ TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
+    if DEBUG or TESTING:
+        SECRET_KEY = "insecure-development-key-never-used-in-production"
+    else:
+        # Management commands (migrate, createsuperuser, import_laureates...) sign nothing that
+        # outlives them, so they may run without a key; serving does, and deffinum/wsgi.py
+        # refuses to start without SECRET_KEY.
+        SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -347,3 +347,24 @@ def test_healthz_answers_503_when_the_database_is_down(client):
 @pytest.mark.django_db
 def test_healthz_is_outside_the_language_prefix(client):
     assert client.get("/en/healthz").status_code == 404
+
+
+def test_management_commands_run_without_a_secret_key():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_server_refuses_to_start_without_a_secret_key():
+    clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    for name in ["SECRET_KEY", "DEBUG"]:
+        clean.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import deffinum.wsgi"],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY doit être définie" in result.stderr
