@@ -313,7 +313,7 @@ API_QUERIES = {
     # The organisation, its published memberships, their laureates' members.
     "organisation-detail": 3,
     "sector-list": 1,
-    "region-list": 1,
+    "region-list": 2,
     "figure-list": 2,
 }
 API_URLS = {
@@ -348,3 +348,14 @@ def test_api_query_count_does_not_grow_with_data(
         assert len(response.json()["results"]) == 100
     if name == "organisation-detail":
         assert len(response.json()["laureats"]) > 100
+
+
+def test_region_counts_are_what_the_region_filter_lists(client, reference_data):
+    located = OrganisationFactory(region_id="84")
+    make_laureate(name="Couvre 84", regions=["84"])
+    make_laureate(name="Membre en 84", members=[located])
+    make_laureate(name="Caché", members=[located], is_published=False)
+    regions = {r["code"]: r["nombre_laureats"] for r in client.get("/api/regions/").json()}
+    listed = client.get(reverse("laureats:laureate-list") + "?region=84")
+    assert regions["84"] == listed.context["page_obj"].paginator.count == 2
+    assert client.get("/api/regions/84/").json()["nombre_laureats"] == 2

@@ -238,9 +238,16 @@ class SectorSerializer(serializers.Serializer):
 class RegionSerializer(serializers.Serializer):
     code = text(Region, "code")
     nom = text(Region, "name")
-    nombre_laureats = serializers.IntegerField(
-        source="published_count", help_text="Nombre de lauréats publiés couvrant cette région."
+    nombre_laureats = serializers.SerializerMethodField(
+        help_text=(
+            "Nombre de lauréats publiés impliqués dans cette région (portée qui la couvre ou "
+            "membre qui y est installé) : ceux que liste /laureats/?region=<code>."
+        )
     )
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_nombre_laureats(self, region):
+        return self.context["involved_counts"].get(region.code, 0)
 
 
 class FigureSourceSerializer(serializers.Serializer):
