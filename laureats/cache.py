@@ -161,7 +161,7 @@ def _bump_after_commit():
 
 
 def data_changed(using="default", **kwargs):
-    """Signal receiver, and what any bulk writer calls: the public data has changed.
+    """The public data has changed (called for every write to a public table).
 
     Bumped at once, so that the next request renders again, and once more when the transaction
     commits: a page rendered in between from the data committed before would otherwise be
@@ -175,11 +175,6 @@ def data_changed(using="default", **kwargs):
         transaction.on_commit(_bump_after_commit, using=using)
 
 
-def model_changed(sender, using="default", **kwargs):
-    if sender._meta.label_lower not in PRIVATE_MODELS:
-        data_changed(using=using)
-
-
 def migrated(sender, using="default", **kwargs):
     # A deployment runs migrate: templates and data may both have changed.
     bump_data_version()
@@ -191,11 +186,7 @@ WRITE_STATEMENT = re.compile(
 
 
 def watch_writes(public_tables):
-    """A database execute wrapper that invalidates after any write to a public table.
-
-    Model signals do not fire for QuerySet.update(), bulk_create() and bulk_update() (the search
-    documents, the synthetic data): this catches those writes too.
-    """
+    """A database execute wrapper that invalidates after any write to a public table."""
 
     def wrapper(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -209,20 +200,21 @@ def watch_writes(public_tables):
 
 
 def connect_invalidation(app_config):
-    """Called from LaureatsConfig.ready(): every write to the app's public data invalidates."""
+    """Called from LaureatsConfig.ready(): every write to the app's public data invalidates.
+
+    One mechanism, at the database: every INSERT, UPDATE or DELETE on a public table, whether
+    it comes from save(), an m2m change, a fixture load, update() or bulk_create(). Model
+    signals would miss the last two and add nothing to the first ones.
+    """
     from django.db.backends.signals import connection_created
-    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+    from django.db.models.signals import post_migrate
 
     public_tables = set()
     for model in app_config.get_models(include_auto_created=True):
         # simple_history's historical models share their model's privacy.
         watched = getattr(model, "instance_type", model)
-        if watched._meta.label_lower in PRIVATE_MODELS:
-            continue
-        public_tables.add(model._meta.db_table)
-        post_save.connect(model_changed, sender=model, dispatch_uid=f"page-cache-save-{model}")
-        post_delete.connect(model_changed, sender=model, dispatch_uid=f"page-cache-del-{model}")
-        m2m_changed.connect(model_changed, sender=model, dispatch_uid=f"page-cache-m2m-{model}")
+        if watched._meta.label_lower not in PRIVATE_MODELS:
+            public_tables.add(model._meta.db_table)
     post_migrate.connect(migrated, sender=app_config, dispatch_uid="page-cache-migrate")
 
     wrapper = watch_writes(frozenset(public_tables))
