@@ -183,10 +183,6 @@ class LaureateAdmin(LaureateImportExportMixin, SimpleHistoryAdmin):
     def amounts_known(self, obj):
         return obj.total_cost is not None and obj.state_aid is not None
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        Laureate.objects.filter(pk=form.instance.pk).refresh_search_documents()
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         laureate = self.get_object(request, object_id)
         if (
@@ -218,11 +214,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
             .select_related("region")
             .annotate(laureates=Count("memberships", distinct=True))
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Members' names are part of their consortia's search text.
-        Laureate.objects.filter(memberships__organisation=form.instance).refresh_search_documents()
 
     @admin.display(description=_("consortiums"), ordering="laureates")
     def laureate_count(self, obj):

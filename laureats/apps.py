@@ -12,3 +12,8 @@ class LaureatsConfig(AppConfig):
         from .cache import connect_invalidation
 
         connect_invalidation(self)
+
+        # The search text follows every write to a laureate, its members or their names.
+        from . import search_sync
+
+        search_sync.connect()

@@ -125,8 +125,9 @@ class LaureateQuerySet(models.QuerySet):
     def refresh_search_documents(self):
         """Rebuild the search text of these laureates from their fields and members' names.
 
-        Called explicitly by every writer (admin, import, fixtures, proposals, synthetic data):
-        the text spans two tables, so no single save() could keep it right.
+        Every save() and delete() keeps the text current by itself (laureats/search_sync.py);
+        this is the bulk path, and the only exception, for writers that send no per-row signal:
+        fixtures loaded raw (load_real_data) and bulk_create() (generate_synthetic).
         """
         laureates = list(self.prefetch_related("memberships__organisation"))
         for laureate in laureates:

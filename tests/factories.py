@@ -45,7 +45,7 @@ class MembershipFactory(DjangoModelFactory):
 
 
 def make_laureate(*, sectors=(), regions=(), members=(), lead=None, partners=0, **fields):
-    """A laureate with its sectors, regions (codes or Region objects) and members, searchable.
+    """A laureate with its sectors, regions (codes or Region objects) and members.
 
     `members` are organisations made partners; `lead` becomes the lead; `partners` adds that
     many new partner organisations.
@@ -64,6 +64,5 @@ def make_laureate(*, sectors=(), regions=(), members=(), lead=None, partners=0, 
         MembershipFactory(laureate=laureate, organisation=organisation)
     for _ in range(partners):
         MembershipFactory(laureate=laureate)
-    Laureate.objects.filter(pk=laureate.pk).refresh_search_documents()
     laureate.refresh_from_db()
     return laureate

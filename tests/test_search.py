@@ -1,0 +1,181 @@
+"""The search agrees with itself: the same queries find the same laureates on SQLite and on
+PostgreSQL, and the text it searches follows every write, wherever it comes from."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from laureats.filters import LaureateFilter
+from laureats.models import Laureate, Membership
+from laureats.text import FRENCH_STOP_WORDS
+
+from .factories import MembershipFactory, OrganisationFactory, make_laureate
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query):
+    filterset = LaureateFilter({"q": query}, queryset=Laureate.objects.published())
+    assert filterset.is_valid()
+    return sorted(laureate.slug for laureate in filterset.qs)
+
+
+def finds(query, slug):
+    return slug in found(query)
+
+
+@pytest.fixture
+def laureates():
+    make_laureate(slug="coeur", name="Cœur de métier", description="Des gestes au quotidien.")
+    make_laureate(slug="vitae", name="Curriculum vitæ numérique")
+    make_laureate(
+        slug="soignants",
+        name="L'école des soignants",
+        lead=OrganisationFactory(name="Œuvre des apprentis"),
+    )
+    make_laureate(slug="robotique", name="Robotique en atelier")
+    make_laureate(slug="cache", name="Cœur caché", is_published=False)
+
+
+EVERY_ONE = ["coeur", "robotique", "soignants", "vitae"]
+
+SEARCHES = [
+    # Ligatures folded in the stored text and in the query, whichever way they are typed.
+    ("cœur", ["coeur"]),
+    ("coeur", ["coeur"]),
+    ("CŒUR", ["coeur"]),
+    ("vitæ", ["vitae"]),
+    ("vitae", ["vitae"]),
+    ("œuvre", ["soignants"]),
+    ("OEUVRE apprentis", ["soignants"]),
+    # Stop words alone are an empty search; among other words they are ignored.
+    ("de", EVERY_ONE),
+    ("l", EVERY_ONE),
+    ("la des", EVERY_ONE),
+    ("l'", EVERY_ONE),
+    ("cœur de", ["coeur"]),
+    ("l'école", ["soignants"]),
+    # Accents, case, prefixes, several words.
+    ("ÉCOLE", ["soignants"]),
+    ("soign", ["soignants"]),
+    ("robotique atelier", ["robotique"]),
+    ("métier quotidien", ["coeur"]),
+    ("", EVERY_ONE),
+    ("introuvable", []),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SEARCHES)
+def test_search_finds_the_same_laureates_on_every_database(laureates, query, expected):
+    assert found(query) == expected
+
+
+def test_stop_words_alone_sort_by_name_not_relevance(laureates):
+    assert LaureateFilter({"q": "de la"}).sort_key == "nom"
+
+
+# The search text follows every write -------------------------------------------------------
+
+
+def test_member_removed_in_the_membership_admin_is_no_longer_found(staff_client):
+    laureate = make_laureate(members=[OrganisationFactory(name="Partenaire Zéphyr")])
+    membership = laureate.memberships.get()
+    assert finds("zephyr", laureate.slug)
+    response = staff_client.post(
+        reverse("admin:laureats_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not finds("zephyr", laureate.slug)
+
+
+def test_member_removed_in_the_organisation_inline_is_no_longer_found(staff_client):
+    organisation = OrganisationFactory(name="Partenaire Zéphyr", city="")
+    laureate = make_laureate(members=[organisation])
+    membership = laureate.memberships.get()
+    assert finds("zephyr", laureate.slug)
+    data = {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "city": "",
+        "region": "",
+        "website": "",
+        "siren": "",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk,
+        "memberships-0-organisation": organisation.pk,
+        "memberships-0-laureate": membership.laureate.pk,
+        "memberships-0-role": membership.role,
+        "memberships-0-DELETE": "on",
+    }
+    response = staff_client.post(
+        reverse("admin:laureats_organisation_change", args=[organisation.pk]), data
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.exists()
+    assert not finds("zephyr", laureate.slug)
+
+
+def test_organisation_renamed_through_the_orm_changes_what_search_finds():
+    organisation = OrganisationFactory(name="Ancien Partenaire")
+    first = make_laureate(members=[organisation])
+    second = make_laureate(lead=organisation)
+    organisation.name = "Nouvel Horizon"
+    organisation.save()
+    assert found("horizon") == sorted([first.slug, second.slug])
+    assert found("ancien") == []
+
+
+def test_member_added_through_the_orm_is_found():
+    laureate = make_laureate()
+    Membership.objects.create(
+        laureate=laureate, organisation=OrganisationFactory(name="Atelier Œnologie")
+    )
+    assert found("oenologie") == [laureate.slug]
+
+
+def test_member_moved_to_another_laureate_is_found_there_only():
+    membership = MembershipFactory(organisation=OrganisationFactory(name="Partenaire Zéphyr"))
+    other = make_laureate()
+    membership.laureate = other
+    membership.save()
+    assert found("zephyr") == [other.slug]
+
+
+def test_laureate_renamed_through_the_orm_is_found_by_its_new_name():
+    laureate = make_laureate(name="Projet ancien")
+    laureate = Laureate.objects.get(pk=laureate.pk)
+    laureate.name = "Projet Œcuménique"
+    laureate.save()
+    assert found("oecumenique") == [laureate.slug]
+    assert found("ancien") == []
+
+
+def test_deleting_a_laureate_with_members_rebuilds_nothing(django_assert_max_num_queries):
+    laureate = make_laureate(partners=5)
+    # Its memberships go with it: rebuilding its text five times on the way would be waste.
+    with django_assert_max_num_queries(20):
+        laureate.delete()
+    assert not Laureate.objects.exists()
+
+
+def test_saving_unsearched_fields_only_skips_the_rebuild():
+    laureate = make_laureate(partners=2)
+    laureate.website = "https://example.org"
+    with CaptureQueriesContext(connection) as queries:
+        laureate.save(update_fields=["website"])
+    assert not [query for query in queries if "laureats_membership" in query["sql"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL's list")
+def test_stop_words_are_those_postgresql_drops():
+    words = [*sorted(FRENCH_STOP_WORDS), "coeur", "ecole", "a"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM unnest(%s::text[]) AS word WHERE to_tsvector('french', word) = ''",
+            [words],
+        )
+        dropped = {row[0] for row in cursor.fetchall()}
+    assert dropped == FRENCH_STOP_WORDS
