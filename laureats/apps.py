@@ -14,6 +14,8 @@ class LaureatsConfig(AppConfig):
         connect_invalidation(self)
 
         # The search text follows every write to a laureate, its members or their names.
-        from . import search_sync
+        from . import ordering, search_sync
 
         search_sync.connect()
+        # Names sort in French reading order on SQLite too (laureats/ordering.py).
+        ordering.connect()

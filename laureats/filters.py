@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
+from .ordering import french
 from .search import SearchTitle, prefix_query
 from .text import search_words
 
@@ -200,12 +201,12 @@ class LaureateFilter(django_filters.FilterSet):
     def order(self, queryset):
         sort = self.sort_key
         if sort == "-aide":
-            return queryset.order_by(F("state_aid").desc(nulls_last=True), "name", "pk")
+            return queryset.order_by(F("state_aid").desc(nulls_last=True), french("name"), "pk")
         if sort == "-maj":
             return queryset.order_by("-updated_at", "pk")
         if sort == "pertinence" and self.search_terms:
             if connection.vendor == "postgresql":
-                return queryset.order_by("-search_rank", "name", "pk")
+                return queryset.order_by("-search_rank", french("name"), "pk")
             # SQLite has no ranking: laureates whose title holds every word come first.
             in_title = Q()
             for word in self.search_terms:
@@ -213,8 +214,8 @@ class LaureateFilter(django_filters.FilterSet):
             titled = Laureate.objects.annotate(search_title=SearchTitle()).filter(
                 in_title, pk=OuterRef("pk")
             )
-            return queryset.order_by(Exists(titled).desc(), "name", "pk")
-        return queryset.order_by("name", "pk")
+            return queryset.order_by(Exists(titled).desc(), french("name"), "pk")
+        return queryset.in_name_order()
 
     def queryset_without(self, excluded):
         """The matching laureates with every active filter except `excluded`, for its facet."""

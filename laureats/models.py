@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .ordering import french
 from .search import weighted_vector
 from .text import normalize_text
 from .validators import validate_siren
@@ -31,7 +32,7 @@ class Region(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [french("name")]
         verbose_name = _("région")
         verbose_name_plural = _("régions")
 
@@ -47,7 +48,7 @@ class SectorQuerySet(models.QuerySet):
         """Each sector with the number of published laureates filed under it."""
         return self.annotate(
             published_count=Count("laureates", filter=Q(laureates__is_published=True))
-        )
+        ).order_by(french("name"))  # Meta.ordering does not apply to a GROUP BY query.
 
 
 class Sector(models.Model):
@@ -61,7 +62,7 @@ class Sector(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [french("name")]
         verbose_name = _("filière")
         verbose_name_plural = _("filières")
 
@@ -78,6 +79,10 @@ class Sector(models.Model):
 class LaureateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def in_name_order(self):
+        """By name in French reading order (laureats/ordering.py), as every list shows them."""
+        return self.order_by(french("name"), "pk")
 
     def for_list(self):
         """Published laureates with what a list card shows: lead, sectors, regions."""
@@ -115,7 +120,7 @@ class LaureateQuerySet(models.QuerySet):
                 "memberships",
                 queryset=Membership.objects.select_related(
                     "organisation", "organisation__region"
-                ).order_by("-role", "organisation__name"),
+                ).order_by("-role", french("organisation__name"), "pk"),
             ),
         )
 
@@ -210,7 +215,7 @@ class Laureate(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = [french("name")]
         verbose_name = _("lauréat")
         verbose_name_plural = _("lauréats")
         constraints = [
@@ -291,6 +296,10 @@ class Source(models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet):
+    def in_name_order(self):
+        """By name in French reading order (laureats/ordering.py), as every list shows them."""
+        return self.order_by(french("name"), "pk")
+
     def with_published_memberships(self):
         """Organisations that belong to at least one published laureate."""
         return self.filter(memberships__laureate__is_published=True).distinct()
@@ -306,7 +315,7 @@ class OrganisationQuerySet(models.QuerySet):
                     queryset=Membership.objects.select_related("organisation"),
                 )
             )
-            .order_by("laureate__name")
+            .order_by(french("laureate__name"), "laureate_id")
         )
         return self.select_related("region").prefetch_related(
             Prefetch("memberships", queryset=memberships, to_attr="published_memberships")
@@ -324,7 +333,7 @@ class OrganisationQuerySet(models.QuerySet):
                 )
             )
             # Meta.ordering does not apply to a GROUP BY query.
-            .order_by("name", "pk")
+            .in_name_order()
         )
 
 
@@ -376,7 +385,7 @@ class Organisation(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [french("name")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
@@ -430,7 +439,7 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["laureate", "-role", "organisation__name"]
+        ordering = ["laureate", "-role", french("organisation__name")]
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
         constraints = [

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from ..data_dictionary import model_help
 from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Region, Sector
+from ..ordering import sort_key
 
 
 def absolute_url(serializer, obj):
@@ -42,8 +43,12 @@ def blank_as_null(model, name):
 
 
 def lead_first(memberships):
-    """The lead, then the partners by name (stored role values would sort partners first)."""
-    return sorted(memberships, key=lambda m: (m.role != Membership.Role.LEAD, m.organisation.name))
+    """The lead, then the partners in French name order (stored role values would sort partners
+    first)."""
+    return sorted(
+        memberships,
+        key=lambda m: (m.role != Membership.Role.LEAD, sort_key(m.organisation.name)),
+    )
 
 
 class OrganisationRefSerializer(serializers.Serializer):

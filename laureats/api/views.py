@@ -17,6 +17,7 @@ from ..filters import (
     regions_with_involved_count,
 )
 from ..models import Laureate, Organisation, ProgrammeFigure, Region, Sector
+from ..ordering import french
 from . import serializers
 
 # The sectors and regions a filter accepts are rows, not fixed choices: the schema points to
@@ -155,7 +156,7 @@ class RegionViewSet(ReadOnlyViewSet):
     lookup_field = "code"
     serializer_class = serializers.RegionSerializer
     pagination_class = None
-    queryset = Region.objects.order_by("name")
+    queryset = Region.objects.order_by(french("name"))
     not_found_message = gettext_lazy("Aucune région ne porte le code INSEE « %(key)s ».")
 
     def get_serializer_context(self):

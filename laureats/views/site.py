@@ -29,9 +29,9 @@ def site_map(request):
         {
             "data_pages": data_pages(),
             "other_pages": other_pages(),
-            "laureates": Laureate.objects.published().order_by("name").only("name", "slug"),
+            "laureates": Laureate.objects.published().in_name_order().only("name", "slug"),
             "organisations": Organisation.objects.with_published_memberships()
-            .order_by("name", "pk")
+            .in_name_order()
             .only("name", "slug"),
         },
     )
