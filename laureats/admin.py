@@ -139,7 +139,12 @@ class LaureateAdmin(LaureateImportExportMixin, SimpleHistoryAdmin):
         (_("Filières et régions"), {"fields": ["sectors", "regions"]}),
         (
             _("Montants et dates"),
-            {"fields": [("total_cost", "state_aid"), ("start_date", "end_date")]},
+            {
+                "fields": [
+                    ("total_cost", "state_aid", "state_aid_kind"),
+                    ("start_date", "end_date"),
+                ]
+            },
         ),
         (_("Fiabilité"), {"fields": ["data_note", "created_at", "updated_at"]}),
     ]

@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 
 from .api.serializers import LaureateDetailSerializer, lead_first
 from .data_dictionary import (
+    AID_KIND_COLUMN,
     LICENCE_NAME,
     LICENCE_URL,
     MEMBER_COLUMN_NAMES,
@@ -137,8 +138,10 @@ def member_row(laureate, membership):
 
 
 def typed_laureate_row(laureate):
-    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet."""
+    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet, and whether
+    the amount of aid was granted or requested."""
     row = laureate_to_row(laureate)
+    row[AID_KIND_COLUMN] = laureate.state_aid_kind if laureate.state_aid is not None else None
     for name in LAUREATE_INTEGER_COLUMNS:
         row[name] = int(row[name]) if row[name] else None
     for name in LAUREATE_DATE_COLUMNS:
@@ -291,7 +294,9 @@ def laureates_response(extraction, extension):
         pieces = json_pieces(metadata, "laureates", serialized_laureates(extraction))
         return json_response(pieces, filename)
     rows = (typed_laureate_row(laureate) for laureate in extraction.laureates())
-    return xlsx_response(extraction, _("Lauréats"), rows, COLUMN_NAMES, laureate_fields(), filename)
+    fields = laureate_fields()
+    names = [field.name for field in fields]
+    return xlsx_response(extraction, _("Lauréats"), rows, names, fields, filename)
 
 
 def members_response(extraction, extension):

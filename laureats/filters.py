@@ -20,7 +20,7 @@ MAX_QUERY_LENGTH = 200
 SORTS = {
     "nom": _("nom"),
     "pertinence": _("pertinence"),
-    "-aide": _("aide de l'État, la plus élevée d'abord"),
+    "-aide": _("aide de l'État accordée, la plus élevée d'abord"),
     "-maj": _("dernière mise à jour"),
 }
 
@@ -201,7 +201,10 @@ class LaureateFilter(django_filters.FilterSet):
     def order(self, queryset):
         sort = self.sort_key
         if sort == "-aide":
-            return queryset.order_by(F("state_aid").desc(nulls_last=True), french("name"), "pk")
+            # Granted amounts only: a requested amount sorts with the unknown ones.
+            return queryset.with_granted_aid().order_by(
+                F("granted_aid_amount").desc(nulls_last=True), french("name"), "pk"
+            )
         if sort == "-maj":
             return queryset.order_by("-updated_at", "pk")
         if sort == "pertinence" and self.search_terms:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -79,6 +79,14 @@ class Sector(models.Model):
 class LaureateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def with_granted_aid(self):
+        """Annotates `granted_aid_amount`: the State aid when granted, NULL when only requested."""
+        return self.annotate(
+            granted_aid_amount=Case(
+                When(state_aid_kind=Laureate.StateAidKind.GRANTED, then=F("state_aid"))
+            )
+        )
 
     def in_name_order(self):
         """By name in French reading order (laureats/ordering.py), as every list shows them."""
@@ -157,6 +165,11 @@ class Laureate(models.Model):
         RETAINED = "retenu", _("retenu dans Deffinum")
         REDIRECTED = "reoriente-cma", _("réorienté vers l'AMI « Compétences et métiers d'avenir »")
 
+    class StateAidKind(models.TextChoices):
+        # Only granted amounts add up: a requested one may never have been paid.
+        GRANTED = "accordee", _("accordée")
+        REQUESTED = "demandee", _("demandée")
+
     name = models.CharField(_("nom du projet"), max_length=255)
     acronym = models.CharField(_("acronyme"), max_length=60, blank=True)
     slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
@@ -182,6 +195,16 @@ class Laureate(models.Model):
     )
     total_cost = models.PositiveBigIntegerField(_("coût total (€)"), null=True, blank=True)
     state_aid = models.PositiveBigIntegerField(_("aide de l'État (€)"), null=True, blank=True)
+    state_aid_kind = models.CharField(
+        _("nature de l'aide de l'État"),
+        max_length=10,
+        choices=StateAidKind.choices,
+        default=StateAidKind.GRANTED,
+        help_text=_(
+            "« accordée » : montant attribué, compté dans les totaux ; « demandée » : montant "
+            "demandé par le porteur, affiché à part et jamais additionné aux aides accordées."
+        ),
+    )
     start_date = models.DateField(_("date de début"), null=True, blank=True)
     end_date = models.DateField(_("date de fin"), null=True, blank=True)
     website = models.URLField(_("site web"), blank=True)
@@ -258,11 +281,21 @@ class Laureate(models.Model):
         return normalize_text(f"{title}\n{rest}")
 
     @property
+    def granted_aid(self):
+        """The State aid granted, or None when unknown or only the amount requested is known."""
+        return self.state_aid if self.state_aid_kind == self.StateAidKind.GRANTED else None
+
+    @property
+    def requested_aid(self):
+        """The State aid requested, when that is the only amount a source gives."""
+        return self.state_aid if self.state_aid_kind == self.StateAidKind.REQUESTED else None
+
+    @property
     def aid_rate(self):
-        """State aid as a percentage of the total cost, or None when either is unknown."""
-        if not self.state_aid or not self.total_cost:
+        """Granted State aid as a percentage of the total cost, or None when either is unknown."""
+        if not self.granted_aid or not self.total_cost:
             return None
-        return round(100 * self.state_aid / self.total_cost, 1)
+        return round(100 * self.granted_aid / self.total_cost, 1)
 
     @property
     def lead(self):

@@ -101,6 +101,7 @@ class LaureateStatistics:
         )
         lead = Membership.objects.filter(laureate_id=OuterRef("pk"), role=Membership.Role.LEAD)
         sector = Laureate.sectors.through.objects.filter(laureate_id=OuterRef("pk"))
+        granted = Q(state_aid_kind=Laureate.StateAidKind.GRANTED)
         aggregates = {
             "count": Count("pk"),
             "with_scope": Count("pk", filter=~Q(scope="")),
@@ -108,9 +109,13 @@ class LaureateStatistics:
             "with_region": Count("pk", filter=involved_in_region("__isnull", False)),
             "with_lead": Count("pk", filter=Q(Exists(lead))),
             "with_partner": Count("pk", filter=Q(Exists(partner))),
-            "with_aid": Count("state_aid"),
+            # Only granted aid adds up; a requested amount is counted and shown apart.
+            "with_aid": Count("state_aid", filter=granted),
+            "with_requested_aid": Count("state_aid", filter=~granted),
+            "with_any_aid": Count("state_aid"),
             "with_cost": Count("total_cost"),
-            "total_aid": Sum("state_aid"),
+            "total_aid": Sum("state_aid", filter=granted),
+            "total_requested_aid": Sum("state_aid", filter=~granted),
             "total_cost": Sum("total_cost"),
         }
         for index, value in enumerate(Laureate.Scope.values):
@@ -126,7 +131,7 @@ class LaureateStatistics:
             for index, value in enumerate(Laureate.Status.values)
         }
         # PostgreSQL sums bigints as numerics.
-        for key in ("total_aid", "total_cost"):
+        for key in ("total_aid", "total_requested_aid", "total_cost"):
             result[key] = int(result[key]) if result[key] is not None else None
         result["without_region"] = result["count"] - result["with_region"]
         result["national"] = result["scopes"][Laureate.Scope.NATIONAL]
@@ -142,7 +147,8 @@ class LaureateStatistics:
             (_("région (couverte ou d'un membre)"), totals["with_region"]),
             (_("porteur"), totals["with_lead"]),
             (_("partenaire nommé"), totals["with_partner"]),
-            (_("aide de l'État"), totals["with_aid"]),
+            # Any amount known, granted or requested: this is about what is filled in.
+            (_("aide de l'État"), totals["with_any_aid"]),
             (_("coût total"), totals["with_cost"]),
         ]
 

@@ -79,6 +79,7 @@ def laureate_form_data(laureate, memberships):
         "website": "",
         "total_cost": "",
         "state_aid": "",
+        "state_aid_kind": "accordee",
         "start_date": "",
         "end_date": "",
         "data_note": "",

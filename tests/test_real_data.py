@@ -15,6 +15,7 @@ from laureats.models import (
     Sector,
     Source,
 )
+from laureats.stats import LaureateStatistics
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,15 @@ def test_amounts_are_the_published_ones(real_data):
     laureate = Laureate.objects.get(slug="nid-ai-e")
     assert (laureate.total_cost, laureate.state_aid) == (6_928_135, 4_849_695)
     assert laureate.status == Laureate.Status.RETAINED
+
+
+def test_cumulative_state_aid_adds_granted_amounts_only(real_data):
+    # e-deffinum's 5,398,685 € is the amount it requested (its data_note and source say so),
+    # for a project redirected to another programme: it is shown apart, never added.
+    assert Laureate.objects.get(slug="e-deffinum").state_aid_kind == "demandee"
+    totals = LaureateStatistics(Laureate.objects.published()).totals
+    assert totals["total_aid"] == 4_849_695 + 3_560_739 == 8_410_434
+    assert totals["total_requested_aid"] == 5_398_685
 
 
 def test_ccca_btp_project_is_national_construction_and_redirected(real_data):

@@ -155,7 +155,7 @@ def test_page_shows_the_computed_and_the_official_figures_apart(client, known):
     assert "3 lauréats saisis sur les 62 annoncés" in text
     assert [count for _label, count in response.context["coverage"]] == [2, 3, 2, 3, 2, 2, 2]
     assert re.search(r"1\s000\s€", text)
-    assert "pour 2 lauréats sur 3 dont le montant est connu" in text
+    assert "pour 2 lauréats sur 3 dont l'aide accordée est connue" in text
     assert "1,7" in text  # average consortium size, 5 members over 3 laureates
     assert "médiane : 2" in text
 

@@ -124,6 +124,9 @@ class LaureateSerializer(serializers.Serializer):
     aide_etat_eur = serializers.IntegerField(
         source="state_aid", allow_null=True, help_text=model_help(Laureate, "state_aid")
     )
+    nature_aide = serializers.SerializerMethodField(
+        help_text=model_help(Laureate, "state_aid_kind") + " null si le montant est inconnu."
+    )
     date_debut = serializers.DateField(
         source="start_date", allow_null=True, help_text=model_help(Laureate, "start_date")
     )
@@ -144,6 +147,12 @@ class LaureateSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ChoiceField(choices=Laureate.Scope.choices, allow_null=True))
     def get_portee(self, laureate):
         return laureate.scope or None
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=Laureate.StateAidKind.choices, allow_null=True)
+    )
+    def get_nature_aide(self, laureate):
+        return laureate.state_aid_kind if laureate.state_aid is not None else None
 
     @extend_schema_field(OrganisationRefSerializer(allow_null=True))
     def get_porteur(self, laureate):
