@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format browser check-browser messages compile-messages
+.PHONY: run test install lint format browser gettext system-packages check-browser messages compile-messages
 
 $(PYTHON):
 	$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 ou plus récent est requis."; exit 1; }
@@ -44,7 +44,9 @@ serve: install
 bench: install
 	$(PYTHON) bench/run.py
 
-test: install compile-messages
+# The whole suite needs two system packages besides Python: Chromium (tests/e2e) and GNU gettext
+# (compilemessages, tests/test_translations.py). system-packages installs them first, or stops.
+test: system-packages install compile-messages
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 # The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed, for machines without
@@ -66,21 +68,42 @@ messages: install
 	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	$(MAKE) --no-print-directory compile-messages
 
-# Debian's Chromium, which the real-browser tests (tests/e2e) drive: installed when missing
-# (apt-get, as root), or a clear message. Playwright's own browser download is not used.
+# The system packages the test suite needs: Debian's Chromium, which the real-browser tests
+# (tests/e2e) drive (Playwright's own browser download is not used), and GNU gettext. Missing ones
+# are installed with one apt-get as root on Debian/Ubuntu; anywhere else make stops at once and
+# prints the one command to run, rather than letting 27 browser tests error one by one.
 CHROMIUM_PATH ?= /usr/bin/chromium
-browser:
-	@if [ -x "$(CHROMIUM_PATH)" ]; then \
-		echo "Chromium est installé : $(CHROMIUM_PATH)"; \
+define install_packages
+	@missing=""; \
+	for package in $(1); do \
+		case $$package in \
+			chromium) [ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium" ;; \
+			gettext) { command -v msgfmt && command -v xgettext; } >/dev/null || missing="$$missing gettext" ;; \
+		esac; \
+	done; \
+	if [ -z "$$missing" ]; then \
+		echo "Paquets système présents : $(1) (Chromium : $(CHROMIUM_PATH))"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installation de Chromium (paquet Debian chromium)..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		if [ -x "$(CHROMIUM_PATH)" ]; then echo "Chromium installé : $(CHROMIUM_PATH)"; \
-		else echo "L'installation de Chromium n'a pas fourni $(CHROMIUM_PATH)." >&2; exit 1; fi; \
+		echo "Installation des paquets Debian :$$missing..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+		case "$$missing" in *chromium*) [ -x "$(CHROMIUM_PATH)" ] || { echo "L'installation de Chromium n'a pas fourni $(CHROMIUM_PATH)." >&2; exit 1; } ;; esac; \
+		echo "Installé :$$missing"; \
 	else \
-		echo "Chromium est introuvable ($(CHROMIUM_PATH)) et ne peut pas être installé ici : il faut être root sur Debian ou Ubuntu (sudo apt-get install chromium). Sans lui, les tests de tests/e2e échouent ; CHROMIUM_PATH=/chemin/vers/chromium en désigne un autre." >&2; \
+		echo "Il manque des paquets système ($${missing# }) et ils ne peuvent pas être installés ici (il faut être root sur Debian ou Ubuntu). Lancez :" >&2; \
+		echo "    sudo apt-get install -y$$missing" >&2; \
+		echo "(ailleurs, installez-les avec le gestionnaire de paquets du système ; CHROMIUM_PATH=/chemin/vers/chromium désigne un autre Chromium)" >&2; \
 		exit 1; \
 	fi
+endef
+
+system-packages:
+	$(call install_packages,chromium gettext)
+
+browser:
+	$(call install_packages,chromium)
+
+gettext:
+	$(call install_packages,gettext)
 
 check-browser: browser
 
