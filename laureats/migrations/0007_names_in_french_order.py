@@ -1,11 +1,29 @@
-from django.contrib.postgres.operations import CreateCollation
 from django.db import migrations, models
 from django.db.models.functions import Collate
+
+# Frozen copy of laureats.ordering.COLLATION and ICU_LOCALE.
+COLLATION = "fr_natural"
+ICU_LOCALE = "fr-u-kn-true"
 
 
 def french(field):
     # Frozen copy of laureats.ordering.french(): a migration must not follow later code.
-    return Collate(models.F(field), "fr_natural")
+    return Collate(models.F(field), COLLATION)
+
+
+# Written out rather than django.contrib.postgres's CreateCollation, whose reverse runs (and
+# fails) on SQLite too.
+def create_collation(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f'CREATE COLLATION IF NOT EXISTS "{COLLATION}" '
+            f"(provider = icu, locale = '{ICU_LOCALE}')"
+        )
+
+
+def drop_collation(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f'DROP COLLATION IF EXISTS "{COLLATION}"')
 
 
 class Migration(migrations.Migration):
@@ -18,7 +36,7 @@ class Migration(migrations.Migration):
     dependencies = [("laureats", "0006_laureate_search_text_folds_ligatures")]
 
     operations = [
-        CreateCollation("fr_natural", provider="icu", locale="fr-u-kn-true"),
+        migrations.RunPython(create_collation, drop_collation),
         migrations.AlterModelOptions(
             name="laureate",
             options={
