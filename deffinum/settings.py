@@ -9,13 +9,37 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_VALUES = {"1", "true", "yes", "on", "oui"}
+FALSE_VALUES = {"0", "false", "no", "off", "non"}
 
 
 def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A boolean variable; anything but a known spelling stops start-up: a typo such as
+    SECURE_SSL_REDIRECT=ture must not silently switch a security setting off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} n'est pas un booléen : écrivez 1 ou 0 (true/false, oui/non)."
+    )
+
+
+def env_int(name, default=0):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} n'est pas un nombre entier."
+        ) from None
 
 
 def env_list(name, default=""):
@@ -67,6 +91,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session (the page cache, sessions, the admin): a session cookie
+    # that cannot be a session key is dropped instead of being looked up.
+    "laureats.middleware.MalformedSessionCookieMiddleware",
     # Whole-page cache for anonymous visitors (laureats/cache.py): as early as possible, so that
     # a hit skips everything below; the headers added below are stored with the page.
     "laureats.cache.PageCacheMiddleware",
@@ -113,20 +140,29 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'deffinum.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+# Options given in DATABASE_URL (?timeout=..., ?options=...) win over the defaults below.
+DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on SQLite and keep the file locked between tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Several gunicorn workers write to one file: a writer waits up to 20 s for the lock
+    # (busy_timeout) instead of failing with "database is locked", and a transaction takes the
+    # write lock when it begins, so that it never has to upgrade (and deadlock) halfway through.
+    DATABASE_OPTIONS.setdefault("timeout", 20)
+    DATABASE_OPTIONS.setdefault("transaction_mode", "IMMEDIATE")
     # SQLite creates the file but not its folder: var/ does not exist in a fresh clone.
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query whose estimated cost is high (facet counts, statistics); with
     # 10,000 laureates that compilation cost 100 to 400 ms a page, more than it saved.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    given = DATABASE_OPTIONS.get("options", "")
+    if "jit" not in given:
+        DATABASE_OPTIONS["options"] = f"{given} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -138,6 +174,9 @@ if REDIS_URL:
             "BACKEND": "deffinum.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "deffinum"),
+            # A Redis that hangs must not hold every request: pages, the API and proposals
+            # carry on without the cache (each caller catches the error) after this long.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 elif DEBUG or TESTING:
@@ -148,7 +187,9 @@ else:
     # invalidate the pages another worker holds. One machine only: several need REDIS_URL.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache with an atomic add() and incr() (deffinum/cache.py), which the
+            # proposal limit counts on.
+            "BACKEND": "deffinum.cache.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
@@ -200,7 +241,7 @@ STORAGES = {
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 # A load balancer's health check may come in over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 # Behind a proxy that terminates TLS, the header it sets to say the request was HTTPS
@@ -257,10 +298,18 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "laureats.auth_backends.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "laureats.auth_backends.client_ip"
+# One notion of the visitor's address for the lockout, the API throttle and the proposal limit.
+AXES_CLIENT_IP_CALLABLE = "laureats.client.client_ip"
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, REMOTE_ADDR
-# is the visitor's address); the same variable the API's throttling reads.
-NUM_PROXIES = int(os.environ.get("NUM_PROXIES") or 0)
+# is the visitor's address); laureats/client.py reads it.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
+# The proposal limit of /contribuer/ (django-ratelimit, laureats/views/contributions.py). Its
+# app is not installed: its system check knows only memcached and django-redis by name, and
+# would flag our own atomic backends (deffinum/cache.py).
+RATELIMIT_IP_META_KEY = "laureats.client.client_ip"
+# A cache that does not answer leaves the form open (logged) rather than closing it.
+RATELIMIT_FAIL_OPEN = True
 
 # Shown on /mentions-legales/ and /accessibilite/; "non renseigné" while empty.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")

@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from laureats.sitemaps import SITEMAPS
 from laureats.views import site
@@ -16,7 +17,7 @@ urlpatterns = [
     # One address each, whatever the language: robots and probes do not pick one.
     path("healthz", site.healthz, name="healthz"),
     path("robots.txt", site.robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # The API is for programs: one address per resource, never translated.
     path("api/", include("laureats.api.urls")),
 ]

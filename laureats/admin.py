@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import moderation
+from .admin_base import PortalAdmin
 from .admin_import import LaureateImportExportMixin
 from .models import (
     FigureSource,
@@ -101,7 +101,7 @@ class NoSectorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Laureate)
-class LaureateAdmin(LaureateImportExportMixin, SimpleHistoryAdmin):
+class LaureateAdmin(LaureateImportExportMixin, PortalAdmin):
     list_display = [
         "name",
         "acronym",
@@ -203,7 +203,7 @@ class LaureateAdmin(LaureateImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(PortalAdmin):
     list_display = ["name", "kind", "city", "region", "siren", "laureate_count"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "slug", "siren", "city"]
@@ -226,7 +226,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(PortalAdmin):
     list_display = ["name", "slug", "laureate_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -240,7 +240,7 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(PortalAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
 
@@ -251,7 +251,7 @@ class FigureSourceInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeFigure)
-class ProgrammeFigureAdmin(SimpleHistoryAdmin):
+class ProgrammeFigureAdmin(PortalAdmin):
     list_display = ["label", "display_value", "unit", "sector", "position", "has_note"]
     list_editable = ["position"]
     list_filter = [("sector", admin.EmptyFieldListFilter)]
@@ -268,7 +268,7 @@ class ProgrammeFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(PortalAdmin):
     list_display = ["laureate", "organisation", "role"]
     list_filter = ["role", "organisation__kind"]
     search_fields = ["laureate__name", "organisation__name"]
@@ -297,7 +297,7 @@ class ProposalAdminForm(forms.ModelForm):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(PortalAdmin):
     """Moderation of the public's proposals: compare with the current entry, accept or reject."""
 
     form = ProposalAdminForm
@@ -486,6 +486,16 @@ class ProposalAdmin(SimpleHistoryAdmin):
         except moderation.AlreadyReviewed:
             messages.error(request, _("Cette proposition a déjà été traitée."))
             return redirect("admin:laureats_proposal_changelist")
+        except moderation.SlugConflict:
+            messages.error(
+                request,
+                _(
+                    "Proposition n°%(number)s non acceptée : d'autres lauréats du même nom ont "
+                    "été créés au même moment. Réessayez."
+                )
+                % {"number": obj.pk},
+            )
+            return redirect("admin:laureats_proposal_change", obj.pk)
         laureate = outcome.laureate
         if laureate is None:
             messages.warning(

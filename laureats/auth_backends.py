@@ -20,20 +20,6 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or behind NUM_PROXIES proxies the address the
-    outermost of them saw, read from the right of X-Forwarded-For (the left is forgeable)."""
-    if settings.NUM_PROXIES:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= settings.NUM_PROXIES:
-            return forwarded[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR")
-
-
 def lockout_response(request, original_response=None, credentials=None):
     """The page a locked-out login gets, in the site's style, saying for how long."""
     minutes = round(get_cool_off(request).total_seconds() / 60)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,6 +33,14 @@ AMOUNT_NOISE = re.compile(r"[\s\u00a0\u202f]|€|euros?|eur", re.IGNORECASE)
 
 class AlreadyReviewed(Exception):
     pass
+
+
+class SlugConflict(Exception):
+    """No free slug could be inserted for a new laureate: others took each one meanwhile."""
+
+
+# Attempts at inserting a new laureate's slug when a concurrent insert takes it first.
+SLUG_ATTEMPTS = 5
 
 
 @dataclass
@@ -126,6 +134,28 @@ def unique_slug(name):
     return slug
 
 
+def create_laureate(proposal):
+    """The proposed laureate, inserted under a free slug. A slug is checked and then inserted,
+    so another insert may take it in between: the unique constraint then refuses ours, and the
+    next free slug is tried, in a savepoint that keeps the rest of the transaction."""
+    for _attempt in range(SLUG_ATTEMPTS):
+        # Unpublished: an admin completes it (lead, members, amounts) before anyone sees it.
+        laureate = Laureate(
+            name=proposal.proposed_name,
+            slug=unique_slug(proposal.proposed_name),
+            status=Laureate.Status.RETAINED,
+            is_published=False,
+        )
+        laureate._change_reason = proposal.change_reason
+        try:
+            with transaction.atomic():
+                laureate.save()
+        except IntegrityError:
+            continue
+        return laureate
+    raise SlugConflict
+
+
 @dataclass
 class Outcome:
     proposal: Proposal
@@ -144,23 +174,23 @@ def accept(proposal, reviewer):
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise AlreadyReviewed
-    change = plan(proposal)
-    laureate, created = proposal.laureate, False
-    if proposal.kind == Proposal.Kind.NEW_LAUREATE:
-        # Unpublished: an admin completes it (lead, members, amounts) before anyone sees it.
-        laureate = Laureate(
-            name=proposal.proposed_name,
-            slug=unique_slug(proposal.proposed_name),
-            status=Laureate.Status.RETAINED,
-            is_published=False,
+    created = proposal.kind == Proposal.Kind.NEW_LAUREATE
+    if not created and proposal.laureate_id:
+        # Locked before the plan reads it: an admin's edit of the same laureate waits for this
+        # transaction instead of being overwritten by it, and the plan checks the current row.
+        proposal.laureate = (
+            Laureate.objects.select_for_update().filter(pk=proposal.laureate_id).first()
         )
-        created = True
+    change = plan(proposal)
+    laureate = proposal.laureate
+    if created:
+        laureate = create_laureate(proposal)
     elif change.automatic:
-        laureate = Laureate.objects.get(pk=laureate.pk)
         setattr(laureate, change.field, change.value)
-    if change.automatic:
         laureate._change_reason = proposal.change_reason
-        laureate.save()
+        # Only the field the proposal changes: nothing else of the row is written back.
+        laureate.save(update_fields=[change.field, "updated_at"])
+    if change.automatic:
         Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
         Laureate.objects.filter(pk=laureate.pk).refresh_search_documents()
     proposal.laureate = laureate

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +26,15 @@ def validate_siren(value):
         raise ValidationError(
             _("Ce SIREN n'est pas valide (sa clé de contrôle est fausse)."), code="siren_luhn"
         )
+
+
+# What Django's <slug:> path converter accepts, and so every slug the site makes.
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def is_slug(value):
+    """True when `value` can be a slug: checked before it reaches a query, so that what cannot
+    be an identifier (a NUL byte, which PostgreSQL refuses) is simply not found."""
+    return (
+        isinstance(value, str) and len(value) <= 200 and SLUG_PATTERN.fullmatch(value) is not None
+    )

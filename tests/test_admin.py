@@ -140,3 +140,48 @@ def test_admin_edit_is_recorded_in_history_with_its_author(
     history = staff_client.get(reverse("admin:laureats_laureate_history", args=[laureate.pk]))
     assert history.status_code == 200
     assert "Nouveau nom" in unescape(history.content.decode())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/laureats/laureate/abc/history/",
+        "/admin/laureats/laureate/%00/history/",
+        "/admin/laureats/laureate/99999999999999999999/history/",
+        "/admin/laureats/organisation/{pk}/history/abc/",
+        "/admin/laureats/organisation/{pk}/history/%00/",
+        "/admin/laureats/organisation/x/history/1/",
+    ],
+)
+def test_history_pages_of_impossible_identifiers_are_not_found(staff_client, db, path):
+    organisation = OrganisationFactory()
+    response = staff_client.get(path.format(pk=organisation.pk))
+    assert response.status_code == 404
+
+
+def test_history_page_of_a_real_record_still_opens(staff_client, db):
+    organisation = OrganisationFactory()
+    version = organisation.history.latest()
+    base = f"/admin/laureats/organisation/{organisation.pk}/history/"
+    assert staff_client.get(base).status_code == 200
+    assert staff_client.get(f"{base}{version.history_id}/").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "%00", "1,2", "99999999999999999999", "-1"])
+def test_add_form_ignores_an_initial_value_that_cannot_be_a_record(staff_client, db, value):
+    response = staff_client.get(f"/admin/laureats/membership/add/?laureate={value}&role=%00")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get("laureate") in (None, "-1")
+
+
+def test_add_form_still_takes_a_real_initial_value(staff_client, db):
+    laureate = LaureateFactory()
+    response = staff_client.get(f"/admin/laureats/membership/add/?laureate={laureate.pk}")
+    assert response.context["adminform"].form.initial["laureate"] == str(laureate.pk)
+    assert laureate.name in response.content.decode()
+
+
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_a_text_key_with_a_nul_byte_is_not_found_on_every_database(staff_client, db, view):
+    response = staff_client.get(f"/admin/laureats/region/a%00b/{view}/")
+    assert response.status_code in (302, 404)

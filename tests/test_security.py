@@ -330,7 +330,7 @@ def test_500_page_renders_without_a_database(client):
 def test_healthz_answers_ok_with_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -354,12 +354,13 @@ def test_management_commands_run_without_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_server_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize("server", ["deffinum.wsgi", "deffinum.asgi"])
+def test_the_server_refuses_to_start_without_a_secret_key(server):
     clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
     for name in ["SECRET_KEY", "DEBUG"]:
         clean.pop(name, None)
     result = subprocess.run(
-        [sys.executable, "-c", "import deffinum.wsgi"],
+        [sys.executable, "-c", f"import {server}"],
         cwd=BASE_DIR,
         env=clean,
         capture_output=True,

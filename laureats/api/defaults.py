@@ -4,20 +4,38 @@ Kept apart from the views: DRF imports these while `rest_framework.views` is sti
 this module must not import it at the top.
 """
 
+import logging
+
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+
+from ..client import client_ip
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
 class ClientRateThrottle(throttling.AnonRateThrottle):
-    """Per client address; the rate is read per request so that a settings change applies."""
+    """Per visitor (laureats.client), the rate read per request so that a settings change
+    applies. With the cache unreachable it lets requests through: the API stays up without its
+    limit rather than failing every request."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            logger.warning("Limite de l'API non appliquée : le cache ne répond pas.", exc_info=True)
+            return True
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

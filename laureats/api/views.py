@@ -63,7 +63,15 @@ def not_found(request, *args, **kwargs):
     )
 
 
+# What an identifier can be, as the router's URL patterns: anything else (a NUL byte, which
+# PostgreSQL refuses, a space, a quote) is no resource and gets not_found's JSON 404 without
+# reaching the database.
+SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+REGION_CODE_REGEX = r"[0-9A-Za-z]{1,2}"
+
+
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = SLUG_REGEX
     # Not gettext_lazy(""): with a catalogue, the empty msgid translates to the catalogue's header.
     not_found_message = gettext_lazy("Aucune ressource ne porte l'identifiant « %(key)s ».")
     detail_serializer_class = None
@@ -154,6 +162,7 @@ class SectorViewSet(ReadOnlyViewSet):
 )
 class RegionViewSet(ReadOnlyViewSet):
     lookup_field = "code"
+    lookup_value_regex = REGION_CODE_REGEX
     serializer_class = serializers.RegionSerializer
     pagination_class = None
     queryset = Region.objects.order_by(french("name"))

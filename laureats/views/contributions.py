@@ -1,38 +1,61 @@
 """/contribuer/: the public proposes corrections and new laureates, kept pending for moderation."""
 
-from django.core.cache import cache
+import logging
+
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import get_usage
 
+from ..client import client_ip
 from ..forms import ProposalForm
 from ..models import Laureate, Proposal
+from ..validators import is_slug
+
+logger = logging.getLogger(__name__)
 
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 3600
+RATE = f"{RATE_LIMIT}/h"
+RATE_GROUP = "contribuer"
 
 
-def rate_limit_key(request):
-    # Counted in Django's cache (Redis in production, so shared by every instance), under a keyed
-    # hash: not even the cache holds the address, and it expires with the window.
-    # REMOTE_ADDR is the client only when no proxy rewrites it; behind one, the proxy must set it.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "contribuer:" + salted_hmac("contribuer-ip", address).hexdigest()
+def visitor_key(group, request):
+    # A keyed hash of the visitor's address: not even the cache holds the address.
+    return salted_hmac("contribuer-ip", client_ip(request)).hexdigest()
 
 
-def is_rate_limited(request):
-    return (cache.get(rate_limit_key(request)) or 0) >= RATE_LIMIT
+def usage(request, increment):
+    """django-ratelimit's count for this visitor in the current fixed hour: the window is part
+    of the key, so it ends on time whatever the cache backend does with expiry, and the count is
+    the cache's own atomic increment. None when the cache does not answer: the form then stays
+    open (logged) rather than failing."""
+    try:
+        return get_usage(
+            request,
+            group=RATE_GROUP,
+            key=visitor_key,
+            rate=RATE,
+            method="POST",
+            increment=increment,
+        )
+    except Exception:
+        logger.warning(
+            "Limite des propositions non appliquée : le cache ne répond pas.", exc_info=True
+        )
+        return None
 
 
-def count_submission(request):
-    key = rate_limit_key(request)
-    # add() starts the window; incr() keeps its expiry (atomic on Redis).
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, RATE_WINDOW_SECONDS)
+def is_rate_limited(request, increment=False):
+    """Peek (increment=False) or spend one proposal of the visitor's budget (True). Spending is
+    one atomic increment: of N submissions at once, exactly the limit get a count within it."""
+    counted = usage(request, increment)
+    if counted is None:
+        return False
+    if increment:
+        return counted["count"] > RATE_LIMIT
+    return counted["count"] >= RATE_LIMIT
 
 
 def too_many_requests(request):
@@ -62,7 +85,8 @@ def initial_from_query(query, notices):
     slug = query.get("laureat", "").strip()
     if not slug:
         return {}
-    laureate = Laureate.objects.published().filter(slug=slug).first()
+    # Only what can be a slug reaches the query (PostgreSQL refuses a NUL byte, for one).
+    laureate = Laureate.objects.published().filter(slug=slug).first() if is_slug(slug) else None
     if laureate is None:
         notices.append(
             _(
@@ -82,10 +106,12 @@ def contribute(request):
             return too_many_requests(request)
         form = ProposalForm(request.POST)
         if form.is_spam():
-            count_submission(request)
+            # A bot trap saves nothing, so it spends no budget: counted, it would close the
+            # form for everyone sharing the bot's address (a NAT, a misconfigured proxy).
             return redirect("laureats:contribute-done")
         if form.is_valid():
-            count_submission(request)
+            if is_rate_limited(request, increment=True):
+                return too_many_requests(request)
             form.save()
             return redirect("laureats:contribute-done")
     else:
@@ -102,5 +128,6 @@ def contribute(request):
     )
 
 
+@require_safe
 def contribute_done(request):
     return render(request, "laureats/contribute_done.html")

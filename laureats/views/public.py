@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from ..charts import bar_chart, list_url, region_map
@@ -21,6 +22,7 @@ HOME_FIGURES = [
 ]
 
 
+@require_safe
 def home(request):
     figures = {
         figure.key: figure
@@ -70,6 +72,7 @@ def paginate(request, queryset, per_page, notices):
     return paginator.page(number)
 
 
+@require_safe
 def laureate_list(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
     page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices)
@@ -88,6 +91,8 @@ def laureate_list(request):
 
 
 class LaureateDetailView(DetailView):
+    # Read-only pages: any other method (PUT, DELETE, TRACE, OPTIONS...) is a 405.
+    http_method_names = ["get", "head"]
     template_name = "laureats/laureate_detail.html"
     context_object_name = "laureate"
 
@@ -95,6 +100,7 @@ class LaureateDetailView(DetailView):
         return Laureate.objects.for_detail()
 
 
+@require_safe
 def organisation_list(request):
     filterset, notices = bind_filterset(
         OrganisationFilter,
@@ -110,6 +116,7 @@ def organisation_list(request):
 
 
 class OrganisationDetailView(DetailView):
+    http_method_names = ["get", "head"]
     template_name = "laureats/organisation_detail.html"
     context_object_name = "organisation"
 

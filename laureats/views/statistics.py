@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from ..charts import bar_chart, linked_rows, list_url, region_map
 from ..filters import LaureateFilter, active_chips, bind_filterset
@@ -58,6 +59,7 @@ def filtered_statistics(request):
     return filterset, notices, LaureateStatistics(filterset.qs), active_params(filterset)
 
 
+@require_safe
 def statistics(request):
     filterset, notices, stats, active = filtered_statistics(request)
     official = official_figures()
@@ -102,6 +104,7 @@ def csv_url(key, query):
     return f"{url}?{query}" if query else url
 
 
+@require_safe
 def statistics_csv(request, chart):
     """One chart's numbers as CSV, computed under the same filters as the page."""
     if chart == OFFICIAL_SECTORS:
