@@ -1,13 +1,13 @@
 """Which laureates match: the one definition shared by the list, the exports, the API and the
-statistics. Several values of one filter combine with OR; different filters with AND."""
+statistics. Several values of one filter combine with OR; different filters with AND.
 
-from urllib.parse import urlencode
+How the facets are counted and shown, and the active filters as chips, are in `facets.py`."""
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
@@ -134,7 +134,7 @@ class LaureateFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
-    # The facets a visitor ticks, counted per option in `facet_counts`.
+    # The facets a visitor ticks, counted per option by `facets.facet_counts`.
     FACETS = ["secteur", "portee", "region", "statut", "type_membre"]
 
     class Meta:
@@ -228,87 +228,6 @@ class LaureateFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_counts(self):
-        """For every facet option, how many laureates ticking it would give (one query a facet)."""
-        counts = {}
-        for name in self.FACETS:
-            base = self.queryset_without(name).values("pk")
-            counts[name] = dict(FACET_COUNTERS[name](base))
-        return counts
-
-
-def count_by_sector(laureates):
-    return (
-        Laureate.sectors.through.objects.filter(laureate_id__in=laureates)
-        .values_list("sector__slug")
-        .annotate(n=Count("laureate_id", distinct=True))
-    )
-
-
-def regions_with_involved_count(laureates):
-    """(code, name, count) for every region: how many of `laureates` `has_region` selects there.
-
-    The two ways of being involved live in two tables, so their (laureate, region) pairs are
-    united first and counted once, in one query: a correlated count per region took seconds
-    with 10,000 laureates. `laureates` is a queryset of primary keys (`.values("pk")`).
-    """
-    laureate_sql, params = laureates.query.sql_with_params()
-    covered = Laureate.regions.through._meta.db_table
-    membership = Membership._meta.db_table
-    organisation = Organisation._meta.db_table
-    region = Region._meta.db_table
-    sql = f"""
-        SELECT region.code, region.name, COUNT(DISTINCT pairs.laureate_id)
-        FROM {region} AS region
-        LEFT JOIN (
-            SELECT laureate_id, region_id FROM {covered}
-            WHERE laureate_id IN ({laureate_sql})
-            UNION
-            SELECT membership.laureate_id, organisation.region_id
-            FROM {membership} AS membership
-            JOIN {organisation} AS organisation ON organisation.id = membership.organisation_id
-            WHERE organisation.region_id IS NOT NULL AND membership.laureate_id IN ({laureate_sql})
-        ) AS pairs ON pairs.region_id = region.code
-        GROUP BY region.code, region.name
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params])
-        return cursor.fetchall()
-
-
-def count_by_region(laureates):
-    return [(code, count) for code, _name, count in regions_with_involved_count(laureates)]
-
-
-def count_by_field(field):
-    def counter(laureates):
-        return (
-            Laureate.objects.filter(pk__in=laureates)
-            .order_by()
-            .values_list(field)
-            .annotate(n=Count("pk"))
-        )
-
-    return counter
-
-
-def count_by_member_kind(laureates):
-    return (
-        Membership.objects.filter(laureate_id__in=laureates)
-        .order_by()
-        .values_list("organisation__kind")
-        .annotate(n=Count("laureate_id", distinct=True))
-    )
-
-
-FACET_COUNTERS = {
-    "secteur": count_by_sector,
-    "portee": count_by_field("scope"),
-    "region": count_by_region,
-    "statut": count_by_field("status"),
-    "type_membre": count_by_member_kind,
-}
-
 
 class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -373,65 +292,3 @@ def ignored_notice(label, value):
         "value": shown,
         "label": label,
     }
-
-
-# Facets with more options than this (regions, member kinds) start folded unless one is ticked.
-FACET_OPEN_MAX_OPTIONS = 8
-
-
-def facets(filterset):
-    """Every facet with its options, each counted under the other active filters."""
-    counts = filterset.facet_counts()
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    result = []
-    for name in filterset.FACETS:
-        field = filterset.form.fields[name]
-        chosen = set(data.get(name) or [])
-        options = [
-            {
-                "value": value,
-                "label": label,
-                "count": counts[name].get(value, 0),
-                "checked": value in chosen,
-                "id": f"id_{name}_{index}",
-            }
-            for index, (value, label) in enumerate(field.choices)
-        ]
-        checked_count = sum(option["checked"] for option in options)
-        result.append(
-            {
-                "name": name,
-                "label": field.label,
-                "options": options,
-                "checked_count": checked_count,
-                "open": checked_count > 0 or len(options) <= FACET_OPEN_MAX_OPTIONS,
-            }
-        )
-    return result
-
-
-def active_chips(filterset):
-    """The active filters as removable chips: each with the URL that drops just that value."""
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    params = [
-        (name, value)
-        for name in filterset.filters
-        if name != "tri"
-        for value in (data.get(name) if isinstance(data.get(name), list) else [data.get(name)])
-        if value
-    ]
-    chips = []
-    for name, value in params:
-        field = filterset.form.fields[name]
-        choices = dict(list(getattr(field, "choices", [])))
-        remaining = [(key, val) for key, val in params if (key, val) != (name, value)]
-        if data.get("tri"):
-            remaining.append(("tri", data["tri"]))
-        chips.append(
-            {
-                "label": field.label,
-                "value": choices.get(value, value),
-                "url": "?" + urlencode(remaining) if remaining else "?",
-            }
-        )
-    return chips

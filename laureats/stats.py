@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .filters import involved_in_region, regions_with_involved_count
+from .facets import regions_with_involved_count
+from .filters import involved_in_region
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
 from .text import normalize_text
 

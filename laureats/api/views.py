@@ -10,12 +10,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import exceptions, routers, viewsets
 from rest_framework.reverse import reverse
 
-from ..filters import (
-    LaureateFilter,
-    OrganisationFilter,
-    bind_filterset,
-    regions_with_involved_count,
-)
+from ..facets import regions_with_involved_count
+from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Region, Sector
 from ..ordering import french
 from . import serializers

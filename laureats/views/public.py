@@ -6,7 +6,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from ..charts import bar_chart, list_url, region_map
-from ..filters import LaureateFilter, OrganisationFilter, active_chips, bind_filterset, facets
+from ..facets import active_chips, facets
+from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Sector
 from ..stats import LaureateStatistics
 

@@ -7,51 +7,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..charts import bar_chart, linked_rows, list_url, region_map
-from ..filters import LaureateFilter, active_chips, bind_filterset
+from ..facets import active_chips, active_params, facet_options
+from ..filters import LaureateFilter, bind_filterset
 from ..models import Laureate
 from ..stats import LaureateStatistics, entered_count, official_figures
 
 # The bar charts of the computed figures, in page order (the map is drawn apart).
 CHARTS = ["sectors", "scopes", "statuses", "member_kinds", "lead_kinds"]
 OFFICIAL_SECTORS = "filieres-officielles"
-
-
-def active_params(filterset):
-    """The valid active filters as (name, value) pairs, to carry over into links."""
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    params = []
-    for name in filterset.filters:
-        value = data.get(name)
-        if name == "tri" or not value:
-            continue
-        params += [(name, item) for item in value] if isinstance(value, list) else [(name, value)]
-    return params
-
-
-def filter_options(filterset):
-    """The list's facets as checkboxes, without counts: this page does not need them."""
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    options = []
-    for name in filterset.FACETS:
-        field = filterset.form.fields[name]
-        chosen = set(data.get(name) or [])
-        options.append(
-            {
-                "name": name,
-                "label": field.label,
-                "open": bool(chosen),
-                "options": [
-                    {
-                        "value": value,
-                        "label": label,
-                        "checked": value in chosen,
-                        "id": f"stats_{name}_{index}",
-                    }
-                    for index, (value, label) in enumerate(field.choices)
-                ],
-            }
-        )
-    return options
 
 
 def filtered_statistics(request):
@@ -78,7 +41,8 @@ def statistics(request):
             "filter": filterset,
             "notices": notices,
             "chips": active_chips(filterset),
-            "filter_options": filter_options(filterset),
+            # The list's facets as checkboxes, without counts: this page does not need them.
+            "filter_options": facet_options(filterset, id_prefix="stats"),
             "hidden_params": [
                 (name, value)
                 for name, value in active
