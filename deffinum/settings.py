@@ -331,7 +331,6 @@ DEFFINUM_OFFICIAL_LIST_URL = (
     "https://travail-emploi.gouv.fr/plan-de-transformation-et-de-digitalisation-de-la-formation-"
     "62-laureats-retenus-dans-le-cadre-de-lappel-projets-deffinum"
 )
-DEFFINUM_ANNOUNCED_LAUREATES = 62
 
 # The read-only public API (/api/), see laureats/api/.
 REST_FRAMEWORK = {

@@ -9,10 +9,11 @@ from .filters import LaureateFilter, OrganisationFilter
 
 
 def portal(request):
-    """Links every page shows: the official list that the portal's coverage is measured against."""
+    """Links every page shows: the official list that the portal's coverage is measured against.
+    How many laureates it announced is an official figure (`Laureate.objects.coverage()`), read
+    by the pages that show it."""
     return {
         "official_list_url": settings.DEFFINUM_OFFICIAL_LIST_URL,
-        "announced_laureates": settings.DEFFINUM_ANNOUNCED_LAUREATES,
     }
 
 

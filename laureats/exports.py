@@ -246,7 +246,7 @@ def xlsx_response(extraction, title, rows, fieldnames, fields, filename):
         [_("Données"), f"{title} — Portail Deffinum"],
         [_("Licence"), LICENCE_NAME, LICENCE_URL],
         [_("Source"), metadata["source"], metadata["source_url"]],
-        [_("Liste officielle des 62 lauréats"), metadata["official_list_url"]],
+        [_("Liste officielle des lauréats"), metadata["official_list_url"]],
         [_("Date d'extraction"), metadata["extracted_at"]],
         [_("Lignes"), count],
         [_("Filtres appliqués"), extraction.filters_text()],

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -79,6 +79,24 @@ class Sector(models.Model):
 class LaureateQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def coverage(self):
+        """How far the portal has come: `entered_count`, the laureates published, and
+        `announced_laureates`, how many the programme announced (its official figure, which an
+        admin may correct; None if there is none). One query, for the pages that show both."""
+        figure = ProgrammeFigure.objects.filter(key=ProgrammeFigure.ANNOUNCED_LAUREATES)
+        announced = figure.values("value")[:1]
+        counts = self.published().aggregate(
+            entered_count=Count("pk"), announced=Max(Subquery(announced))
+        )
+        if not counts["entered_count"]:
+            # No row to carry the figure along.
+            counts["announced"] = figure.values_list("value", flat=True).first()
+        value = counts["announced"]
+        return {
+            "entered_count": counts["entered_count"],
+            "announced_laureates": int(value) if value is not None else None,
+        }
 
     def with_granted_aid(self):
         """Annotates `granted_aid_amount`: the State aid when granted, NULL when only requested."""
@@ -498,6 +516,9 @@ class Membership(models.Model):
 
 class ProgrammeFigure(models.Model):
     """An official figure of the programme (62 laureates, 100 M€...), with its sources."""
+
+    # The figure the portal's coverage is measured against ("12 of the 62 announced").
+    ANNOUNCED_LAUREATES = "laureates"
 
     key = models.SlugField(_("clé"), max_length=60, unique=True)
     label = models.CharField(_("libellé"), max_length=200)

@@ -315,10 +315,6 @@ class LaureateStatistics:
         return getattr(self, self.BREAKDOWNS[key])
 
 
-def entered_count():
-    return Laureate.objects.published().count()
-
-
 def official_figures():
     """The programme's published figures (two queries): general ones, and a per-sector chart."""
     figures = list(ProgrammeFigure.objects.select_related("sector").prefetch_related("sources"))
@@ -340,7 +336,7 @@ def official_figures():
         label_header=_("Filière"),
         description=_(
             "Nombre de lauréats publié pour chaque filière par les sources officielles, sur "
-            "l'ensemble des 62 lauréats."
+            "l'ensemble des lauréats annoncés."
         ),
         rows=by_count(
             Row(figure.sector.slug, figure.sector.name, int(figure.value)) for figure in per_sector

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from laureats.models import Laureate, Proposal, Source
+from laureats.models import Laureate, ProgrammeFigure, Proposal, Source
 
 from .factories import make_laureate
 
@@ -77,13 +77,14 @@ def accept(staff_client, proposal):
 
 
 def test_form_page_explains_the_process_and_keeps_no_ip(client, laureate):
+    ProgrammeFigure.objects.create(key="laureates", label="Lauréats", value=62)
     response = client.get(CONTRIBUTE)
     assert response.status_code == 200
     body = text(response)
     assert "Proposer une correction ou un nouveau lauréat" in body
     assert "Rien n'est publié" in body
     assert "Nous n'enregistrons pas votre adresse IP" in body
-    assert "1 lauréat sur les 62" in body
+    assert "1 lauréat référencé sur 62 annoncés" in body
 
 
 def test_every_laureate_page_links_to_a_prefilled_form(client, laureate):

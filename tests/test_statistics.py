@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from laureats.charts import bin_shades, shade_bins
-from laureats.models import Laureate, Membership, Organisation, Region, Sector
+from laureats.models import Laureate, Membership, Organisation, ProgrammeFigure, Region, Sector
 from laureats.stats import LaureateStatistics, _median
 
 from .factories import OrganisationFactory, make_laureate
@@ -26,6 +26,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture
 def known(reference_data):
     """Three published laureates and one unpublished, every figure worked out by hand below."""
+    ProgrammeFigure.objects.create(key="laureates", label="Lauréats", value=62)
     health = Sector.objects.get(slug="sante-social")
     building = Sector.objects.get(slug="construction-btp")
     cfa_lyon = OrganisationFactory(name="CFA de Lyon", kind="cfa", region_id="84")

@@ -123,7 +123,7 @@ def contribute(request):
             "form": form,
             "notices": notices,
             "rate_limit": RATE_LIMIT,
-            "entered_count": Laureate.objects.published().count(),
+            **Laureate.objects.coverage(),
         },
     )
 

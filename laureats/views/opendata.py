@@ -42,7 +42,7 @@ def open_data(request):
         request,
         "laureats/opendata.html",
         {
-            "entered_count": laureates.count(),
+            **Laureate.objects.coverage(),
             "organisation_count": Organisation.objects.with_published_memberships().count(),
             "last_change": laureates.aggregate(last=Max("updated_at"))["last"],
             "laureate_fields": [(field, filled[field.name]) for field in laureate_fields()],

@@ -38,7 +38,7 @@ def home(request):
         "laureats/home.html",
         {
             "figures": [figures[key] for key in HOME_FIGURES if key in figures],
-            "entered_count": Laureate.objects.published().count(),
+            **Laureate.objects.coverage(),
             "sectors": Sector.objects.with_published_counts(),
             "region_map": region_map(stats.regions, id_prefix="home-"),
             "totals": stats.totals,
@@ -86,7 +86,7 @@ def laureate_list(request):
             "notices": notices,
             "facets": facets(filterset),
             "chips": active_chips(filterset),
-            "entered_count": Laureate.objects.published().count(),
+            **Laureate.objects.coverage(),
         },
     )
 

@@ -130,7 +130,6 @@ def server_error(request):
         "500.html",
         {
             "official_list_url": settings.DEFFINUM_OFFICIAL_LIST_URL,
-            "announced_laureates": settings.DEFFINUM_ANNOUNCED_LAUREATES,
         },
     )
     return HttpResponseServerError(html)

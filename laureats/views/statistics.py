@@ -10,7 +10,7 @@ from ..charts import bar_chart, linked_rows, list_url, region_map
 from ..facets import active_chips, active_params, facet_options
 from ..filters import LaureateFilter, bind_filterset
 from ..models import Laureate
-from ..stats import LaureateStatistics, entered_count, official_figures
+from ..stats import LaureateStatistics, official_figures
 
 # The bar charts of the computed figures, in page order (the map is drawn apart).
 CHARTS = ["sectors", "scopes", "statuses", "member_kinds", "lead_kinds"]
@@ -49,7 +49,7 @@ def statistics(request):
                 if name not in LaureateFilter.FACETS and name != "q"
             ],
             "is_filtered": bool(active),
-            "entered_count": entered_count(),
+            **Laureate.objects.coverage(),
             "totals": stats.totals,
             "coverage": stats.coverage,
             "sizes": stats.consortium_sizes,
