@@ -42,7 +42,7 @@ serve: install
 
 # Load test against the speed limit of this machine (bench/run.py): about ten minutes.
 bench: install
-	$(PYTHON) bench/run.py
+	BENCH_README=$(BENCH_README) $(PYTHON) bench/run.py
 
 # The whole suite needs two system packages besides Python: Chromium (tests/e2e) and GNU gettext
 # (compilemessages, tests/test_translations.py). system-packages installs them first, or stops.
