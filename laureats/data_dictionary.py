@@ -1,6 +1,6 @@
 """What the open data is: its licence, and every exported field documented from one place.
 
-The laureate columns come from `importer.COLUMNS` (the CSV format the import reads back), their
+The laureate columns come from `csv_format.COLUMNS` (the CSV format the import reads back), their
 labels, types and allowed values from the models; the members table's columns from the models
 alone. The /donnees/ page, the JSON metadata and the XLSX "À propos" sheet all print this.
 """
@@ -11,20 +11,14 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .importer import COLUMN_NAMES, COLUMNS, FIELD_COLUMNS, SEPARATOR
+from .csv_format import COLUMN_NAMES, COLUMNS, SEPARATOR
 from .models import Laureate, Membership, Organisation, Region, Sector
 
 LICENCE_NAME = "Licence Ouverte / Etalab 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
-# CSV column -> the Laureate field (or relation) it holds; the importer knows the plain ones.
-LAUREATE_COLUMN_FIELDS = {column: name for name, column in FIELD_COLUMNS.items()} | {
-    "secteurs": "sectors",
-    "regions": "regions",
-    "publie": "is_published",
-    "membres": "memberships",
-    "sources": "sources",
-}
+# CSV column -> the Laureate field (or relation) it holds, as csv_format declares it.
+LAUREATE_COLUMN_FIELDS = {column.name: column.field for column in COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -143,7 +137,7 @@ def laureate_fields():
                 name=column.name,
                 label=field_label(model_field),
                 type=type_label(model_field),
-                # Lazy in importer.COLUMNS: text here, in the language of this request.
+                # Lazy in csv_format.COLUMNS: text here, in the language of this request.
                 description=str(column.description),
                 values=values,
             )

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from laureats.importer import COLUMN_NAMES
+from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ def row(**values):
         aide_etat_eur="700000",
         membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
         sources="https://example.org/article Un article",
+        publie="oui",
     )
     base.update(values)
     return ",".join(f'"{value}"' for value in base.values())
@@ -87,8 +88,8 @@ def test_file_with_several_errors_reports_all_and_writes_nothing(reference_data,
     with pytest.raises(CommandError, match="rien n'a été importé"):
         run_import(path)
     errors = capsys.readouterr().err
-    assert "ligne 3, colonne « secteurs » : filière inconnue « inconnue »" in errors
-    assert "ligne 4, colonne « regions » : région inconnue « 99 »" in errors
+    assert "ligne 3, colonne « secteurs » : « inconnue » n'est pas une valeur permise" in errors
+    assert "ligne 4, colonne « regions » : « 99 » n'est pas une valeur permise" in errors
     assert "ligne 5, colonne « aide_etat_eur »" in errors and "70 %" in errors
     assert "ligne 6, colonne « membres » : deux porteurs" in errors
     assert "ligne 7, colonne « statut »" in errors
@@ -97,15 +98,16 @@ def test_file_with_several_errors_reports_all_and_writes_nothing(reference_data,
     assert Organisation.objects.count() == 0
 
 
-def test_missing_columns_are_named(reference_data, tmp_path, capsys):
+def test_columns_needed_to_create_a_laureate_are_named(reference_data, tmp_path, capsys):
     path = write(tmp_path, '"x","Nom"', header="slug,nom")
     with pytest.raises(CommandError):
         run_import(path)
-    assert "colonne « statut » : colonne obligatoire absente" in capsys.readouterr().err
+    assert "ligne 2, colonne « statut » : colonne absente du fichier" in capsys.readouterr().err
 
 
-def test_bad_encoding_is_reported(reference_data, tmp_path, capsys):
-    path = write(tmp_path, row(nom="Projet santé"), encoding="latin-1")
+def test_undecodable_bytes_are_reported(reference_data, tmp_path, capsys):
+    path = tmp_path / "l.csv"
+    path.write_bytes(HEADER.encode() + b"\n" + row(nom="Projet \x81").encode("latin-1"))
     with pytest.raises(CommandError):
         run_import(path)
     assert "UTF-8" in capsys.readouterr().err
@@ -117,7 +119,10 @@ def test_bad_siren_and_unknown_kind_are_reported(reference_data, tmp_path, capsy
     with pytest.raises(CommandError):
         run_import(path)
     errors = capsys.readouterr().err
-    assert "type d'organisation inconnu « inconnu »" in errors
+    assert (
+        "« inconnu » n'est pas une valeur permise. Valeurs permises : cfa ; organisme-public"
+        in errors
+    )
     assert "clé de contrôle" in errors
 
 
