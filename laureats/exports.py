@@ -26,7 +26,6 @@ from .api.serializers import LaureateDetailSerializer, lead_first
 from .csv_format import COLUMN_NAMES, COLUMNS, SafeWriter, laureate_to_row
 from .csv_format.columns import Amount, Date
 from .data_dictionary import (
-    AID_KIND_COLUMN,
     LICENCE_NAME,
     LICENCE_URL,
     MEMBER_COLUMN_NAMES,
@@ -138,10 +137,8 @@ def member_row(laureate, membership):
 
 
 def typed_laureate_row(laureate):
-    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet, and whether
-    the amount of aid was granted or requested."""
+    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet."""
     row = laureate_to_row(laureate)
-    row[AID_KIND_COLUMN] = laureate.state_aid_kind if laureate.state_aid is not None else None
     for name in LAUREATE_INTEGER_COLUMNS:
         row[name] = int(row[name]) if row[name] else None
     for name in LAUREATE_DATE_COLUMNS:

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Membership, Organisation
@@ -157,3 +158,41 @@ def test_template_file_imports_cleanly(reference_data, capsys):
 
     run_import(settings.BASE_DIR / "fixtures" / "laureats-modele.csv", "--dry-run")
     assert "4 lauréat(s) créé(s)" in capsys.readouterr().out
+
+
+def test_aid_kind_is_read_by_identifier_or_label_and_empty_means_granted(reference_data, tmp_path):
+    run_import(
+        write(
+            tmp_path,
+            row(slug="demandee", nature_aide="Demandée"),
+            row(slug="accordee", nature_aide="accordee"),
+            row(slug="vide", nature_aide=""),
+        )
+    )
+    kinds = dict(Laureate.objects.values_list("slug", "state_aid_kind"))
+    assert kinds == {"demandee": "demandee", "accordee": "accordee", "vide": "accordee"}
+
+
+def test_file_without_aid_kind_column_keeps_it(reference_data, tmp_path):
+    run_import(write(tmp_path, row(nature_aide="demandee")))
+    write(
+        tmp_path, "projet-sante,Projet santé,retenu,600000", header="slug,nom,statut,aide_etat_eur"
+    )
+    run_import(tmp_path / "laureats.csv")
+    laureate = Laureate.objects.get()
+    assert (laureate.state_aid, laureate.state_aid_kind) == (600_000, "demandee")
+
+
+def test_unknown_aid_kind_lists_the_allowed_values(reference_data, tmp_path, capsys):
+    with pytest.raises(CommandError):
+        run_import(write(tmp_path, row(nature_aide="promise")))
+    err = capsys.readouterr().err
+    assert "« promise »" in err
+    assert "accordee" in err and "demandee" in err
+    assert not Laureate.objects.exists()
+
+
+def test_imported_member_is_found_by_the_list_search(reference_data, tmp_path, client):
+    run_import(write(tmp_path, row(membres="porteur:cfa::Compagnons du Tour de Loire")))
+    response = client.get(reverse("laureats:laureate-list"), {"q": "Compagnons Loire"})
+    assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]

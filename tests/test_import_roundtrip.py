@@ -66,6 +66,7 @@ def laureates(draw):
         "scope": draw(st.sampled_from(["", *Laureate.Scope.values])),
         "total_cost": cost,
         "state_aid": aid,
+        "state_aid_kind": draw(st.sampled_from(Laureate.StateAidKind.values)),
         "start_date": start,
         "end_date": end,
         "is_published": draw(st.booleans()),
@@ -146,3 +147,15 @@ def test_export_import_export_is_identical(reference_data, entries, organisation
         apply_plan(plan_file("export.csv", first.encode()))
         assert export() == first
         transaction.set_rollback(True)
+
+
+def test_requested_aid_survives_export_then_import(reference_data):
+    laureate = Laureate.objects.create(
+        slug="demandee", name="Aide demandée", status="retenu", total_cost=100, state_aid=50
+    )
+    Laureate.objects.filter(pk=laureate.pk).update(state_aid_kind="demandee")
+    exported = export()
+    Laureate.objects.all().delete()
+    apply_plan(plan_file("export.csv", exported.encode()))
+    assert Laureate.objects.get().state_aid_kind == "demandee"
+    assert export() == exported

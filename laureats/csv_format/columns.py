@@ -42,6 +42,10 @@ class Codec:
     def current(self, laureate, column):
         return getattr(laureate, column.field)
 
+    def text(self, laureate, column):
+        """The laureate's cell as the export writes it."""
+        return self.format(self.current(laureate, column))
+
 
 class Text(Codec):
     def parse(self, raw, column, lookups):
@@ -88,6 +92,17 @@ class Choice(Codec):
                 % {"allowed": column.vocabulary.allowed()}
             )
         return column.vocabulary.parse(raw)
+
+
+class AidKind(Choice):
+    """Granted or requested: an empty cell is the model's default, "accordee". An amount that
+    is not known has no kind, so its cell is written empty (and reads back as the default)."""
+
+    def parse(self, raw, column, lookups):
+        return column.vocabulary.parse(raw) if raw else column.model_field.default
+
+    def text(self, laureate, column):
+        return "" if laureate.state_aid is None else self.format(self.current(laureate, column))
 
 
 class Amount(Codec):
@@ -307,6 +322,9 @@ class Column:
     def current(self, laureate):
         return self.codec.current(laureate, self)
 
+    def text(self, laureate):
+        return self.codec.text(laureate, self)
+
 
 COLUMNS = [
     Column(
@@ -363,6 +381,17 @@ COLUMNS = [
         "state_aid",
         Amount(),
         gettext_lazy("Aide de l'État en euros (au plus 70 % du coût) ; vide si inconnue."),
+    ),
+    Column(
+        "nature_aide",
+        "state_aid_kind",
+        AidKind(),
+        gettext_lazy(
+            "Nature du montant de la colonne aide_etat_eur : « accordee » pour une aide "
+            "accordée, comptée dans les totaux, « demandee » pour un montant seulement "
+            "demandé, jamais additionné aux aides accordées (ou leur libellé). Écrit vide si le "
+            "montant est inconnu ; une cellule vide vaut « accordee »."
+        ),
     ),
     Column(
         "date_debut",
@@ -425,4 +454,4 @@ def column_for_header(text):
 def laureate_to_row(laureate):
     """A laureate as one row of text (prefetch memberships__organisation, sectors, regions,
     sources): the inverse of reading, so that export then import is lossless."""
-    return {column.name: column.write(column.current(laureate)) for column in COLUMNS}
+    return {column.name: column.text(laureate) for column in COLUMNS}

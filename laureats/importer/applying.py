@@ -53,7 +53,8 @@ class Writer:
             laureate = laureates.get(row.laureate_pk) or Laureate()
             self.write_row(row, laureate, sectors)
             written.append(laureate.pk)
-        # Search text follows names and members (kept here until signals maintain it).
+        # search_sync's receivers see the laureates saved, not the members bulk-created after
+        # them (bulk_create sends no signal): rebuild their search text once, as load_real_data.
         Laureate.objects.filter(pk__in=written).refresh_search_documents()
 
     def write_organisations(self):
