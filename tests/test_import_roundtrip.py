@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from laureats.csv_format import write_csv
 from laureats.importer import apply_plan, plan_file
-from laureats.importer.organisations import name_key
+from laureats.csv_format.values import name_key
 from laureats.models import Laureate, Membership, Organisation, Region, Sector, Source
 from laureats.validators import luhn_is_valid
 
@@ -91,6 +91,18 @@ def organisations(draw):
     ]
 
 
+EMPTY_LAUREATE = {
+    "slug": "projet",
+    "name": "Projet",
+    "status": "retenu",
+    "sources": [],
+    "members": [],
+    "has_lead": False,
+    "sectors": [],
+    "regions": [],
+}
+
+
 def export():
     out = io.StringIO()
     write_csv(
@@ -158,4 +170,21 @@ def test_requested_aid_survives_export_then_import(reference_data):
     Laureate.objects.all().delete()
     apply_plan(plan_file("export.csv", exported.encode()))
     assert Laureate.objects.get().state_aid_kind == "demandee"
+    assert export() == exported
+
+
+def test_members_named_with_punctuation_only_are_told_apart(reference_data):
+    # Both names read as "" once punctuation is ignored: the file was refused as naming the
+    # same member twice, though the organisations are two (hypothesis found it).
+    build(
+        [{**EMPTY_LAUREATE, "members": [0, 1], "has_lead": True}],
+        [{"name": "|", "kind": "autre", "siren": ""}, {"name": "\\|", "kind": "autre", "siren": ""}]
+        + [{"name": f"Organisation {n}", "kind": "autre", "siren": ""} for n in range(2, 8)],
+    )
+    exported = export()
+    Membership.objects.all().delete()
+    Laureate.objects.all().delete()
+    Organisation.objects.all().delete()
+    apply_plan(plan_file("export.csv", exported.encode()))
+    assert sorted(Organisation.objects.values_list("name", flat=True))[:2] == ["\\|", "|"]
     assert export() == exported

@@ -214,7 +214,7 @@ class Members(Codec):
                 errors += item_errors
                 continue
             role, kind = ROLES.parse(role), KINDS.parse(kind)
-            key = siren or v.match_key(name)
+            key = siren or v.name_key(name)
             if key in seen:
                 errors.append(_("%(value)s figure deux fois.") % {"value": v.quote(name)})
             seen.add(key)

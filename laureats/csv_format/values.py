@@ -43,6 +43,12 @@ def match_key(text):
     return " ".join(re.findall(r"[^\W_]+", normalize_text(str(text))))
 
 
+def name_key(name):
+    """An organisation's name as it is matched; a name of punctuation only ("???") still needs
+    a key of its own."""
+    return match_key(name) or name.casefold()
+
+
 def neutralise(value):
     """A cell that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
     return "'" + value if NEUTRALISED.match(value) else value

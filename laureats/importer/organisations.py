@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..csv_format.values import CellError, match_key, quote
+from ..csv_format.values import CellError, name_key, quote
 from ..models import Organisation
 
 SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
@@ -24,11 +24,6 @@ class NewOrganisation:
     kind: str
     siren: str
     slug: str
-
-
-def name_key(name):
-    # A name of punctuation only ("???") still needs a key of its own.
-    return match_key(name) or name.casefold()
 
 
 class OrganisationMatcher:
