@@ -64,3 +64,24 @@ def test_command_refuses_a_nul_character_without_a_traceback(existing, tmp_path,
         call_command("import_laureates", str(path), stdout=io.StringIO(), stderr=err)
     assert "nul" in err.getvalue()
     assert Laureate.objects.get().name == "Nom d'origine"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unzipped(staff_client, existing):
+    # 128 KB of XLSX whose one shared string unzips to 128 MB (1 MB to 1 GB took a worker to
+    # 11 GB; bench/import_bench.py measures that one).
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as stream:
+            stream.write(b"<sst><si><t>")
+            for _ in range(128):
+                stream.write(b"a" * 2**20)
+            stream.write(b"</t></si></sst>")
+    upload = SimpleUploadedFile("bombe.xlsx", crafted.getvalue())
+    response = staff_client.post(IMPORT, {"file": upload})
+    assert response.status_code == 400
+    problems = [str(problem) for problem in response.context["preview"].problems]
+    assert problems == [
+        "fichier : le classeur décompressé dépasse 40 Mo : ce n'est pas une liste de lauréats."
+    ]
+    assert Laureate.objects.get().name == "Nom d'origine"

@@ -80,6 +80,19 @@ def test_reimport_of_unchanged_row_writes_no_history(rich, tmp_path):
     assert rich.history.count() == before
 
 
+def test_reimport_with_unchanged_members_rewrites_no_organisation(rich, tmp_path):
+    # Matching the members used to mark every organisation as updated: each was saved again,
+    # with a history entry, though the file changed nothing.
+    before = Organisation.history.count()
+    members = "porteur:cfa::CFA de l'Ouest | partenaire:laboratoire::Laboratoire"
+    ok, out, err = run_import(
+        write(tmp_path, f'slug,nom,statut,membres\nprojet-riche,Projet riche,retenu,"{members}"\n')
+    )
+    assert ok, err
+    assert "1 inchangé" in out
+    assert Organisation.history.count() == before
+
+
 def test_organisation_with_an_apostrophe_is_matched_not_duplicated(rich, tmp_path):
     text = (
         "slug,nom,statut,membres\n"

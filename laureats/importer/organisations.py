@@ -87,7 +87,8 @@ class OrganisationMatcher:
         return ("pk", organisation.pk)
 
     def change(self, organisation, field, value):
-        planned = self.updates[organisation.pk].get(field, getattr(organisation, field))
+        # .get(): looking must not add an empty entry, which would re-save the organisation.
+        planned = self.updates.get(organisation.pk, {}).get(field, getattr(organisation, field))
         if planned != getattr(organisation, field) and planned != value:
             raise CellError(
                 _("%(value)s figure ailleurs dans le fichier avec un autre %(field)s (%(other)s).")
