@@ -2,26 +2,26 @@
 
 Why not django-import-export, the usual choice: its imports run row by row through a Resource
 whose fields, widgets and `full_clean` carry their own rules, and each row is saved on its own.
-The laureate format's rules already exist once, in `importer.LaureateImporter`: whole-file
+The laureate format's rules already exist once, in `csv_format` and `importer`: whole-file
 validation that reports every problem, multi-value columns, members matched by SIREN and created
 as organisations, one lead per consortium, and all-or-nothing writes. Plugging that into
 import-export means overriding `import_data` and rebuilding its Result objects, so that only
 its templates would be reused, for two more dependencies (tablib, diff-match-patch) and a
 temporary file storage to configure per deployment. A small view over LaureateImporter is the
 one set of rules, shared with `import_laureates`.
+
+Between the preview and the confirmation, the file and its validated plan wait in the cache,
+keyed by the file's hash; confirming applies that plan as it is if the database has not moved
+since (`database_state`), and validates the file again only if it has.
 """
 
-import csv
-import datetime
 import hashlib
-import io
-from dataclasses import dataclass, field
 
 import openpyxl
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -30,209 +30,56 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .importer import (
-    COLUMN_NAMES,
-    COLUMNS,
-    ImportFailed,
-    LaureateImporter,
-    Problem,
-    decode,
-    laureate_to_row,
-    split_values,
-    write_csv,
-)
+from .csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
+from .csv_format.columns import Amount
+from .importer import ImportFailed, apply_plan, database_state, plan_file
 from .models import Laureate
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# The file waits in the session between preview and confirm: its text, bounded like the upload.
-MAX_TEXT_CHARS = 5 * 1024 * 1024
-MAX_SHEET_ROWS = 5000
 SESSION_KEY = "laureate_import"
+# How long a previewed file waits for its confirmation.
+PENDING_SECONDS = 3600
 EXPORT_PREFETCH = ["sectors", "regions", "memberships__organisation", "sources"]
-AMOUNT_COLUMNS = {"cout_total_eur", "aide_etat_eur"}
-MULTI_VALUE_COLUMNS = {"secteurs", "regions", "membres", "sources"}
+AMOUNT_COLUMNS = {column.name for column in COLUMNS if isinstance(column.codec, Amount)}
+EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods")
 
 
 class ImportFileForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Fichier CSV (UTF-8) ou XLSX"),
+        label=gettext_lazy("Fichier CSV, XLSX, XLS ou ODS"),
         help_text=gettext_lazy("5 Mo au plus. Les colonnes sont décrites plus bas."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS) + ",text/csv"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > MAX_BYTES:
             raise ValidationError(
                 _("Le fichier pèse %(size)s Mo : 5 Mo au plus.")
                 % {"size": round(upload.size / 1024 / 1024, 1)}
             )
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
+        if not upload.name.lower().endswith(EXTENSIONS):
             raise ValidationError(
-                _("Format non pris en charge : déposez un fichier .csv ou .xlsx.")
+                _("Format non pris en charge : déposez un fichier .csv, .xlsx, .xls ou .ods.")
             )
         return upload
 
 
-def cell_text(value):
-    """A spreadsheet cell as the CSV format writes it (dates ISO, whole numbers without .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def pick_sheet(workbook):
-    """The first sheet whose header has a "slug" column (an export adds an "À propos" sheet)."""
-    for sheet in workbook.worksheets:
-        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        if "slug" in [cell_text(cell).strip() for cell in header]:
-            return sheet
-    return workbook.worksheets[0]
-
-
-def xlsx_to_csv(data):
-    """The laureates sheet as CSV text, and which sheet row each CSV line came from.
-
-    The CSV goes through the same LaureateImporter as any file; problems are then reported
-    with the sheet's row numbers.
-    """
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        # openpyxl raises zipfile, KeyError, XML and its own errors for a damaged file.
-        raise ImportFailed(
-            [Problem(0, "", _("ce fichier n'est pas un classeur XLSX lisible."))]
-        ) from error
-    try:
-        sheet = pick_sheet(workbook)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        sheet_rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > MAX_SHEET_ROWS:
-                raise ImportFailed(
-                    [Problem(0, "", _("plus de %(max)s lignes.") % {"max": MAX_SHEET_ROWS})]
-                )
-            cells = [cell_text(cell) for cell in row]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            if number > 1 and not cells:
-                continue
-            writer.writerow(cells)
-            sheet_rows.append(number)
-    finally:
-        workbook.close()
-    text = out.getvalue()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line_map = {}
-    for index, _row in enumerate(reader):
-        line_map[reader.line_num] = sheet_rows[index]
-    return text, line_map
-
-
-def read_upload(name, data):
-    """(CSV text, {CSV line: sheet row} or None) of an uploaded file; ImportFailed if unreadable."""
-    if name.lower().endswith(".xlsx"):
-        text, line_map = xlsx_to_csv(data)
-    else:
-        text, line_map = decode(data), None
-    if len(text) > MAX_TEXT_CHARS:
-        raise ImportFailed([Problem(0, "", _("le fichier lu dépasse 5 millions de caractères."))])
-    return text, line_map
-
-
-def relabel(problems, line_map):
-    if not line_map:
-        return list(problems)
-    return [Problem(line_map.get(p.line, p.line), p.column, p.message) for p in problems]
-
-
-@dataclass
-class PreviewRow:
-    line: int
-    slug: str
-    name: str
-    changes: list = field(default_factory=list)  # (column, before, after) for an update
-
-
-@dataclass
 class Preview:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    organisations_created: int = 0
+    """What the import page shows: a plan's rows, or the problems that stop the file."""
+
+    def __init__(self, plan=None, problems=()):
+        self.plan = plan
+        self.problems = list(problems)
+        self.created = plan.created if plan else []
+        self.updated = plan.updated if plan else []
+        self.unchanged = plan.unchanged if plan else []
+        self.new_organisations = plan.new_organisations if plan else []
+        self.organisation_updates = len(plan.organisation_updates) if plan else 0
+        self.description = plan.description if plan else ""
 
 
-def shorten(value, limit=80):
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def describe_change(column, before, after):
-    """(column, before, after) for the preview; multi-value columns list what is added/removed."""
-    if column not in MULTI_VALUE_COLUMNS:
-        return column, shorten(before), shorten(after)
-    old, new = set(split_values(before)), set(split_values(after))
-    removed = "\n".join(shorten(value) for value in sorted(old - new))
-    added = "\n".join(shorten(value) for value in sorted(new - old))
-    if not removed and not added:  # same values, another order or spacing
-        return column, shorten(before), shorten(after)
-    return column, removed, added
-
-
-def build_preview(text, line_map=None):
-    """What importing this text would do, found by importing it and rolling back.
-
-    The same LaureateImporter as `import_laureates` reads and writes it, so the preview cannot
-    disagree with the import.
-    """
-    importer = LaureateImporter()
-    try:
-        rows = importer.read(text)
-    except ImportFailed as failure:
-        return Preview(problems=relabel(failure.problems, line_map))
-    by_slug = {row.values["slug"]: row for row in rows}
-    existing = Laureate.objects.filter(slug__in=by_slug).prefetch_related(*EXPORT_PREFETCH)
-    before = {laureate.slug: laureate_to_row(laureate) for laureate in existing}
-    try:
-        with transaction.atomic():
-            report = importer.import_text(text)
-            updated = Laureate.objects.filter(slug__in=report.updated)
-            after = {
-                laureate.slug: laureate_to_row(laureate)
-                for laureate in updated.prefetch_related(*EXPORT_PREFETCH)
-            }
-            transaction.set_rollback(True)
-    except IntegrityError as error:
-        return Preview(
-            problems=[Problem(0, "", _("écriture refusée : %(error)s") % {"error": error})]
-        )
-
-    def preview_row(slug):
-        row = by_slug[slug]
-        line = line_map.get(row.line, row.line) if line_map else row.line
-        return PreviewRow(line=line, slug=slug, name=row.values["name"])
-
-    preview = Preview(organisations_created=report.organisations_created)
-    preview.created = [preview_row(slug) for slug in report.created]
-    preview.unchanged = [preview_row(slug) for slug in report.unchanged]
-    for slug in report.updated:
-        entry = preview_row(slug)
-        entry.changes = [
-            describe_change(column, before[slug][column], after[slug][column])
-            for column in COLUMN_NAMES
-            if before[slug][column] != after[slug][column]
-        ]
-        preview.updated.append(entry)
-    return preview
+def pending_key(user, digest):
+    return f"laureate-import:{user.pk}:{digest}"
 
 
 def export_filename(extension):
@@ -264,48 +111,51 @@ class LaureateImportExportMixin:
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             file_name = upload.name
+            data = upload.read()
             try:
-                text, line_map = read_upload(upload.name, upload.read())
+                plan = plan_file(file_name, data)
             except ImportFailed as failure:
                 preview = Preview(problems=failure.problems)
             else:
-                preview = build_preview(text, line_map)
-                if not preview.problems:
-                    # Confirming imports this exact text, kept server-side: never a re-upload.
-                    token = hashlib.sha256(text.encode()).hexdigest()
-                    request.session[SESSION_KEY] = {
-                        "text": text,
-                        "name": file_name,
-                        "token": token,
-                        "line_map": sorted(line_map.items()) if line_map else None,
-                    }
+                preview = Preview(plan)
+                # Confirming imports this exact file, kept server-side: never a re-upload.
+                token = hashlib.sha256(data).hexdigest()
+                pending = {"data": data, "plan": plan, "state": database_state()}
+                cache.set(pending_key(request.user, token), pending, PENDING_SECONDS)
+                request.session[SESSION_KEY] = {"name": file_name, "token": token}
         return self.render_import(request, form, preview=preview, file_name=file_name, token=token)
 
     def import_confirm(self, request):
-        pending = request.session.get(SESSION_KEY)
-        if not pending or request.POST.get("token") != pending["token"]:
+        session = request.session.get(SESSION_KEY)
+        token = request.POST.get("token")
+        pending = None
+        if session and token == session["token"]:
+            pending = cache.get(pending_key(request.user, token))
+        if pending is None:
             messages.error(
                 request,
                 _("Ce fichier n'est plus en attente d'importation : déposez-le de nouveau."),
             )
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
         try:
-            report = LaureateImporter().import_text(pending["text"])
-        except (ImportFailed, IntegrityError) as failure:
-            # The database changed since the preview (a sector removed...): nothing was written.
-            problems = getattr(failure, "problems", None) or [Problem(0, "", str(failure))]
-            line_map = dict(pending["line_map"]) if pending["line_map"] else None
+            plan = pending["plan"]
+            if database_state() != pending["state"]:
+                # Someone wrote since the preview: validate the file against today's data.
+                plan = plan_file(session["name"], pending["data"])
+            apply_plan(plan, user=request.user)
+        except ImportFailed as failure:
             return self.render_import(
                 request,
                 ImportFileForm(),
-                preview=Preview(problems=relabel(problems, line_map)),
-                file_name=pending["name"],
+                preview=Preview(problems=failure.problems),
+                file_name=session["name"],
             )
         del request.session[SESSION_KEY]
+        cache.delete(pending_key(request.user, token))
         messages.success(
             request,
             _("« %(name)s » importé : %(summary)s")
-            % {"name": pending["name"], "summary": report.summary()},
+            % {"name": session["name"], "summary": plan.summary()},
         )
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
@@ -319,8 +169,7 @@ class LaureateImportExportMixin:
             "file_name": file_name,
             "token": token,
             "columns": COLUMNS,
-            "multi_value_columns": MULTI_VALUE_COLUMNS,
-            "max_rows": MAX_SHEET_ROWS,
+            "max_rows": MAX_ROWS,
         }
         status = 400 if preview and preview.problems else 200
         return TemplateResponse(request, self.import_template, context, status=status)

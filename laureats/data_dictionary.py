@@ -1,6 +1,6 @@
 """What the open data is: its licence, and every exported field documented from one place.
 
-The laureate columns come from `importer.COLUMNS` (the CSV format the import reads back), their
+The laureate columns come from `csv_format.COLUMNS` (the CSV format the import reads back), their
 labels, types and allowed values from the models; the members table's columns from the models
 alone. The /donnees/ page, the JSON metadata and the XLSX "À propos" sheet all print this.
 """
@@ -11,20 +11,14 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .importer import COLUMN_NAMES, COLUMNS, FIELD_COLUMNS, SEPARATOR
+from .csv_format import COLUMNS, SEPARATOR
 from .models import Laureate, Membership, Organisation, Region, Sector
 
 LICENCE_NAME = "Licence Ouverte / Etalab 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
-# CSV column -> the Laureate field (or relation) it holds; the importer knows the plain ones.
-LAUREATE_COLUMN_FIELDS = {column: name for name, column in FIELD_COLUMNS.items()} | {
-    "secteurs": "sectors",
-    "regions": "regions",
-    "publie": "is_published",
-    "membres": "memberships",
-    "sources": "sources",
-}
+# CSV column -> the Laureate field (or relation) it holds, as csv_format declares it.
+LAUREATE_COLUMN_FIELDS = {column.name: column.field for column in COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -102,29 +96,6 @@ def model_help(model, field_name):
     return f"{text}. {help_text}" if help_text else f"{text}."
 
 
-# Whether `aide_etat_eur` was granted or requested. The import format (importer.COLUMNS) does
-# not carry it yet; until it does, the XLSX and JSON exports add it right after the amount.
-AID_KIND_COLUMN = "nature_aide"
-AID_KIND_AFTER = "aide_etat_eur"
-
-
-def aid_kind_field():
-    model_field = Laureate._meta.get_field("state_aid_kind")
-    return FieldDoc(
-        name=AID_KIND_COLUMN,
-        label=field_label(model_field),
-        type=type_label(model_field),
-        description=str(
-            _(
-                "Nature du montant de la colonne aide_etat_eur : « accordee » pour une aide "
-                "accordée, comptée dans les totaux, « demandee » pour un montant seulement "
-                "demandé, jamais additionné aux aides accordées. Vide si le montant est inconnu."
-            )
-        ),
-        values=choice_values(model_field),
-    )
-
-
 def laureate_fields():
     """The laureate CSV columns (also the JSON and XLSX keys), with types and allowed values."""
     docs = []
@@ -143,13 +114,11 @@ def laureate_fields():
                 name=column.name,
                 label=field_label(model_field),
                 type=type_label(model_field),
-                # Lazy in importer.COLUMNS: text here, in the language of this request.
+                # Lazy in csv_format.COLUMNS: text here, in the language of this request.
                 description=str(column.description),
                 values=values,
             )
         )
-        if column.name == AID_KIND_AFTER and AID_KIND_COLUMN not in COLUMN_NAMES:
-            docs.append(aid_kind_field())
     return docs
 
 
@@ -227,8 +196,11 @@ def completeness():
         "membres": Membership.objects.filter(laureate_id=OuterRef("pk")),
         "sources": Laureate.sources.rel.related_model.objects.filter(laureate_id=OuterRef("pk")),
     }
-    conditions = {}
+    # The kind of an amount is known exactly when the amount is (it is written empty otherwise).
+    conditions = {"nature_aide": Q(state_aid__isnull=False)}
     for column in COLUMNS:
+        if column.name in conditions:
+            continue
         if column.name in relations:
             conditions[column.name] = Q(Exists(relations[column.name]))
             continue
@@ -239,8 +211,6 @@ def completeness():
             conditions[column.name] = Q()
         else:
             conditions[column.name] = ~Q(**{model_field.name: ""})
-    if AID_KIND_COLUMN not in COLUMN_NAMES:
-        conditions[AID_KIND_COLUMN] = Q(state_aid__isnull=False)
     return Laureate.objects.published().aggregate(
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
     )

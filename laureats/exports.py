@@ -3,10 +3,9 @@
 The rows are `LaureateFilter`'s, bound to the request's query string as on /laureats/: the same
 laureates (all pages), in the same order, and never an unpublished one. They are read in chunks,
 each with its relations prefetched, so that an export of 10,000 laureates holds a few hundred
-at a time. The laureate CSV is `importer`'s format: the whole list's file imports back unchanged.
+at a time. The laureate CSV is `csv_format`'s: the whole list's file imports back unchanged.
 """
 
-import csv
 import datetime
 import tempfile
 from dataclasses import dataclass
@@ -24,8 +23,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .api.serializers import LaureateDetailSerializer, lead_first
+from .csv_format import COLUMN_NAMES, COLUMNS, SafeWriter, laureate_to_row
+from .csv_format.columns import Amount, Date
 from .data_dictionary import (
-    AID_KIND_COLUMN,
     LICENCE_NAME,
     LICENCE_URL,
     MEMBER_COLUMN_NAMES,
@@ -34,7 +34,6 @@ from .data_dictionary import (
     member_fields,
 )
 from .filters import LaureateFilter, bind_filterset
-from .importer import COLUMN_NAMES, laureate_to_row
 from .models import Laureate, Membership
 
 # Laureates read, prefetched and written per round trip to the database.
@@ -44,8 +43,8 @@ LINES_PER_PIECE = 100
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's limit for one cell; longer text would make the file unreadable.
 XLSX_MAX_CELL_LENGTH = 32_767
-LAUREATE_INTEGER_COLUMNS = {"cout_total_eur", "aide_etat_eur"}
-LAUREATE_DATE_COLUMNS = {"date_debut", "date_fin"}
+LAUREATE_INTEGER_COLUMNS = {c.name for c in COLUMNS if isinstance(c.codec, Amount)}
+LAUREATE_DATE_COLUMNS = {c.name for c in COLUMNS if isinstance(c.codec, Date)}
 
 
 def chunks(iterable, size):
@@ -138,10 +137,8 @@ def member_row(laureate, membership):
 
 
 def typed_laureate_row(laureate):
-    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet, and whether
-    the amount of aid was granted or requested."""
+    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet."""
     row = laureate_to_row(laureate)
-    row[AID_KIND_COLUMN] = laureate.state_aid_kind if laureate.state_aid is not None else None
     for name in LAUREATE_INTEGER_COLUMNS:
         row[name] = int(row[name]) if row[name] else None
     for name in LAUREATE_DATE_COLUMNS:
@@ -160,8 +157,8 @@ class Echo:
 
 
 def csv_pieces(rows, fieldnames):
-    # The dialect of importer.write_csv; tests hold the two outputs equal.
-    writer = csv.DictWriter(Echo(), fieldnames=fieldnames, lineterminator="\n")
+    # csv_format's writer, as write_csv: formulas neutralised, CR and LF quoted.
+    writer = SafeWriter(Echo(), fieldnames)
     yield writer.writeheader()
     for group in chunks(rows, LINES_PER_PIECE):
         yield "".join(writer.writerow(row) for row in group)

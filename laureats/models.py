@@ -428,6 +428,14 @@ class Organisation(models.Model):
         validators=[validate_siren],
         help_text=_("9 chiffres, facultatif."),
     )
+    aliases = models.TextField(
+        _("autres noms"),
+        blank=True,
+        help_text=_(
+            "Un nom par ligne : sigle, ancien nom, graphie d'une source. L'importation reconnaît "
+            "l'organisation sous chacun d'eux."
+        ),
+    )
     is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -460,6 +468,9 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("laureats:organisation-detail", kwargs={"slug": self.slug})
+
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     @property
     def siren_record_url(self):

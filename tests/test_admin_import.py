@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from laureats.importer import COLUMN_NAMES, laureate_to_row
+from laureats.csv_format import COLUMN_NAMES, laureate_to_row
 from laureats.models import Laureate, Organisation
 
 from .factories import make_laureate
@@ -32,6 +32,7 @@ def row(**values):
         aide_etat_eur="700000",
         membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
         sources="https://example.org/article Un article",
+        publie="oui",
     )
     base.update(values)
     return base
@@ -100,10 +101,11 @@ def test_preview_shows_created_updated_unchanged_and_writes_nothing(staff_client
     assert [r.slug for r in preview.created] == ["projet-sante"]
     assert [r.slug for r in preview.updated] == ["deja-la"]
     assert [r.slug for r in preview.unchanged] == ["stable"]
-    assert preview.created[0].line == 2
-    changes = {column: (before, after) for column, before, after in preview.updated[0].changes}
-    assert changes["nom"] == ("Ancien nom", "Nouveau nom")
-    assert changes["sources"] == ("", "https://example.org/article Un article")
+    assert preview.created[0].row == 2
+    changes = {change.column: change for change in preview.updated[0].changes}
+    assert (changes["nom"].before, changes["nom"].after) == ("Ancien nom", "Nouveau nom")
+    assert changes["sources"].added == ["https://example.org/article Un article"]
+    assert changes["sources"].removed == []
     page = body(response)
     assert "1 lauréat(s) seront créés, 1 mis à jour, 1 inchangé(s)" in page
     assert "Confirmer l’importation" in page
@@ -157,9 +159,9 @@ def test_a_file_with_one_error_anywhere_writes_nothing(staff_client, reference_d
     assert response.status_code == 400
     page = body(response)
     assert "rien ne sera importé, 2 problèmes à corriger" in page
-    problems = {(p.line, p.column) for p in response.context["preview"].problems}
+    problems = {(p.row, p.column) for p in response.context["preview"].problems}
     assert problems == {(3, "secteurs"), (4, "aide_etat_eur")}
-    assert "filière inconnue « inconnue »" in page
+    assert "« inconnue » n'est pas une valeur permise" in page
     assert "Confirmer" not in page
     assert "token" not in response.context or not response.context["token"]
     assert Laureate.objects.count() == 0
@@ -183,15 +185,18 @@ def test_xlsx_errors_give_the_row_of_the_sheet(staff_client, reference_data):
     upload = xlsx_file(multiline, row(slug="b", regions="99"))
     response = staff_client.post(IMPORT, {"file": upload})
     assert response.status_code == 400
-    assert [(p.line, p.column) for p in response.context["preview"].problems] == [(3, "regions")]
+    assert [(p.row, p.column) for p in response.context["preview"].problems] == [(3, "regions")]
 
 
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("l.xlsx", b"not a zip"), "n'est pas un classeur XLSX lisible"),
+        (
+            SimpleUploadedFile("l.xlsx", b"not a zip"),
+            "n'est pas un classeur XLSX, XLS ou ODS lisible",
+        ),
         (SimpleUploadedFile("l.csv", "é".encode("latin-1")), "UTF-8"),
-        (SimpleUploadedFile("l.pdf", b"%PDF"), "déposez un fichier .csv ou .xlsx"),
+        (SimpleUploadedFile("l.pdf", b"%PDF"), "déposez un fichier .csv, .xlsx, .xls ou .ods"),
         (SimpleUploadedFile("l.csv", b""), "vide"),
     ],
 )

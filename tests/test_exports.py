@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laureats import exports
-from laureats.importer import COLUMN_NAMES, write_csv
+from laureats.csv_format import COLUMN_NAMES, write_csv
 from laureats.models import Laureate, Organisation, Sector
 from laureats.ordering import sort_key
 
@@ -252,7 +252,9 @@ def test_an_export_of_no_rows_is_a_valid_file_with_its_header(client, catalogue,
     header = COLUMN_NAMES if table == "laureate" else exports.MEMBER_COLUMN_NAMES
     key = "laureates" if table == "laureate" else "members"
 
-    assert content(client.get(export_url("csv", query, table))).decode() == ",".join(header) + "\n"
+    assert (
+        content(client.get(export_url("csv", query, table))).decode() == ",".join(header) + "\r\n"
+    )
     data = json_data(client.get(export_url("json", query, table)))
     assert data[key] == []
     assert data["metadata"]["count"] == 0

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
-from laureats.importer import COLUMN_NAMES
+from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ def row(**values):
         aide_etat_eur="700000",
         membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
         sources="https://example.org/article Un article",
+        publie="oui",
     )
     base.update(values)
     return ",".join(f'"{value}"' for value in base.values())
@@ -87,8 +89,8 @@ def test_file_with_several_errors_reports_all_and_writes_nothing(reference_data,
     with pytest.raises(CommandError, match="rien n'a été importé"):
         run_import(path)
     errors = capsys.readouterr().err
-    assert "ligne 3, colonne « secteurs » : filière inconnue « inconnue »" in errors
-    assert "ligne 4, colonne « regions » : région inconnue « 99 »" in errors
+    assert "ligne 3, colonne « secteurs » : « inconnue » n'est pas une valeur permise" in errors
+    assert "ligne 4, colonne « regions » : « 99 » n'est pas une valeur permise" in errors
     assert "ligne 5, colonne « aide_etat_eur »" in errors and "70 %" in errors
     assert "ligne 6, colonne « membres » : deux porteurs" in errors
     assert "ligne 7, colonne « statut »" in errors
@@ -97,15 +99,16 @@ def test_file_with_several_errors_reports_all_and_writes_nothing(reference_data,
     assert Organisation.objects.count() == 0
 
 
-def test_missing_columns_are_named(reference_data, tmp_path, capsys):
+def test_columns_needed_to_create_a_laureate_are_named(reference_data, tmp_path, capsys):
     path = write(tmp_path, '"x","Nom"', header="slug,nom")
     with pytest.raises(CommandError):
         run_import(path)
-    assert "colonne « statut » : colonne obligatoire absente" in capsys.readouterr().err
+    assert "ligne 2, colonne « statut » : colonne absente du fichier" in capsys.readouterr().err
 
 
-def test_bad_encoding_is_reported(reference_data, tmp_path, capsys):
-    path = write(tmp_path, row(nom="Projet santé"), encoding="latin-1")
+def test_undecodable_bytes_are_reported(reference_data, tmp_path, capsys):
+    path = tmp_path / "l.csv"
+    path.write_bytes(HEADER.encode() + b"\n" + row(nom="Projet \x81").encode("latin-1"))
     with pytest.raises(CommandError):
         run_import(path)
     assert "UTF-8" in capsys.readouterr().err
@@ -117,7 +120,10 @@ def test_bad_siren_and_unknown_kind_are_reported(reference_data, tmp_path, capsy
     with pytest.raises(CommandError):
         run_import(path)
     errors = capsys.readouterr().err
-    assert "type d'organisation inconnu « inconnu »" in errors
+    assert (
+        "« inconnu » n'est pas une valeur permise. Valeurs permises : cfa ; organisme-public"
+        in errors
+    )
     assert "clé de contrôle" in errors
 
 
@@ -152,3 +158,41 @@ def test_template_file_imports_cleanly(reference_data, capsys):
 
     run_import(settings.BASE_DIR / "fixtures" / "laureats-modele.csv", "--dry-run")
     assert "4 lauréat(s) créé(s)" in capsys.readouterr().out
+
+
+def test_aid_kind_is_read_by_identifier_or_label_and_empty_means_granted(reference_data, tmp_path):
+    run_import(
+        write(
+            tmp_path,
+            row(slug="demandee", nature_aide="Demandée"),
+            row(slug="accordee", nature_aide="accordee"),
+            row(slug="vide", nature_aide=""),
+        )
+    )
+    kinds = dict(Laureate.objects.values_list("slug", "state_aid_kind"))
+    assert kinds == {"demandee": "demandee", "accordee": "accordee", "vide": "accordee"}
+
+
+def test_file_without_aid_kind_column_keeps_it(reference_data, tmp_path):
+    run_import(write(tmp_path, row(nature_aide="demandee")))
+    write(
+        tmp_path, "projet-sante,Projet santé,retenu,600000", header="slug,nom,statut,aide_etat_eur"
+    )
+    run_import(tmp_path / "laureats.csv")
+    laureate = Laureate.objects.get()
+    assert (laureate.state_aid, laureate.state_aid_kind) == (600_000, "demandee")
+
+
+def test_unknown_aid_kind_lists_the_allowed_values(reference_data, tmp_path, capsys):
+    with pytest.raises(CommandError):
+        run_import(write(tmp_path, row(nature_aide="promise")))
+    err = capsys.readouterr().err
+    assert "« promise »" in err
+    assert "accordee" in err and "demandee" in err
+    assert not Laureate.objects.exists()
+
+
+def test_imported_member_is_found_by_the_list_search(reference_data, tmp_path, client):
+    run_import(write(tmp_path, row(membres="porteur:cfa::Compagnons du Tour de Loire")))
+    response = client.get(reverse("laureats:laureate-list"), {"q": "Compagnons Loire"})
+    assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]

@@ -1,4 +1,3 @@
-import csv
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
@@ -7,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ..charts import bar_chart, linked_rows, list_url, region_map
+from ..csv_format import SafeWriter
 from ..facets import active_chips, active_params, facet_options
 from ..filters import LaureateFilter, bind_filterset
 from ..models import Laureate
@@ -80,7 +80,7 @@ def statistics_csv(request, chart):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="deffinum-{chart}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     extra = breakdown.unit == "organisations"
     counts = ["organisations", "laureats"] if extra else ["laureats"]
     writer.writerow(["valeur", "libelle", *counts, "liste_des_laureats"])

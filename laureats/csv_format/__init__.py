@@ -1,0 +1,38 @@
+"""The laureates' file format, in one place: its columns, how values are read and written, and
+how files of every kind are read. `import_laureates`, the admin import and export, the open data
+exports and the data dictionary all use it; the import service is `laureats.importer`."""
+
+from .columns import (
+    BY_NAME,
+    COLUMN_NAMES,
+    COLUMNS,
+    MAX_CELL_CHARS,
+    Column,
+    column_for_header,
+    laureate_to_row,
+)
+from .files import MAX_BYTES, MAX_ROWS, ImportFailed, Problem, Table, read_file
+from .values import SEPARATOR, CellError, join_values, split_values
+from .writing import SafeWriter, write_csv
+
+__all__ = [
+    "BY_NAME",
+    "COLUMNS",
+    "COLUMN_NAMES",
+    "MAX_BYTES",
+    "MAX_CELL_CHARS",
+    "MAX_ROWS",
+    "SEPARATOR",
+    "CellError",
+    "Column",
+    "ImportFailed",
+    "Problem",
+    "SafeWriter",
+    "Table",
+    "column_for_header",
+    "join_values",
+    "laureate_to_row",
+    "read_file",
+    "split_values",
+    "write_csv",
+]

@@ -1,0 +1,282 @@
+"""Files as administrators have them, read into rows of text, within limits checked first.
+
+CSV (comma, semicolon or tab, detected; UTF-8 with or without BOM, UTF-16 with BOM, or
+Windows-1252, detected and said), XLSX, XLS and ODS. Row numbers are the spreadsheet's: the
+header is row 1, whatever line breaks the cells hold.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from python_calamine import CalamineWorkbook
+
+from .columns import MAX_CELL_CHARS, column_for_header
+from .values import restore
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 50
+# What a spreadsheet may unzip to: a legitimate 5,000-row workbook is a few MB; a zip bomb is
+# refused by this count before any XML is parsed.
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+SEPARATORS = {
+    ",": gettext_lazy("virgule"),
+    ";": gettext_lazy("point-virgule"),
+    "\t": gettext_lazy("tabulation"),
+}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("ligne %(row)s") % {"row": self.row} if self.row else _("fichier")
+        if self.column:
+            where += _(", colonne « %(column)s »") % {"column": self.column}
+        return f"{where} : {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def refuse(message):
+    raise ImportFailed([Problem(0, "", message)])
+
+
+@dataclass
+class Table:
+    """A file's header and data rows, as text, with where they came from."""
+
+    header: list
+    rows: list = field(default_factory=list)  # (spreadsheet row number, [cell text])
+    format: str = "csv"
+    encoding: str = ""
+    separator: str = ""
+
+    def describe(self):
+        """ "CSV, UTF-8, séparateur point-virgule", for messages and reports."""
+        parts = [self.format.upper()]
+        if self.encoding:
+            parts.append(self.encoding)
+        if self.separator:
+            parts.append(
+                _("séparateur %(name)s « %(sep)s »")
+                % {"name": SEPARATORS[self.separator], "sep": self.separator.replace("\t", "\\t")}
+            )
+        return ", ".join(str(part) for part in parts)
+
+
+def read_file(name, data):
+    """The Table of an uploaded or given file; ImportFailed with a clear message otherwise."""
+    if not data:
+        refuse(_("le fichier est vide."))
+    if len(data) > MAX_BYTES:
+        refuse(
+            _("le fichier pèse %(size)s Mo : 5 Mo au plus.") % {"size": round(len(data) / 2**20, 1)}
+        )
+    if data.startswith(ZIP_MAGIC):
+        check_unzipped_size(data)
+        return read_spreadsheet(data, "ods" if name.lower().endswith(".ods") else "xlsx")
+    if data.startswith(OLE_MAGIC):
+        return read_spreadsheet(data, "xls")
+    if name.lower().endswith((".xlsx", ".ods", ".xls")):
+        refuse(_("ce fichier n'est pas un classeur XLSX, XLS ou ODS lisible."))
+    return read_csv(data)
+
+
+def check_unzipped_size(data):
+    """Refuses an archive that unzips past MAX_UNZIPPED_BYTES, reading it in small pieces.
+
+    The declared sizes are checked first; then every member is inflated 64 KB at a time and
+    counted, since a crafted archive may declare less than it holds (zipfile stops at the
+    declared size and the CRC check then fails).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+                refuse(too_big_when_unzipped())
+            total = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while piece := stream.read(65536):
+                        total += len(piece)
+                        if total > MAX_UNZIPPED_BYTES:
+                            refuse(too_big_when_unzipped())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError):
+        refuse(_("ce fichier n'est pas un classeur XLSX, XLS ou ODS lisible."))
+
+
+def too_big_when_unzipped():
+    return _("le classeur décompressé dépasse %(max)s Mo : ce n'est pas une liste de lauréats.") % {
+        "max": MAX_UNZIPPED_BYTES // 2**20
+    }
+
+
+def cell_text(value):
+    """A spreadsheet cell as text, the way the CSV format writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def is_header(cells):
+    return any(column_for_header(cell) and column_for_header(cell).name == "slug" for cell in cells)
+
+
+def read_spreadsheet(data, kind):
+    """The first sheet whose row 1 names the "slug" column (an export adds an "À propos" sheet)."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [workbook.get_sheet_by_name(sheet) for sheet in workbook.sheet_names]
+        chosen = None
+        for sheet in sheets:
+            rows = iter(sheet.iter_rows())
+            first = [cell_text(cell).strip() for cell in next(rows, [])]
+            if is_header(first):
+                chosen = sheet
+                break
+        sheet = chosen or (sheets[0] if sheets else None)
+        if sheet is None:
+            refuse(_("le classeur ne contient aucune feuille."))
+        raw_rows = sheet.iter_rows()
+        table = None
+        for number, raw in enumerate(raw_rows, start=1):
+            if number > MAX_ROWS + 1:
+                refuse(too_many_rows())
+            cells = [cell_text(cell) for cell in raw]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            check_cells(number, cells)
+            if table is None:
+                table = Table(header=cells, format=kind)
+                check_header_width(cells)
+            else:
+                table.rows.append((number, cells))
+    except ImportFailed:
+        raise
+    except Exception:
+        # calamine raises its own errors (CalamineError, ZipError, XmlError...) for a damaged file.
+        refuse(_("ce fichier n'est pas un classeur XLSX, XLS ou ODS lisible."))
+    if table is None:
+        refuse(_("le fichier est vide."))
+    return table
+
+
+def decode(data):
+    """(text, encoding name): UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        refuse(_("le fichier contient des octets nuls : ce n'est pas un fichier texte CSV."))
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as error:
+        refuse(
+            _(
+                "encodage non reconnu (octet invalide à la position %(position)s) : enregistrez le fichier au format « CSV UTF-8 »."
+            )
+            % {"position": error.start}
+        )
+
+
+def detect_separator(text):
+    """The separator the header line uses most: ",", ";" or tab (Excel's French CSV uses ";")."""
+    counts, quoted = dict.fromkeys(SEPARATORS, 0), False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv(data):
+    text, encoding = decode(data)
+    if "\x00" in text:
+        refuse(_("le fichier contient des caractères nuls : ce n'est pas un fichier texte CSV."))
+    separator = detect_separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    table, number = None, 0
+    try:
+        for number, raw in enumerate(reader, start=1):
+            if number > MAX_ROWS + 1:
+                refuse(too_many_rows())
+            cells = [restore(cell) for cell in raw]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            check_cells(number, cells)
+            if table is None:
+                table = Table(header=cells, encoding=encoding, separator=separator)
+                check_header_width(cells)
+            else:
+                table.rows.append((number, cells))
+    except csv.Error as error:
+        # Python's csv refuses a cell past 131,072 characters; ours are shorter anyway.
+        message = str(error)
+        if "field larger" in message:
+            message = _("une cellule dépasse %(max)s caractères.") % {"max": MAX_CELL_CHARS}
+        else:
+            message = _("fichier CSV mal formé (%(error)s).") % {"error": message}
+        raise ImportFailed([Problem(number + 1, "", message)]) from None
+    if table is None or not any(table.header):
+        refuse(_("le fichier est vide."))
+    return table
+
+
+def check_cells(number, cells):
+    for cell in cells:
+        if len(cell) > MAX_CELL_CHARS:
+            raise ImportFailed(
+                [
+                    Problem(
+                        number,
+                        "",
+                        _("une cellule dépasse %(max)s caractères.") % {"max": MAX_CELL_CHARS},
+                    )
+                ]
+            )
+        if "\x00" in cell:
+            raise ImportFailed([Problem(number, "", _("une cellule contient un caractère nul."))])
+
+
+def check_header_width(cells):
+    if len(cells) > MAX_COLUMNS:
+        refuse(
+            _("%(count)s colonnes : %(max)s au plus.") % {"count": len(cells), "max": MAX_COLUMNS}
+        )
+
+
+def too_many_rows():
+    return _("plus de %(max)s lignes de lauréats : découpez le fichier.") % {"max": MAX_ROWS}

@@ -1,0 +1,25 @@
+"""The laureates import service: a file read by `csv_format` becomes a Plan (every problem, or
+every change), which `apply_plan` writes in one transaction. `import_laureates` and the admin
+import both go through `import_file`'s two steps."""
+
+from ..csv_format import ImportFailed, Problem, read_file
+from .applying import apply_plan
+from .planning import Change, Plan, Planner, RowPlan, database_state
+
+
+def plan_file(name, data):
+    """The Plan of a file's bytes; ImportFailed with every problem otherwise."""
+    return Planner().plan(read_file(name, data))
+
+
+__all__ = [
+    "Change",
+    "ImportFailed",
+    "Plan",
+    "Planner",
+    "Problem",
+    "RowPlan",
+    "apply_plan",
+    "database_state",
+    "plan_file",
+]

@@ -1,0 +1,320 @@
+"""What a file would change: every row validated, every laureate compared field by field.
+
+Nothing is written here, so the preview, `--dry-run` and the import itself are one computation:
+the plan lists per laureate each change (before → after), each member or source removed, and
+which organisations would be created or updated; a file with a single problem has no plan.
+
+The rule that cannot lose data: a column absent from the file leaves that field as it is; an
+empty cell in a present column clears it. An unchanged row is not written at all.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from ..csv_format import BY_NAME, COLUMNS, ImportFailed, Problem, column_for_header
+from ..csv_format.values import CellError, Vocabulary, quote
+from ..models import (
+    MAX_AID_RATE_PERCENT,
+    Laureate,
+    Membership,
+    Organisation,
+    Region,
+    Sector,
+    Source,
+)
+from .organisations import OrganisationMatcher
+
+PREFETCH = ["sectors", "regions", "sources", "memberships__organisation"]
+MULTI_VALUE = {"secteurs", "regions", "membres", "sources"}
+# Each model constraint, the column its error belongs to, and the check on the row's values.
+CONSTRAINT_CHECKS = {
+    "laureate_aid_at_most_70_percent": (
+        "aide_etat_eur",
+        lambda v: (
+            v.get("state_aid") is None
+            or v.get("total_cost") is None
+            or 100 * v["state_aid"] <= MAX_AID_RATE_PERCENT * v["total_cost"] + 50
+        ),
+    ),
+    "laureate_end_after_start": (
+        "date_fin",
+        lambda v: (
+            not v.get("start_date") or not v.get("end_date") or v["end_date"] >= v["start_date"]
+        ),
+    ),
+}
+
+
+@dataclass
+class Change:
+    column: str
+    before: str = ""
+    after: str = ""
+    removed: list = field(default_factory=list)
+    added: list = field(default_factory=list)
+
+    @property
+    def is_list(self):
+        return self.column in MULTI_VALUE
+
+
+@dataclass
+class RowPlan:
+    row: int
+    slug: str
+    name: str
+    laureate_pk: int | None
+    values: dict  # column name -> value read, for the columns the file has
+    changes: list = field(default_factory=list)
+    members: dict | None = None  # organisation ref -> role, when the file has "membres"
+
+    @property
+    def action(self):
+        if self.laureate_pk is None:
+            return "created"
+        return "updated" if self.changes else "unchanged"
+
+
+@dataclass
+class Plan:
+    rows: list
+    new_organisations: list
+    organisation_updates: dict
+    description: str = ""
+
+    def with_action(self, action):
+        return [row for row in self.rows if row.action == action]
+
+    @property
+    def created(self):
+        return self.with_action("created")
+
+    @property
+    def updated(self):
+        return self.with_action("updated")
+
+    @property
+    def unchanged(self):
+        return self.with_action("unchanged")
+
+    def summary(self):
+        return _(
+            "%(created)s lauréat(s) créé(s), %(updated)s mis à jour, %(unchanged)s inchangé(s) ; "
+            "%(organisations)s organisation(s) créée(s)."
+        ) % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "organisations": len(self.new_organisations),
+        }
+
+
+def database_state():
+    """A fingerprint of everything a plan depends on: a confirmed plan is applied only if this
+    has not moved since the preview (every write adds a history row or a primary key)."""
+    state = []
+    for model in (Laureate, Organisation, Membership, Source, Sector, Region):
+        state.append(tuple(model.objects.aggregate(n=Count("pk"), last=Max("pk")).values()))
+        history = model.history.model
+        state.append(history.objects.aggregate(last=Max("history_id"))["last"])
+    for through in (Laureate.sectors.through, Laureate.regions.through):
+        state.append(tuple(through.objects.aggregate(n=Count("pk"), last=Max("pk")).values()))
+    return str(state)
+
+
+class Planner:
+    def __init__(self):
+        self.lookups = {
+            "sectors": Vocabulary(Sector.objects.values_list("slug", "name")),
+            "regions": Vocabulary(Region.objects.values_list("code", "name")),
+        }
+        self.problems = []
+
+    def problem(self, row, column, message):
+        self.problems.append(Problem(row, column, message))
+
+    def plan(self, table):
+        """The Plan of a Table (csv_format.read_file), or ImportFailed listing every problem."""
+        columns = self.read_header(table)
+        records = self.read_rows(table, columns)
+        if not records and not self.problems:
+            self.problem(0, "", _("le fichier ne contient aucune ligne de lauréat."))
+        # Rows with a bad cell are left out; the others still get their row checks, so that
+        # one reading reports every problem of the file.
+        existing = {
+            laureate.slug: laureate
+            for laureate in Laureate.objects.filter(
+                slug__in=[values["slug"] for _row, values, _headers in records]
+            ).prefetch_related(*PREFETCH)
+        }
+        organisations = OrganisationMatcher()
+        plans = [
+            self.plan_row(row, values, headers, existing.get(values["slug"]), organisations)
+            for row, values, headers in records
+        ]
+        if self.problems:
+            raise ImportFailed(sorted(self.problems, key=lambda problem: problem.row))
+        return Plan(plans, organisations.new, dict(organisations.updates), table.describe())
+
+    def read_header(self, table):
+        """{index in the row: Column}; header problems say what separator and encoding were seen."""
+        columns, seen = {}, {}
+        for index, text in enumerate(table.header):
+            if not text.strip():
+                continue
+            column = column_for_header(text)
+            if column is None:
+                self.problem(1, text, _("colonne inconnue."))
+            elif column.name in seen:
+                self.problem(
+                    1,
+                    text,
+                    _("colonne en double (déjà « %(other)s »).") % {"other": seen[column.name]},
+                )
+            else:
+                columns[index] = column
+                seen[column.name] = text
+        if "slug" not in seen:
+            self.problem(
+                1, "slug", _("colonne obligatoire absente : elle identifie chaque lauréat.")
+            )
+        if self.problems:
+            self.problem(
+                1,
+                "",
+                _(
+                    "ligne d'en-tête lue : %(header)s (%(format)s). Colonnes reconnues, par "
+                    "identifiant ou par libellé : %(columns)s."
+                )
+                % {
+                    "header": quote(" | ".join(table.header)),
+                    "format": table.describe(),
+                    "columns": ", ".join(f"{c.name} ({c.label})" for c in COLUMNS),
+                },
+            )
+            raise ImportFailed(self.problems)
+        return columns
+
+    def read_rows(self, table, columns):
+        records, first_row = [], {}
+        width = max(columns) + 1
+        for number, cells in table.rows:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if any(cell.strip() for cell in cells[width:]) and len(cells) > len(table.header):
+                self.problem(number, "", _("plus de valeurs que de colonnes dans l'en-tête."))
+                continue
+            values, headers = {}, {}
+            for index, column in columns.items():
+                raw = cells[index].strip() if index < len(cells) else ""
+                headers[column.name] = table.header[index]
+                try:
+                    values[column.name] = column.read(raw, self.lookups)
+                except CellError as error:
+                    for message in error.args:
+                        self.problem(number, table.header[index], message)
+            slug = values.get("slug")
+            if slug in first_row:
+                self.problem(
+                    number,
+                    headers["slug"],
+                    _("%(value)s figure déjà ligne %(row)s.")
+                    % {"value": quote(slug), "row": first_row[slug]},
+                )
+            elif slug:
+                first_row[slug] = number
+            if slug and len(values) == len(columns):
+                records.append((number, values, headers))
+        return records
+
+    def plan_row(self, number, values, headers, laureate, organisations):
+        plan = RowPlan(number, values["slug"], "", laureate.pk if laureate else None, values)
+        if laureate is None:
+            for column in COLUMNS:
+                if column.required and column.name not in values:
+                    self.problem(
+                        number,
+                        column.name,
+                        _(
+                            "colonne absente du fichier : elle est nécessaire pour créer le lauréat %(value)s."
+                        )
+                        % {"value": quote(values["slug"])},
+                    )
+        fields = (
+            {c.field: c.current(laureate) for c in COLUMNS if c.name not in MULTI_VALUE}
+            if laureate
+            else {}
+        )
+        fields |= {
+            BY_NAME[name].field: value for name, value in values.items() if name not in MULTI_VALUE
+        }
+        plan.name = fields.get("name", "")
+        for constraint in Laureate._meta.constraints:
+            # An unmapped constraint is still enforced by the database (an IntegrityError).
+            if constraint.name not in CONSTRAINT_CHECKS:
+                continue
+            column, check = CONSTRAINT_CHECKS[constraint.name]
+            if not check(fields):
+                message = constraint.get_violation_error_message()
+                self.problem(number, headers.get(column, column), str(message))
+        if "membres" in values:
+            plan.members = self.resolve_members(
+                number, headers["membres"], values["membres"], organisations
+            )
+        if laureate is not None:
+            plan.changes = self.changes(laureate, values, plan.members, organisations)
+        return plan
+
+    def resolve_members(self, number, header, members, organisations):
+        resolved = {}
+        for member in members:
+            try:
+                resolved[organisations.resolve(member)] = member.role
+            except CellError as error:
+                for message in error.args:
+                    self.problem(number, header, message)
+        return resolved
+
+    def changes(self, laureate, values, members, organisations):
+        changes = []
+        for name, after in values.items():
+            column = BY_NAME[name]
+            before = column.current(laureate)
+            if name == "membres":
+                current = {("pk", m.organisation_id): m.role for m in laureate.memberships.all()}
+                if current != members:
+                    changes.append(self.member_change(current, members, organisations))
+            elif name == "sources":
+                if dict(before) != dict(after):
+                    old, new = set(before), set(after)
+                    changes.append(
+                        Change(
+                            name,
+                            removed=[column.write([item]) for item in before if item not in new],
+                            added=[column.write([item]) for item in after if item not in old],
+                        )
+                    )
+            elif name in MULTI_VALUE:
+                if before != after:
+                    changes.append(
+                        Change(
+                            name,
+                            removed=sorted(set(before) - set(after)),
+                            added=sorted(set(after) - set(before)),
+                        )
+                    )
+            elif before != after:
+                changes.append(Change(name, column.write(before), column.write(after)))
+        return changes
+
+    def member_change(self, current, wanted, organisations):
+        def text(ref, role):
+            return f"{organisations.name(ref)} ({role})"
+
+        return Change(
+            "membres",
+            removed=[text(ref, role) for ref, role in current.items() if wanted.get(ref) != role],
+            added=[text(ref, role) for ref, role in wanted.items() if current.get(ref) != role],
+        )

@@ -1,0 +1,62 @@
+"""The import's cost: a bounded number of queries, whatever the number of members, and a
+preview whose queries do not grow with the rows. Synthetic laureates, built here."""
+
+import pytest
+
+from laureats.importer import apply_plan, plan_file
+from laureats.models import Laureate, Membership
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ["cfa", "entreprise", "laboratoire", "association", "universite-ecole", "acteur-public"]
+MEMBERS = 7
+# Measured (SQLite and PostgreSQL): 4 to 9 queries for a preview of any size; about 32 per
+# laureate written (the row, its history, sectors and regions with theirs, members in bulk).
+PREVIEW_QUERIES = 12
+QUERIES_PER_LAUREATE = 35
+
+
+def laureates_file(count):
+    lines = ["slug,nom,statut,secteurs,regions,cout_total_eur,aide_etat_eur,membres"]
+    for n in range(count):
+        partners = [(n * MEMBERS + m) % (count * 3) + count for m in range(1, MEMBERS)]
+        members = [f"porteur:cfa::Organisation {n}"] + [
+            f"partenaire:{KINDS[index % len(KINDS)]}::Organisation {index}" for index in partners
+        ]
+        region = ("11", "84")[n % 2]
+        lines.append(
+            f'laureat-{n},Lauréat {n},retenu,sante-social,{region},1000,700,"{" | ".join(members)}"'
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("count", [62, 124])
+def test_import_queries_do_not_grow_with_members(
+    reference_data, count, django_assert_max_num_queries
+):
+    data = laureates_file(count)
+    with django_assert_max_num_queries(PREVIEW_QUERIES):
+        plan = plan_file("liste.csv", data)
+    with django_assert_max_num_queries(QUERIES_PER_LAUREATE * count):
+        apply_plan(plan)
+    assert Laureate.objects.count() == count
+    assert Membership.objects.count() == count * MEMBERS
+
+    # The same file again: a preview of any size, and nothing written.
+    with django_assert_max_num_queries(PREVIEW_QUERIES):
+        plan = plan_file("liste.csv", data)
+    assert len(plan.unchanged) == count
+    with django_assert_max_num_queries(2):
+        apply_plan(plan)
+
+
+def test_an_import_invalidates_the_page_cache_once_not_per_write(reference_data, monkeypatch):
+    # Each invalidation is a cache round trip; one per SQL write cost 1.5 s for 62 laureates.
+    from laureats import cache as page_cache
+
+    bumps = []
+    bump = page_cache.bump_data_version
+    monkeypatch.setattr(page_cache, "bump_data_version", lambda: bumps.append(1) or bump())
+    apply_plan(plan_file("liste.csv", laureates_file(62)))
+    assert len(bumps) <= 1
+    assert Laureate.objects.count() == 62
