@@ -326,6 +326,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# The licence of the open data, named by the footer, the legal notice, /donnees/ and every file.
+DEFFINUM_DATA_LICENCE_NAME = "Licence Ouverte / Etalab 2.0"
+DEFFINUM_DATA_LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
 # The official list of the 62 laureates, linked from every page that counts what is entered.
 DEFFINUM_OFFICIAL_LIST_URL = (
     "https://travail-emploi.gouv.fr/plan-de-transformation-et-de-digitalisation-de-la-formation-"

@@ -14,6 +14,8 @@ def portal(request):
     by the pages that show it."""
     return {
         "official_list_url": settings.DEFFINUM_OFFICIAL_LIST_URL,
+        "licence_name": settings.DEFFINUM_DATA_LICENCE_NAME,
+        "licence_url": settings.DEFFINUM_DATA_LICENCE_URL,
     }
 
 

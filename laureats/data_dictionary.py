@@ -5,17 +5,21 @@ labels, types and allowed values from the models; the members table's columns fr
 alone. The /donnees/ page, the JSON metadata and the XLSX "À propos" sheet all print this.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
-from django.utils.text import capfirst
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .csv_format import COLUMNS, SEPARATOR
+from .api.serializers import LaureateDetailSerializer
+from .csv_format import COLUMNS
+from .field_docs import FieldDoc, choice_values, field_label, type_label
 from .models import Laureate, Membership, Organisation, Region, Sector
 
-LICENCE_NAME = "Licence Ouverte / Etalab 2.0"
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+# Defined once, in the settings: the footer, the legal notice and /donnees/ print the same.
+LICENCE_NAME = settings.DEFFINUM_DATA_LICENCE_NAME
+LICENCE_URL = settings.DEFFINUM_DATA_LICENCE_URL
 
 # CSV column -> the Laureate field (or relation) it holds, as csv_format declares it.
 LAUREATE_COLUMN_FIELDS = {column.name: column.field for column in COLUMNS}
@@ -42,58 +46,6 @@ MEMBER_COLUMNS = [
     MemberColumn("region", Region, "name"),
 ]
 MEMBER_COLUMN_NAMES = [column.name for column in MEMBER_COLUMNS]
-
-
-@dataclass
-class FieldDoc:
-    name: str
-    label: str
-    type: str
-    description: str
-    values: list = field(default_factory=list)  # [(value, label)] when the values are a list
-
-    def as_dict(self):
-        return {
-            "name": self.name,
-            "label": self.label,
-            "type": self.type,
-            "description": self.description,
-            "values": [{"value": value, "label": label} for value, label in self.values],
-        }
-
-
-def type_label(model_field):
-    if model_field.many_to_many or model_field.one_to_many:
-        return str(_("liste (valeurs séparées par « %(sep)s » en CSV)") % {"sep": SEPARATOR})
-    if model_field.choices:
-        return str(_("code (voir les valeurs)"))
-    if isinstance(model_field, models.URLField):
-        return str(_("adresse web"))
-    if isinstance(model_field, models.DateField):
-        return str(_("date AAAA-MM-JJ"))
-    if isinstance(model_field, models.IntegerField):
-        return str(_("nombre entier"))
-    if isinstance(model_field, models.BooleanField):
-        return str(_("oui / non"))
-    return str(_("texte"))
-
-
-def field_label(model_field):
-    if model_field.is_relation and model_field.auto_created:
-        return str(capfirst(model_field.related_model._meta.verbose_name_plural))
-    return str(capfirst(model_field.verbose_name))
-
-
-def choice_values(model_field):
-    return [(value, str(label)) for value, label in getattr(model_field, "choices", None) or []]
-
-
-def model_help(model, field_name):
-    """A field's label and help text, for a serializer or a column: written once, in the model."""
-    model_field = model._meta.get_field(field_name)
-    text = field_label(model_field)
-    help_text = getattr(model_field, "help_text", "")
-    return f"{text}. {help_text}" if help_text else f"{text}."
 
 
 def laureate_fields():
@@ -146,8 +98,6 @@ def member_fields():
 def json_fields():
     """The keys of a laureate in the JSON export and the API: the CSV columns, typed (arrays,
     numbers, null for unknown), and a few more described by the serializer's help texts."""
-    from .api.serializers import LaureateDetailSerializer
-
     columns = {doc.name: doc for doc in laureate_fields()}
     docs = []
     for name, serializer_field in LaureateDetailSerializer().fields.items():
@@ -188,8 +138,6 @@ JSON_ONLY_TYPES = {
 
 def completeness():
     """For each laureate column, how many published laureates have it filled in (one query)."""
-    from django.db.models import Count, Exists, OuterRef, Q
-
     relations = {
         "secteurs": Laureate.sectors.through.objects.filter(laureate_id=OuterRef("pk")),
         "regions": Laureate.regions.through.objects.filter(laureate_id=OuterRef("pk")),

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..data_dictionary import model_help
+from ..field_docs import model_help
 from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Region, Sector
 from ..ordering import sort_key
 

@@ -8,8 +8,6 @@ from rest_framework.settings import api_settings
 
 from .. import exports
 from ..data_dictionary import (
-    LICENCE_NAME,
-    LICENCE_URL,
     completeness,
     laureate_fields,
     member_fields,
@@ -47,8 +45,6 @@ def open_data(request):
             "last_change": laureates.aggregate(last=Max("updated_at"))["last"],
             "laureate_fields": [(field, filled[field.name]) for field in laureate_fields()],
             "member_fields": member_fields(),
-            "licence_name": LICENCE_NAME,
-            "licence_url": LICENCE_URL,
             "formats": ["csv", "json", "xlsx"],
             "api_throttle_rate": throttle_rate_text(api_settings.DEFAULT_THROTTLE_RATES["anon"]),
         },

@@ -130,6 +130,8 @@ def server_error(request):
         "500.html",
         {
             "official_list_url": settings.DEFFINUM_OFFICIAL_LIST_URL,
+            "licence_name": settings.DEFFINUM_DATA_LICENCE_NAME,
+            "licence_url": settings.DEFFINUM_DATA_LICENCE_URL,
         },
     )
     return HttpResponseServerError(html)
