@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.defaultfilters import linebreaksbr
@@ -150,23 +150,12 @@ class LaureateAdmin(LaureateImportExportMixin, PortalAdmin):
     ]
 
     def get_queryset(self, request):
-        lead = Membership.objects.filter(laureate=OuterRef("pk"), role=Membership.Role.LEAD)
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                has_lead=Exists(lead),
-                members=Count("memberships", distinct=True),
-            )
-            .prefetch_related(
-                Prefetch(
-                    "memberships",
-                    queryset=Membership.objects.filter(role=Membership.Role.LEAD).select_related(
-                        "organisation"
-                    ),
-                    to_attr="lead_memberships",
-                )
-            )
+            .with_lead_flag()
+            .annotate(members=Count("memberships", distinct=True))
+            .with_lead()
         )
 
     @admin.display(description=_("portée"), ordering="scope")
@@ -193,7 +182,7 @@ class LaureateAdmin(LaureateImportExportMixin, PortalAdmin):
         if (
             request.method == "GET"
             and laureate is not None
-            and not laureate.memberships.filter(role=Membership.Role.LEAD).exists()
+            and not laureate.memberships.leads().exists()
         ):
             messages.warning(
                 request,

@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from .api.serializers import LaureateDetailSerializer, lead_first
+from .api.serializers import LaureateDetailSerializer
 from .csv_format import COLUMN_NAMES, COLUMNS, SafeWriter, laureate_to_row
 from .csv_format.columns import Amount, Date
 from .data_dictionary import (
@@ -34,7 +34,7 @@ from .data_dictionary import (
     member_fields,
 )
 from .filters import LaureateFilter, bind_filterset
-from .models import Laureate, Membership
+from .models import Laureate, Membership, lead_first
 
 # Laureates read, prefetched and written per round trip to the database.
 CHUNK_SIZE = 200

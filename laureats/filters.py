@@ -82,11 +82,7 @@ def has_member_kind(kinds):
 
 def has_lead_kind(kinds):
     return Exists(
-        Membership.objects.filter(
-            laureate_id=OuterRef("pk"),
-            role=Membership.Role.LEAD,
-            organisation__kind__in=kinds,
-        )
+        Membership.objects.leads().of_each_laureate().filter(organisation__kind__in=kinds)
     )
 
 

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .ordering import french
+from .ordering import french, sort_key
 from .search import weighted_vector
 from .text import normalize_text
 from .validators import validate_siren
@@ -123,18 +123,23 @@ class LaureateQuerySet(models.QuerySet):
             self.published()
             # A subquery rather than a join and GROUP BY, which would clash with search ranks.
             .annotate(member_count=Coalesce(Subquery(member_count), 0))
-            .prefetch_related(
-                "sectors",
-                "regions",
-                Prefetch(
-                    "memberships",
-                    queryset=Membership.objects.filter(role=Membership.Role.LEAD).select_related(
-                        "organisation"
-                    ),
-                    to_attr="lead_memberships",
-                ),
+            .prefetch_related("sectors", "regions")
+            .with_lead()
+        )
+
+    def with_lead(self):
+        """Prefetches each laureate's lead membership, which `Laureate.lead` then reads."""
+        return self.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.leads().select_related("organisation"),
+                to_attr="lead_memberships",
             )
         )
+
+    def with_lead_flag(self):
+        """Annotates `has_lead`."""
+        return self.annotate(has_lead=Exists(Membership.objects.leads().of_each_laureate()))
 
     def for_detail(self):
         """Published laureates with every member, source, sector and region."""
@@ -146,12 +151,12 @@ class LaureateQuerySet(models.QuerySet):
                 "memberships",
                 queryset=Membership.objects.select_related(
                     "organisation", "organisation__region"
-                ).order_by("-role", french("organisation__name"), "pk"),
+                ).lead_first(),
             ),
         )
 
     def without_lead(self):
-        return self.exclude(memberships__role=Membership.Role.LEAD)
+        return self.exclude(Exists(Membership.objects.leads().of_each_laureate()))
 
     def refresh_search_documents(self):
         """Rebuild the search text of these laureates from their fields and members' names.
@@ -321,7 +326,7 @@ class Laureate(models.Model):
         if hasattr(self, "lead_memberships"):
             memberships = self.lead_memberships
         else:
-            memberships = [m for m in self.memberships.all() if m.role == Membership.Role.LEAD]
+            memberships = [m for m in self.memberships.all() if m.is_lead]
         return memberships[0].organisation if memberships else None
 
 
@@ -479,6 +484,28 @@ class Organisation(models.Model):
         return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{self.siren}"
 
 
+class MembershipQuerySet(models.QuerySet):
+    def leads(self):
+        return self.filter(role=Membership.Role.LEAD)
+
+    def partners(self):
+        return self.filter(role=Membership.Role.PARTNER)
+
+    def of_each_laureate(self):
+        """For a subquery over laureates (Exists, Count): the memberships of the outer row."""
+        return self.filter(laureate_id=OuterRef("pk"))
+
+    def lead_first(self):
+        """The lead, then the partners in French name order: how every page, file and the API
+        list a consortium's members (`lead_first()` below for memberships already fetched)."""
+        return self.order_by("-role", french("organisation__name"), "pk")
+
+
+def lead_first(memberships):
+    """Fetched memberships in the order of `MembershipQuerySet.lead_first()`."""
+    return sorted(memberships, key=lambda m: (not m.is_lead, sort_key(m.organisation.name)))
+
+
 class Membership(models.Model):
     """An organisation's place in a consortium: its lead ("porteur") or a partner."""
 
@@ -499,8 +526,10 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.PARTNER)
 
     history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        # As MembershipQuerySet.lead_first(), within each laureate.
         ordering = ["laureate", "-role", french("organisation__name")]
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
@@ -523,6 +552,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.organisation} — {self.get_role_display()} — {self.laureate}"
+
+    @property
+    def is_lead(self):
+        return self.role == self.Role.LEAD
 
 
 class ProgrammeFigure(models.Model):

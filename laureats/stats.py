@@ -97,10 +97,8 @@ class LaureateStatistics:
     @cached_property
     def totals(self):
         """One query: counts, filled-in fields, scopes, statuses and amounts."""
-        partner = Membership.objects.filter(
-            laureate_id=OuterRef("pk"), role=Membership.Role.PARTNER
-        )
-        lead = Membership.objects.filter(laureate_id=OuterRef("pk"), role=Membership.Role.LEAD)
+        partner = Membership.objects.partners().of_each_laureate()
+        lead = Membership.objects.leads().of_each_laureate()
         sector = Laureate.sectors.through.objects.filter(laureate_id=OuterRef("pk"))
         granted = Q(state_aid_kind=Laureate.StateAidKind.GRANTED)
         aggregates = {
@@ -257,7 +255,8 @@ class LaureateStatistics:
     @cached_property
     def lead_kinds(self):
         counts = (
-            Membership.objects.filter(laureate_id__in=self.ids, role=Membership.Role.LEAD)
+            Membership.objects.leads()
+            .filter(laureate_id__in=self.ids)
             .order_by()
             .values_list("organisation__kind")
             .annotate(n=Count("laureate_id"))

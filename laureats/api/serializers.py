@@ -11,8 +11,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..field_docs import model_help
-from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Region, Sector
-from ..ordering import sort_key
+from ..models import (
+    Laureate,
+    Membership,
+    Organisation,
+    ProgrammeFigure,
+    Region,
+    Sector,
+    lead_first,
+)
 
 
 def absolute_url(serializer, obj):
@@ -40,15 +47,6 @@ def text(model, name):
 def blank_as_null(model, name):
     """A choice or text that may be empty: null in JSON means no source gives it."""
     return serializers.SerializerMethodField(help_text=model_help(model, name))
-
-
-def lead_first(memberships):
-    """The lead, then the partners in French name order (stored role values would sort partners
-    first)."""
-    return sorted(
-        memberships,
-        key=lambda m: (m.role != Membership.Role.LEAD, sort_key(m.organisation.name)),
-    )
 
 
 class OrganisationRefSerializer(serializers.Serializer):
