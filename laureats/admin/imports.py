@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
-from .csv_format.columns import Amount
-from .importer import ImportFailed, apply_plan, database_state, plan_file
-from .models import Laureate
+from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
+from ..csv_format.columns import Amount
+from ..importer import ImportFailed, apply_plan, database_state, plan_file
+from ..models import Laureate
 
 SESSION_KEY = "laureate_import"
 # How long a previewed file waits for its confirmation.
