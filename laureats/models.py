@@ -3,7 +3,6 @@ sectors and regions they work in, and the programme's official figures."""
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import URLValidator
 from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
@@ -15,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from .ordering import french, sort_key
 from .search import weighted_vector
 from .text import normalize_text
-from .validators import validate_siren
+from .validators import validate_siren, validate_web_address
 
 # The call funds at most 70 % of a project's cost. Published amounts are rounded to the euro
 # (6 928 135 € of cost gives 4 849 695 € of aid, 0.5 € above the exact 70 %), so the rule allows
@@ -679,9 +678,7 @@ class Proposal(models.Model):
     proposed_name = models.CharField(_("nom du nouveau lauréat"), max_length=255, blank=True)
     field = models.CharField(_("champ"), max_length=20, choices=Field.choices, blank=True)
     value = models.TextField(_("valeur proposée"), max_length=VALUE_MAX_LENGTH)
-    source_url = models.URLField(
-        _("source"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
-    )
+    source_url = models.URLField(_("source"), max_length=500, validators=[validate_web_address])
     comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
     email = models.EmailField(
         _("e-mail de contact"), help_text=_("Jamais publié : sert seulement à répondre.")

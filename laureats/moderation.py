@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import Laureate, Proposal, Source
 from .text import normalize_text
+from .validators import free_slug, validate_web_address
 
 TEXT_FIELDS = {"name", "acronym", "summary", "description"}
 AMOUNT_FIELDS = {"total_cost", "state_aid"}
@@ -86,7 +85,7 @@ def parse_value(field_name, raw):
             _("« %(value)s » n'est pas une valeur permise pour ce champ.") % {"value": raw}
         )
     if field_name == "website":
-        URLValidator(schemes=["http", "https"])(raw)
+        validate_web_address(raw)
         return raw
     raise ValueError(_("ce champ se corrige dans la fiche du lauréat."))
 
@@ -126,12 +125,12 @@ def plan(proposal):
 
 
 def unique_slug(name):
-    base = slugify(name)[:110] or "laureat"
-    slug, number = base, 2
-    while Laureate.objects.filter(slug=slug).exists():
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
+    return free_slug(
+        name,
+        lambda slug: Laureate.objects.filter(slug=slug).exists(),
+        max_length=Laureate._meta.get_field("slug").max_length,
+        fallback="laureat",
+    )
 
 
 def create_laureate(proposal):

@@ -1,7 +1,14 @@
+import itertools
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+# The web addresses the portal stores and links to (sources, websites): http and https only,
+# the same for the models, the import and the moderation of proposals.
+validate_web_address = URLValidator(schemes=["http", "https"])
 
 
 def luhn_is_valid(digits):
@@ -38,3 +45,16 @@ def is_slug(value):
     return (
         isinstance(value, str) and len(value) <= 200 and SLUG_PATTERN.fullmatch(value) is not None
     )
+
+
+def free_slug(name, is_taken, max_length, fallback):
+    """A slug made from `name` (or `fallback` when nothing of it is left), numbered -2, -3…
+    until `is_taken` says it is free, never longer than `max_length`."""
+    base = slugify(name)[:max_length] or fallback
+    if not is_taken(base):
+        return base
+    for number in itertools.count(2):
+        suffix = f"-{number}"
+        slug = base[: max_length - len(suffix)] + suffix
+        if not is_taken(slug):
+            return slug

@@ -9,18 +9,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_slug
+from django.core.validators import validate_slug
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from ..models import Laureate, Membership, Organisation, Source
-from ..validators import validate_siren
+from ..validators import validate_siren, validate_web_address
 from . import values as v
 
 # Text columns without a length in the model (description, remarks) still have one here.
 MAX_CELL_CHARS = 100_000
-URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 
 def check_length(raw, limit):
@@ -73,7 +72,7 @@ class Url(Text):
         super().parse(raw, column, lookups)
         if raw:
             try:
-                URL_VALIDATOR(raw)
+                validate_web_address(raw)
             except ValidationError:
                 raise v.CellError(
                     _("%(value)s n'est pas une adresse web (http:// ou https://).")
@@ -252,7 +251,7 @@ class Sources(Codec):
             url, _space, title = item.partition(" ")
             title = title.strip()
             try:
-                URL_VALIDATOR(url)
+                validate_web_address(url)
                 check_length(url, SOURCE_URL_LENGTH)
                 check_length(title, SOURCE_TITLE_LENGTH)
             except ValidationError:

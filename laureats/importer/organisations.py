@@ -9,11 +9,11 @@ which organisations to create or update, and `applying` does it.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..csv_format.values import CellError, name_key, quote
 from ..models import Organisation
+from ..validators import free_slug
 
 SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
 
@@ -110,11 +110,7 @@ class OrganisationMatcher:
         return ("new", index)
 
     def create(self, member):
-        base = slugify(member.name)[:SLUG_LENGTH] or "organisation"
-        slug, number = base, 2
-        while slug in self.slugs:
-            slug = f"{base[: SLUG_LENGTH - 8]}-{number}"
-            number += 1
+        slug = free_slug(member.name, self.slugs.__contains__, SLUG_LENGTH, "organisation")
         self.slugs.add(slug)
         self.new.append(NewOrganisation(member.name, member.kind, member.siren, slug))
         index = len(self.new) - 1
