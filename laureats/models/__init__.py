@@ -1,0 +1,34 @@
+"""The Deffinum programme in its own words: laureate consortia, their member organisations, the
+sectors and regions they work in, the programme's official figures, and the public's proposals.
+One module per domain; everything is importable from `laureats.models`."""
+
+from .figures import FigureSource, ProgrammeFigure
+from .laureates import MAX_AID_RATE_PERCENT, Laureate, LaureateQuerySet, Source
+from .organisations import (
+    Membership,
+    MembershipQuerySet,
+    Organisation,
+    OrganisationQuerySet,
+    lead_first,
+)
+from .proposals import Proposal, ProposalQuerySet
+from .reference import Region, Sector, SectorQuerySet
+
+__all__ = [
+    "MAX_AID_RATE_PERCENT",
+    "FigureSource",
+    "Laureate",
+    "LaureateQuerySet",
+    "Membership",
+    "MembershipQuerySet",
+    "Organisation",
+    "OrganisationQuerySet",
+    "ProgrammeFigure",
+    "Proposal",
+    "ProposalQuerySet",
+    "Region",
+    "Sector",
+    "SectorQuerySet",
+    "Source",
+    "lead_first",
+]

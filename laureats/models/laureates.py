@@ -1,0 +1,297 @@
+"""The laureate consortia, how they are read (published, listed, counted) and their sources."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..ordering import french
+from ..search import weighted_vector
+from ..text import normalize_text
+from .figures import ProgrammeFigure
+from .organisations import Membership
+from .reference import Region, Sector
+
+# The call funds at most 70 % of a project's cost. Published amounts are rounded to the euro
+# (6 928 135 € of cost gives 4 849 695 € of aid, 0.5 € above the exact 70 %), so the rule allows
+# that half-euro of rounding: 10 × aid ≤ 7 × cost + 5.
+MAX_AID_RATE_PERCENT = 70
+
+
+class LaureateQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def coverage(self):
+        """How far the portal has come: `entered_count`, the laureates published, and
+        `announced_laureates`, how many the programme announced (its official figure, which an
+        admin may correct; None if there is none). One query, for the pages that show both."""
+        figure = ProgrammeFigure.objects.filter(key=ProgrammeFigure.ANNOUNCED_LAUREATES)
+        announced = figure.values("value")[:1]
+        counts = self.published().aggregate(
+            entered_count=Count("pk"), announced=Max(Subquery(announced))
+        )
+        if not counts["entered_count"]:
+            # No row to carry the figure along.
+            counts["announced"] = figure.values_list("value", flat=True).first()
+        value = counts["announced"]
+        return {
+            "entered_count": counts["entered_count"],
+            "announced_laureates": int(value) if value is not None else None,
+        }
+
+    def with_granted_aid(self):
+        """Annotates `granted_aid_amount`: the State aid when granted, NULL when only requested."""
+        return self.annotate(
+            granted_aid_amount=Case(
+                When(state_aid_kind=Laureate.StateAidKind.GRANTED, then=F("state_aid"))
+            )
+        )
+
+    def in_name_order(self):
+        """By name in French reading order (laureats/ordering.py), as every list shows them."""
+        return self.order_by(french("name"), "pk")
+
+    def for_list(self):
+        """Published laureates with what a list card shows: lead, sectors, regions."""
+        member_count = (
+            Membership.objects.filter(laureate=OuterRef("pk"))
+            .order_by()
+            .values("laureate")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.published()
+            # A subquery rather than a join and GROUP BY, which would clash with search ranks.
+            .annotate(member_count=Coalesce(Subquery(member_count), 0))
+            .prefetch_related("sectors", "regions")
+            .with_lead()
+        )
+
+    def with_lead(self):
+        """Prefetches each laureate's lead membership, which `Laureate.lead` then reads."""
+        return self.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.leads().select_related("organisation"),
+                to_attr="lead_memberships",
+            )
+        )
+
+    def with_lead_flag(self):
+        """Annotates `has_lead`."""
+        return self.annotate(has_lead=Exists(Membership.objects.leads().of_each_laureate()))
+
+    def for_detail(self):
+        """Published laureates with every member, source, sector and region."""
+        return self.published().prefetch_related(
+            "sectors",
+            "regions",
+            "sources",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related(
+                    "organisation", "organisation__region"
+                ).lead_first(),
+            ),
+        )
+
+    def without_lead(self):
+        return self.exclude(Exists(Membership.objects.leads().of_each_laureate()))
+
+    def refresh_search_documents(self):
+        """Rebuild the search text of these laureates from their fields and members' names.
+
+        Every save() and delete() keeps the text current by itself (laureats/search_sync.py);
+        this is the bulk path, and the only exception, for writers that send no per-row signal:
+        fixtures loaded raw (load_real_data) and bulk_create() (generate_synthetic).
+        """
+        laureates = list(self.prefetch_related("memberships__organisation"))
+        for laureate in laureates:
+            laureate.search_document = laureate.build_search_document()
+        Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
+        if connection.vendor == "postgresql":
+            # Stored rather than computed per query: ranking thousands of matches stays cheap.
+            Laureate.objects.filter(pk__in=[laureate.pk for laureate in laureates]).update(
+                search_vector=weighted_vector()
+            )
+        return len(laureates)
+
+
+class Laureate(models.Model):
+    """A laureate consortium's project."""
+
+    class Scope(models.TextChoices):
+        NATIONAL = "nationale", _("nationale")
+        INTERREGIONAL = "interregionale", _("interrégionale")
+
+    class Status(models.TextChoices):
+        RETAINED = "retenu", _("retenu dans Deffinum")
+        REDIRECTED = "reoriente-cma", _("réorienté vers l'AMI « Compétences et métiers d'avenir »")
+
+    class StateAidKind(models.TextChoices):
+        # Only granted amounts add up: a requested one may never have been paid.
+        GRANTED = "accordee", _("accordée")
+        REQUESTED = "demandee", _("demandée")
+
+    name = models.CharField(_("nom du projet"), max_length=255)
+    acronym = models.CharField(_("acronyme"), max_length=60, blank=True)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    summary = models.TextField(_("résumé"), max_length=1000, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    scope = models.CharField(
+        _("portée"),
+        max_length=20,
+        choices=Scope.choices,
+        blank=True,
+        help_text=_("Laisser vide si aucune source ne la donne."),
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices)
+    sectors = models.ManyToManyField(
+        Sector, related_name="laureates", blank=True, verbose_name=_("filières")
+    )
+    regions = models.ManyToManyField(
+        Region,
+        related_name="laureates",
+        blank=True,
+        verbose_name=_("régions couvertes"),
+        help_text=_("Les régions que couvre un projet interrégional."),
+    )
+    total_cost = models.PositiveBigIntegerField(_("coût total (€)"), null=True, blank=True)
+    state_aid = models.PositiveBigIntegerField(_("aide de l'État (€)"), null=True, blank=True)
+    state_aid_kind = models.CharField(
+        _("nature de l'aide de l'État"),
+        max_length=10,
+        choices=StateAidKind.choices,
+        default=StateAidKind.GRANTED,
+        help_text=_(
+            "« accordée » : montant attribué, compté dans les totaux ; « demandée » : montant "
+            "demandé par le porteur, affiché à part et jamais additionné aux aides accordées."
+        ),
+    )
+    start_date = models.DateField(_("date de début"), null=True, blank=True)
+    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    data_note = models.TextField(
+        _("remarques sur les données"),
+        blank=True,
+        help_text=_("Ce que les sources disent de l'incertitude d'un champ, affiché au public."),
+    )
+    is_published = models.BooleanField(_("publié"), default=True)
+    is_synthetic = models.BooleanField(
+        _("synthétique"),
+        default=False,
+        editable=False,
+        help_text=_("Donnée fabriquée pour les tests de charge, jamais dans la base réelle."),
+    )
+    # Lower-cased, accent-free text of the laureate and its members' names, searched by `q`;
+    # its first line is the title. SQLite matches it as text; PostgreSQL searches
+    # `search_vector`, its French full-text form, through a GIN index (migration 0005).
+    search_document = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = LaureateQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[sectors, regions],
+        excluded_fields=["search_document", "search_vector"],
+        # Accepted public proposals record "Proposition n°12 acceptée — source : <url>" here,
+        # longer than the library's default 100 characters.
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    class Meta:
+        ordering = [french("name")]
+        verbose_name = _("lauréat")
+        verbose_name_plural = _("lauréats")
+        constraints = [
+            # The programme funds at most 70 % of the cost (see MAX_AID_RATE_PERCENT); the import,
+            # the admin and the public figures rely on no row breaking it.
+            models.CheckConstraint(
+                condition=Q(state_aid__isnull=True)
+                | Q(total_cost__isnull=True)
+                | LessThanOrEqual(F("state_aid") * 10, F("total_cost") * 7 + 5),
+                name="laureate_aid_at_most_70_percent",
+                violation_error_message=_(
+                    "L'aide de l'État ne peut pas dépasser 70 %% du coût total du projet."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="laureate_end_after_start",
+                violation_error_message=_("La date de fin précède la date de début."),
+            ),
+        ]
+        indexes = [
+            # The list's "last updated" and "largest aid" sorts.
+            models.Index(fields=["-updated_at"], name="laureate_updated_idx"),
+            models.Index(fields=["-state_aid"], name="laureate_aid_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("laureats:laureate-detail", kwargs={"slug": self.slug})
+
+    def build_search_document(self):
+        """Title (name and acronym) on the first line, then the rest: the title ranks higher."""
+        members = [membership.organisation.name for membership in self.memberships.all()]
+        title = " ".join(part for part in [self.name, self.acronym] if part)
+        rest = " ".join(part for part in [self.summary, self.description, *members] if part)
+        return normalize_text(f"{title}\n{rest}")
+
+    @property
+    def granted_aid(self):
+        """The State aid granted, or None when unknown or only the amount requested is known."""
+        return self.state_aid if self.state_aid_kind == self.StateAidKind.GRANTED else None
+
+    @property
+    def requested_aid(self):
+        """The State aid requested, when that is the only amount a source gives."""
+        return self.state_aid if self.state_aid_kind == self.StateAidKind.REQUESTED else None
+
+    @property
+    def aid_rate(self):
+        """Granted State aid as a percentage of the total cost, or None when either is unknown."""
+        if not self.granted_aid or not self.total_cost:
+            return None
+        return round(100 * self.granted_aid / self.total_cost, 1)
+
+    @property
+    def lead(self):
+        """The lead organisation, read from prefetched memberships when there are some."""
+        if hasattr(self, "lead_memberships"):
+            memberships = self.lead_memberships
+        else:
+            memberships = [m for m in self.memberships.all() if m.is_lead]
+        return memberships[0].organisation if memberships else None
+
+
+class Source(models.Model):
+    """A public document that states something about a laureate."""
+
+    laureate = models.ForeignKey(Laureate, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("titre"), max_length=255, blank=True)
+    url = models.URLField(_("adresse"), max_length=500)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["laureate", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["laureate", "url"], name="source_unique_per_laureate")
+        ]
+
+    def __str__(self):
+        return self.title or self.url

@@ -1,0 +1,221 @@
+"""The member organisations, and their place in each consortium: its lead or a partner."""
+
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..ordering import french, sort_key
+from ..validators import validate_siren
+from .reference import Region
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def in_name_order(self):
+        """By name in French reading order (laureats/ordering.py), as every list shows them."""
+        return self.order_by(french("name"), "pk")
+
+    def with_published_memberships(self):
+        """Organisations that belong to at least one published laureate."""
+        return self.filter(memberships__laureate__is_published=True).distinct()
+
+    def for_detail(self):
+        """With its memberships in published laureates, each with the consortium's members."""
+        memberships = (
+            Membership.objects.filter(laureate__is_published=True)
+            .select_related("laureate")
+            .prefetch_related(
+                Prefetch(
+                    "laureate__memberships",
+                    queryset=Membership.objects.select_related("organisation"),
+                )
+            )
+            .order_by(french("laureate__name"), "laureate_id")
+        )
+        return self.select_related("region").prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="published_memberships")
+        )
+
+    def for_list(self):
+        """Organisations with the number of published consortia they belong to."""
+        return (
+            self.select_related("region")
+            .annotate(
+                laureate_count=Count(
+                    "memberships",
+                    filter=Q(memberships__laureate__is_published=True),
+                    distinct=True,
+                )
+            )
+            # Meta.ordering does not apply to a GROUP BY query.
+            .in_name_order()
+        )
+
+
+class Organisation(models.Model):
+    """A member of one or more consortia: training body, company, lab, public body..."""
+
+    class Kind(models.TextChoices):
+        CFA = "cfa", _("CFA")
+        PUBLIC_TRAINING = "organisme-public", _("organisme de formation public")
+        PRIVATE_TRAINING = "organisme-prive", _("organisme de formation privé")
+        CONSULAR_TRAINING = (
+            "organisme-consulaire",
+            _("organisme de formation consulaire (CCI, CMA)"),
+        )
+        HIGHER_EDUCATION = "universite-ecole", _("université ou école")
+        COMPANY = "entreprise", _("entreprise")
+        BRANCH = "branche-opco", _("branche, OPCO ou organisation professionnelle")
+        EMPLOYMENT = "emploi-insertion", _("acteur de l'emploi ou de l'insertion")
+        RESEARCH = "laboratoire", _("laboratoire de recherche")
+        PUBLIC_BODY = "acteur-public", _("organisme public ou collectivité")
+        ASSOCIATION = "association", _("association")
+        OTHER = "autre", _("autre")
+
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        verbose_name=_("région"),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[validate_siren],
+        help_text=_("9 chiffres, facultatif."),
+    )
+    aliases = models.TextField(
+        _("autres noms"),
+        blank=True,
+        help_text=_(
+            "Un nom par ligne : sigle, ancien nom, graphie d'une source. L'importation reconnaît "
+            "l'organisation sous chacun d'eux."
+        ),
+    )
+    is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [french("name")]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            # The import matches organisations on their SIREN: two rows with one SIREN would
+            # make that ambiguous. Empty means unknown, and many may be unknown.
+            models.UniqueConstraint(
+                fields=["siren"],
+                condition=~Q(siren=""),
+                name="organisation_unique_siren",
+                violation_error_message=_("Une organisation porte déjà ce SIREN."),
+            ),
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"),
+                name="organisation_siren_nine_digits",
+                violation_error_message=_("Le SIREN compte 9 chiffres."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("laureats:organisation-detail", kwargs={"slug": self.slug})
+
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def siren_record_url(self):
+        if not self.siren:
+            return ""
+        return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{self.siren}"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def leads(self):
+        return self.filter(role=Membership.Role.LEAD)
+
+    def partners(self):
+        return self.filter(role=Membership.Role.PARTNER)
+
+    def of_each_laureate(self):
+        """For a subquery over laureates (Exists, Count): the memberships of the outer row."""
+        return self.filter(laureate_id=OuterRef("pk"))
+
+    def lead_first(self):
+        """The lead, then the partners in French name order: how every page, file and the API
+        list a consortium's members (`lead_first()` below for memberships already fetched)."""
+        return self.order_by("-role", french("organisation__name"), "pk")
+
+
+def lead_first(memberships):
+    """Fetched memberships in the order of `MembershipQuerySet.lead_first()`."""
+    return sorted(memberships, key=lambda m: (not m.is_lead, sort_key(m.organisation.name)))
+
+
+class Membership(models.Model):
+    """An organisation's place in a consortium: its lead ("porteur") or a partner."""
+
+    class Role(models.TextChoices):
+        # "porteur" sorts after "partenaire": order by "-role" to list the lead first.
+        LEAD = "porteur", _("porteur")
+        PARTNER = "partenaire", _("partenaire")
+
+    laureate = models.ForeignKey(
+        "laureats.Laureate",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("lauréat"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.PARTNER)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        # As MembershipQuerySet.lead_first(), within each laureate.
+        ordering = ["laureate", "-role", french("organisation__name")]
+        verbose_name = _("membre")
+        verbose_name_plural = _("membres")
+        constraints = [
+            # Exactly one lead per consortium: the lead column, the admin warning and the
+            # import all rely on there never being two.
+            models.UniqueConstraint(
+                fields=["laureate"],
+                condition=Q(role="porteur"),
+                name="membership_one_lead_per_laureate",
+                violation_error_message=_("Ce lauréat a déjà un porteur."),
+            ),
+            models.UniqueConstraint(
+                fields=["laureate", "organisation"],
+                name="membership_unique_organisation",
+                violation_error_message=_("Cette organisation est déjà membre de ce lauréat."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"], name="membership_org_role_idx")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()} — {self.laureate}"
+
+    @property
+    def is_lead(self):
+        return self.role == self.Role.LEAD
