@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from laureats.models import Laureate
@@ -218,3 +218,17 @@ def test_admin_imports_french_files(reference_data, staff_client, client, name):
     response = staff_client.post(IMPORT, {"confirm": "1", "token": preview.context["token"]})
     assert response.status_code == 302
     assert_imported_intact(client)
+
+
+def test_excel_separator_hint_line_is_not_the_header(reference_data, tmp_path, client):
+    # "sep=;" on line 1 makes Excel split on ";" whatever its locale, and Excel does not show
+    # it: the header is row 1 for the admin, and the rows are numbered from it.
+    path = tmp_path / "liste.csv"
+    path.write_bytes(b"sep=;\r\n" + excel_csv_cp1252())
+    call_command("import_laureates", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert_imported_intact(client)
+    path.write_bytes(b"sep=;\r\nslug;nom;statut\r\nprojet-essai-lyon;Nom;inconnu\r\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_laureates", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith("ligne 2, colonne « statut » : « inconnu »")
