@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from laureats.csv_format import write_csv
-from laureats.importer import apply_plan, plan_file
 from laureats.csv_format.values import name_key
+from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, Region, Sector, Source
 from laureats.validators import luhn_is_valid
 

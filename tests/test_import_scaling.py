@@ -4,7 +4,7 @@ preview whose queries do not grow with the rows. Synthetic laureates, built here
 import pytest
 
 from laureats.importer import apply_plan, plan_file
-from laureats.models import Laureate, Membership
+from laureats.models import Laureate, Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,19 @@ def test_an_import_invalidates_the_page_cache_once_not_per_write(reference_data,
     apply_plan(plan_file("liste.csv", laureates_file(62)))
     assert len(bumps) <= 1
     assert Laureate.objects.count() == 62
+
+
+def test_a_laureate_with_over_a_thousand_members_can_be_renamed(reference_data, client):
+    # Rebuilding the search text prefetched every member organisation in one "IN": SQLite
+    # refused it past about a thousand ("Expression tree is too large"), and the import failed.
+    laureate = Laureate.objects.create(slug="grand", name="Grand réseau", status="retenu")
+    organisations = Organisation.objects.bulk_create(
+        Organisation(slug=f"membre-{n}", name=f"Membre {n}", kind="autre") for n in range(1100)
+    )
+    Membership.objects.bulk_create(
+        Membership(laureate=laureate, organisation=organisation, role="partenaire")
+        for organisation in organisations
+    )
+    apply_plan(plan_file("liste.csv", b"slug,nom,statut\ngrand,Grand reseau national,retenu\n"))
+    response = client.get("/laureats/", {"q": "national"})
+    assert [laureate.slug for laureate in response.context["page_obj"]] == ["grand"]

@@ -8,6 +8,7 @@ header is row 1, whatever line breaks the cells hold.
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -29,6 +30,8 @@ SEPARATORS = {
     ";": gettext_lazy("point-virgule"),
     "\t": gettext_lazy("tabulation"),
 }
+# Excel's separator hint, a first line "sep=;": Excel reads it and does not show it as a row.
+SEPARATOR_HINT = re.compile(r"^sep=([,;\t])\r?\n")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -226,7 +229,10 @@ def read_csv(data):
     text, encoding = decode(data)
     if "\x00" in text:
         refuse(_("le fichier contient des caractères nuls : ce n'est pas un fichier texte CSV."))
-    separator = detect_separator(text)
+    if hint := SEPARATOR_HINT.match(text):
+        text, separator = text[hint.end() :], hint.group(1)
+    else:
+        separator = detect_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     table, number = None, 0
     try:

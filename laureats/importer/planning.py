@@ -10,7 +10,7 @@ empty cell in a present column clears it. An unchanged row is not written at all
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 from django.utils.translation import gettext as _
 
 from ..csv_format import BY_NAME, COLUMNS, ImportFailed, Problem, column_for_header
@@ -26,7 +26,14 @@ from ..models import (
 )
 from .organisations import OrganisationMatcher
 
-PREFETCH = ["sectors", "regions", "sources", "memberships__organisation"]
+# Members' organisations joined, not prefetched: SQLite refuses the "IN" of a prefetch of more
+# than about a thousand organisations ("Expression tree is too large").
+PREFETCH = [
+    "sectors",
+    "regions",
+    "sources",
+    Prefetch("memberships", Membership.objects.select_related("organisation")),
+]
 MULTI_VALUE = {"secteurs", "regions", "membres", "sources"}
 # Each model constraint, the column its error belongs to, and the check on the row's values.
 CONSTRAINT_CHECKS = {

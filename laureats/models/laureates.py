@@ -111,7 +111,10 @@ class LaureateQuerySet(models.QuerySet):
         this is the bulk path, and the only exception, for writers that send no per-row signal:
         fixtures loaded raw (load_real_data) and bulk_create() (generate_synthetic).
         """
-        laureates = list(self.prefetch_related("memberships__organisation"))
+        # One join, not a second prefetch: its "IN" of every member organisation is too deep an
+        # expression for SQLite past about a thousand organisations.
+        memberships = Prefetch("memberships", Membership.objects.select_related("organisation"))
+        laureates = list(self.prefetch_related(memberships))
         for laureate in laureates:
             laureate.search_document = laureate.build_search_document()
         Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
