@@ -129,15 +129,12 @@ def build_sample_catalogue():
 
     - five published laureates and one unpublished; exactly one of them national, one
       redirected to the AMI CMA, one in "Construction (BTP)", one with only a requested aid;
-    - eight organisations of six kinds in four regions (one with none), a CFA in three
-      consortia, an organisation known only through the unpublished laureate;
+    - eight organisations of eight kinds, located in four regions or none; a CFA in three
+      published consortia; an organisation known only through the unpublished laureate;
     - official figures as the home page and the statistics show them, each with a source, and
       two per-sector counts.
     """
-    sector = {
-        slug: Sector.objects.get(slug=slug)
-        for slug in Sector.objects.values_list("slug", flat=True)
-    }
+    sector = {sector.slug: sector for sector in Sector.objects.all()}
     kind = Organisation.Kind
     org = {
         "reseau": OrganisationFactory(
