@@ -55,3 +55,15 @@ def admin_user(django_user_model):
 def staff_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def sample_catalogue(reference_data):
+    """A made-up catalogue shaped like the real one (tests/factories.py: build_sample_catalogue).
+
+    Tests that need "some laureates" use it, never `real_data`: entering a real laureate in
+    fixtures/ must change no test but those of tests/test_real_data.py (issue 12).
+    """
+    from .factories import build_sample_catalogue
+
+    return build_sample_catalogue()

@@ -3,7 +3,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from laureats.models import Laureate, Membership, Organisation
+from laureats.models import Membership
 
 from .factories import LaureateFactory, MembershipFactory, OrganisationFactory
 
@@ -13,23 +13,25 @@ MODELS = ["laureate", "organisation", "sector", "region", "programmefigure", "me
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_every_changelist_and_add_form_opens_for_staff(staff_client, real_data, model):
+def test_every_changelist_and_add_form_opens_for_staff(staff_client, sample_catalogue, model):
     assert staff_client.get(reverse(f"admin:laureats_{model}_changelist")).status_code == 200
     assert staff_client.get(reverse(f"admin:laureats_{model}_add")).status_code == 200
 
 
-def test_change_forms_open_for_staff(staff_client, real_data):
-    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
-    organisation = Organisation.objects.get(slug="ccca-btp")
+def test_change_forms_open_for_staff(staff_client, sample_catalogue):
+    laureate = sample_catalogue.laureates["chantier"]  # members, sources, sector
+    organisation = sample_catalogue.organisations["cfa"]  # in three consortia
+    figure = sample_catalogue.figures[0]
     for url in [
         reverse("admin:laureats_laureate_change", args=[laureate.pk]),
         reverse("admin:laureats_organisation_change", args=[organisation.pk]),
         reverse("admin:laureats_laureate_history", args=[laureate.pk]),
+        reverse("admin:laureats_programmefigure_change", args=[figure.pk]),
     ]:
         assert staff_client.get(url).status_code == 200, url
 
 
-def test_anonymous_users_are_sent_to_the_login_page(client, real_data):
+def test_anonymous_users_are_sent_to_the_login_page(client, sample_catalogue):
     response = client.get(reverse("admin:laureats_laureate_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]

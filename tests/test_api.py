@@ -7,7 +7,7 @@ from django.urls import reverse
 from laureats.models import Laureate, Organisation, Sector
 
 from .factories import OrganisationFactory, make_laureate
-from .test_queries import add_many_laureates
+from .test_queries import LAUREATE, ORGANISATION, add_many_laureates
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_organisations_filters_and_detail(client, catalogue):
     assert len(detail["laureats"]) == 12
 
 
-def test_figures_sectors_and_regions(client, real_data):
+def test_figures_sectors_and_regions(client, sample_catalogue):
     figures = {figure["cle"]: figure for figure in client.get("/api/chiffres/").json()}
     assert figures["laureates"]["valeur"] == 62
     assert figures["laureates"]["sources"]
@@ -318,11 +318,9 @@ API_QUERIES = {
 }
 API_URLS = {
     "laureate-list": lambda: f"{API_LAUREATES}?type_membre=cfa&tri=-aide&page_size=100",
-    "laureate-detail": lambda: reverse(
-        "api:laureate-detail", args=["creer-innover-hybrider-metiers-batiment"]
-    ),
+    "laureate-detail": lambda: reverse("api:laureate-detail", args=[LAUREATE]),
     "organisation-list": lambda: reverse("api:organisation-list") + "?page_size=100",
-    "organisation-detail": lambda: reverse("api:organisation-detail", args=["ccca-btp"]),
+    "organisation-detail": lambda: reverse("api:organisation-detail", args=[ORGANISATION]),
     "sector-list": lambda: reverse("api:sector-list"),
     "region-list": lambda: reverse("api:region-list"),
     "figure-list": lambda: reverse("api:figure-list"),
@@ -330,7 +328,7 @@ API_URLS = {
 
 
 @pytest.mark.parametrize("name", API_URLS)
-def test_api_query_count_is_fixed(client, real_data, django_assert_num_queries, name):
+def test_api_query_count_is_fixed(client, sample_catalogue, django_assert_num_queries, name):
     with django_assert_num_queries(API_QUERIES[name]):
         response = client.get(API_URLS[name]())
     assert response.status_code == 200
@@ -338,7 +336,7 @@ def test_api_query_count_is_fixed(client, real_data, django_assert_num_queries, 
 
 @pytest.mark.parametrize("name", API_URLS)
 def test_api_query_count_does_not_grow_with_data(
-    client, real_data, django_assert_num_queries, name
+    client, sample_catalogue, django_assert_num_queries, name
 ):
     add_many_laureates()
     with django_assert_num_queries(API_QUERIES[name]):

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
+# The sample catalogue (tests/factories.py) lists 5 published laureates, one of them national
+# and one in "Construction (BTP)".
+PUBLISHED = 5
 LIST_URL = reverse("laureats:laureate-list")
 
 
@@ -32,43 +35,43 @@ def get_text(client, query):
         ("page=999", "Il n'y a que 1 page(s) : dernière page affichée."),
     ],
 )
-def test_bad_value_is_ignored_with_a_notice(client, real_data, query, notice):
+def test_bad_value_is_ignored_with_a_notice(client, sample_catalogue, query, notice):
     text, response = get_text(client, query)
     assert notice in text
-    assert response.context["page_obj"].paginator.count == 4
+    assert response.context["page_obj"].paginator.count == PUBLISHED
 
 
-def test_valid_values_are_kept_beside_a_bad_one(client, real_data):
+def test_valid_values_are_kept_beside_a_bad_one(client, sample_catalogue):
     text, response = get_text(client, "secteur=inexistante&secteur=construction-btp")
     assert "« inexistante »" in text
     assert response.context["page_obj"].paginator.count == 1
 
 
-def test_very_long_search_is_ignored_with_a_notice(client, real_data):
+def test_very_long_search_is_ignored_with_a_notice(client, sample_catalogue):
     text, response = get_text(client, "q=" + "a" * 5000)
     assert "n'est pas une valeur possible pour « Rechercher »" in text
-    assert response.context["page_obj"].paginator.count == 4
+    assert response.context["page_obj"].paginator.count == PUBLISHED
     # The ignored search is not put back into the search box.
     assert 'name="q" id="id_q" maxlength="200" value="" ' in text
 
 
-def test_empty_and_repeated_parameters_are_harmless(client, real_data):
+def test_empty_and_repeated_parameters_are_harmless(client, sample_catalogue):
     _, response = get_text(client, "secteur=&region=&q=&tri=&portee=nationale&portee=nationale")
     assert response.context["page_obj"].paginator.count == 1
     assert not response.context["notices"]
 
 
-def test_search_with_only_punctuation_lists_everything(client, real_data):
+def test_search_with_only_punctuation_lists_everything(client, sample_catalogue):
     _, response = get_text(client, "q=%27%22%3B--+%26%7C%21%3A*")
-    assert response.context["page_obj"].paginator.count == 4
+    assert response.context["page_obj"].paginator.count == PUBLISHED
 
 
-def test_non_utf8_bytes_in_the_query_string(client, real_data):
+def test_non_utf8_bytes_in_the_query_string(client, sample_catalogue):
     response = client.get(LIST_URL, QUERY_STRING="q=%E9t%E9&secteur=%FF%FE")
     assert response.status_code == 200
 
 
-def test_bad_organisation_page_parameter(client, real_data):
+def test_bad_organisation_page_parameter(client, sample_catalogue):
     response = client.get(reverse("laureats:organisation-list") + "?page=-3&type=xyz")
     assert response.status_code == 200
     assert "n'est pas un numéro de page" in unescape(response.content.decode())
@@ -78,9 +81,16 @@ PUBLIC_URLS = [
     reverse("laureats:home"),
     LIST_URL,
     reverse("laureats:organisation-list"),
-    reverse("laureats:laureate-detail", args=["nid-ai-e"]),
-    reverse("laureats:organisation-detail", args=["gifod"]),
+    reverse("laureats:laureate-detail", args=["soins-connectes-fictifs"]),
+    reverse("laureats:organisation-detail", args=["cfa-fictif-deux-rives"]),
 ]
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_the_fuzzed_pages_exist(client, sample_catalogue, url):
+    # Otherwise the test below would only ever fuzz a 404.
+    assert client.get(url).status_code == 200
+
 
 PARAMETER_NAMES = st.sampled_from(
     [
@@ -115,7 +125,7 @@ RAW_VALUES = st.one_of(
     url=st.sampled_from(PUBLIC_URLS),
     pairs=st.lists(st.tuples(PARAMETER_NAMES, RAW_VALUES), max_size=6),
 )
-def test_no_query_string_makes_a_public_page_fail(real_data, url, pairs):
+def test_no_query_string_makes_a_public_page_fail(sample_catalogue, url, pairs):
     query = "&".join(f"{quote(name)}={quote_from_bytes(value, safe='')}" for name, value in pairs)
     response = Client(raise_request_exception=False).get(url, QUERY_STRING=query)
     assert response.status_code < 500, (url, query)

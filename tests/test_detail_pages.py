@@ -3,7 +3,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from laureats.models import Laureate, Membership
+from laureats.models import Laureate, Organisation
 
 from .factories import OrganisationFactory, make_laureate
 
@@ -14,20 +14,23 @@ def text(response):
     return unescape(response.content.decode())
 
 
-def test_laureate_page_shows_members_grouped_by_role_and_sources(client, real_data):
-    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
+def test_laureate_page_shows_members_grouped_by_role_and_sources(client, sample_catalogue):
+    laureate = sample_catalogue.laureates["chantier"]
     body = text(client.get(laureate.get_absolute_url()))
-    assert "Créer, innover pour hybrider dans les métiers du bâtiment" in body
-    assert "Porteur" in body and "CCCA-BTP" in body
-    assert "Partenaire" in body and "CFA du Bâtiment Provence-Alpes-Côte d'Azur" in body
+    assert "Chantier numérique fictif" in body
+    assert "Porteur" in body and "Réseau fictif des métiers du bâtiment" in body
+    assert "Partenaire" in body and "CFA fictif des Deux Rives" in body
     assert "branche, OPCO ou organisation professionnelle" in body
-    assert "https://www.batiweb.com/" in body
+    assert "https://presse.example.org/" in body
     assert "Construction (BTP)" in body
     assert "réorienté vers l'AMI" in body
 
 
-def test_laureate_page_says_what_is_unknown(client, real_data):
-    body = text(client.get(reverse("laureats:laureate-detail", args=["nid-ai-e"])))
+def test_laureate_page_says_what_is_unknown(client, reference_data):
+    laureate = make_laureate(
+        name="Projet peu documenté", scope="", total_cost=6_928_135, state_aid=4_849_695
+    )
+    body = text(client.get(laureate.get_absolute_url()))
     assert "non renseignée" in body  # scope, sectors
     assert "Description non renseignée." in body
     assert "6\xa0928\xa0135 €" in body
@@ -35,8 +38,9 @@ def test_laureate_page_says_what_is_unknown(client, real_data):
     assert "70,0 %" in body
 
 
-def test_laureate_page_shows_the_data_note(client, real_data):
-    body = text(client.get(reverse("laureats:laureate-detail", args=["e-deffinum"])))
+def test_laureate_page_shows_the_data_note(client, sample_catalogue):
+    body = text(client.get(sample_catalogue.laureates["demande"].get_absolute_url()))
+    assert "Note fictive : aucune source ne dit le montant accordé." in body
     assert "montant demandé" in body
 
 
@@ -81,11 +85,12 @@ def test_organisation_list_searches_and_filters_by_kind(client, reference_data):
     assert names == ["Laboratoire de Lyon"]
 
 
-def test_home_shows_coverage_figures_with_sources_and_sectors(client, real_data):
+def test_home_shows_coverage_figures_with_sources_and_sectors(client, sample_catalogue):
     body = text(client.get(reverse("laureats:home")))
-    assert "4 lauréats référencés sur 62 annoncés" in body
-    assert "travail-emploi.gouv.fr" in body
-    assert "100 M€" in body
+    assert "5 lauréats référencés sur 62 annoncés" in body
+    assert "travail-emploi.gouv.fr" in body  # the official list, linked from the coverage line
+    assert "chiffres.example.org" in body  # each figure's own source
+    assert "40 M€" in body
     assert "70 %" in body
     assert (
         '<a href="/laureats/?secteur=construction-btp">Construction (BTP) '
@@ -93,20 +98,27 @@ def test_home_shows_coverage_figures_with_sources_and_sectors(client, real_data)
     ) in body
 
 
-def test_home_hides_unpublished_from_the_count(client, real_data):
-    Laureate.objects.filter(slug="nid-ai-e").update(is_published=False)
-    assert "3 lauréats référencés sur 62" in text(client.get(reverse("laureats:home")))
+def test_home_hides_unpublished_from_the_count(client, sample_catalogue):
+    Laureate.objects.filter(slug="soins-connectes-fictifs").update(is_published=False)
+    assert "4 lauréats référencés sur 62" in text(client.get(reverse("laureats:home")))
 
 
-def test_lead_shown_on_list_cards(client, real_data):
+def test_lead_shown_on_list_cards(client, sample_catalogue):
     body = text(client.get(reverse("laureats:laureate-list")))
-    assert "Gifod" in body
-    assert Membership.objects.filter(role="porteur").count() == 4
+    leads = Organisation.objects.filter(
+        memberships__role="porteur", memberships__laureate__is_published=True
+    )
+    assert leads.count() == 5
+    for lead in leads:
+        assert lead.name in body
+    assert "Organisation fictive non publiée" not in body
 
 
-def test_laureate_page_lists_the_lead_before_the_partners(client, real_data):
-    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
+def test_laureate_page_lists_the_lead_before_the_partners(client, sample_catalogue):
+    laureate = sample_catalogue.laureates["chantier"]
     body = text(client.get(laureate.get_absolute_url()))
     body = body[body.index('id="members-title"') :]
-    assert body.index("CCCA-BTP</a>") < body.index("CFA du Bâtiment Provence")
-    assert body.index("<h3>Porteur</h3>") < body.index("<h3>Partenaire</h3>")
+    assert body.index("Réseau fictif des métiers du bâtiment</a>") < body.index(
+        "CFA fictif des Deux Rives"
+    )
+    assert body.index("<h3>Porteur</h3>") < body.index("<h3>Partenaires</h3>")  # two of them

@@ -228,10 +228,13 @@ def test_pagination_keeps_the_filters(client, reference_data):
     assert 'aria-current="page">2<' in page_text(second)
 
 
-def test_list_works_with_real_data(client, real_data):
+def test_list_says_how_many_are_found_and_entered(client, sample_catalogue):
     text = page_text(client.get(LIST_URL))
-    assert "4 lauréats trouvés" in text
-    assert "4 lauréats référencés sur 62 annoncés" in text
+    assert "5 lauréats trouvés" in text
+    assert "5 lauréats référencés sur 62 annoncés" in text
+    text = page_text(client.get(LIST_URL + "?portee=nationale"))
+    assert "1 lauréat trouvé" in text
+    assert "5 lauréats référencés sur 62 annoncés" in text
 
 
 def test_long_facets_fold_until_one_of_their_options_is_ticked(client, catalogue):

@@ -1,7 +1,9 @@
+import ast
 import os
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -31,3 +33,52 @@ def test_migrate_creates_the_sqlite_folder_of_a_fresh_clone(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert database.exists()
+
+
+TESTS = Path(__file__).resolve().parent
+# The shipped laureates and figures are read by tests/test_real_data.py alone; tests/conftest.py
+# defines the `real_data` fixture that loads them.
+SHIPPED_DATA_READERS = {"test_real_data.py", "conftest.py"}
+# Issue 12, still to convert: these modules use the shipped data as generic test data. Remove
+# each from the list as it moves to tests/factories.py; the list must only shrink.
+NOT_YET_CONVERTED = {"test_cache.py", "test_exports.py", "test_security.py"}
+# What loads the shipped laureates or figures: the fixture, the command, the fixture files.
+SHIPPED_DATA = {"real_data", "load_real_data", "laureates", "programme_figures"}
+
+
+def shipped_data_uses(path):
+    """Lines of `path` that request `real_data` or load the shipped laureates or figures."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            lines += [node.lineno for argument in arguments if argument.arg == "real_data"]
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name in {"call_command", "usefixtures"} and any(
+                isinstance(argument, ast.Constant) and argument.value in SHIPPED_DATA
+                for argument in node.args
+            ):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_only_test_real_data_reads_the_shipped_laureates():
+    """Entering a sourced laureate in fixtures/ must change no other test (issue 12)."""
+    users = {}
+    for path in sorted(TESTS.rglob("*.py")):
+        if lines := shipped_data_uses(path):
+            users[str(path.relative_to(TESTS))] = lines
+    unexpected = {
+        module: lines
+        for module, lines in users.items()
+        if module not in SHIPPED_DATA_READERS | NOT_YET_CONVERTED
+    }
+    assert not unexpected, (
+        "Build the data with tests/factories.py (or the `sample_catalogue` fixture); only "
+        f"tests/test_real_data.py reads the shipped laureates: {unexpected}"
+    )
+    converted = NOT_YET_CONVERTED - set(users)
+    assert not converted, (
+        f"No longer uses the shipped data: remove from NOT_YET_CONVERTED {converted}"
+    )

@@ -1,10 +1,18 @@
-"""The shipped data: only what the public sources state, loaded the way `make run` loads it."""
+"""The shipped data: only what the public sources state, loaded the way `make run` loads it.
+
+The only test module that reads the shipped laureates and figures (the `real_data` fixture):
+every other test builds its own data with tests/factories.py, so that entering a sourced
+laureate in fixtures/ changes no test but these (issue 12). They check the fixtures against
+the public facts they were built from, ../shared/data/deffinum-facts.json.
+"""
 
 import json
+from html import unescape
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from laureats.models import (
     Laureate,
@@ -19,7 +27,28 @@ from laureats.stats import LaureateStatistics
 
 pytestmark = pytest.mark.django_db
 
-FACTS = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FACTS_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "deffinum-facts.json"
+
+
+@pytest.fixture(scope="module")
+def facts():
+    if not FACTS_FILE.exists():
+        pytest.skip(f"{FACTS_FILE} (the public facts behind fixtures/) is not in this checkout")
+    return json.loads(FACTS_FILE.read_text())
+
+
+def text(response):
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def laureate_of(fact):
+    """The shipped laureate a fact describes, found by its lead (some facts give no name)."""
+    return Laureate.objects.get(
+        memberships__role=Membership.Role.LEAD,
+        memberships__organisation__name=fact["lead"]["name"],
+    )
 
 
 def test_real_data_gives_the_documented_counts(real_data):
@@ -73,20 +102,142 @@ def test_ccca_btp_project_is_national_construction_and_redirected(real_data):
     assert laureate.total_cost is None and laureate.state_aid is None
 
 
-def test_loading_twice_keeps_what_an_admin_changed(real_data):
+def test_loading_twice_keeps_what_an_admin_changed(real_data, facts):
     Laureate.objects.filter(slug="e-deffinum").update(summary="Corrigé par un administrateur")
     call_command("load_real_data", verbosity=0)
     assert Laureate.objects.get(slug="e-deffinum").summary == "Corrigé par un administrateur"
-    assert Laureate.objects.count() == 4
+    assert Laureate.objects.count() == len(facts["laureates"])
 
 
-def test_fixtures_reload_without_duplicates(real_data):
+def test_fixtures_reload_without_duplicates(real_data, facts):
+    laureates, organisations = Laureate.objects.count(), Organisation.objects.count()
     call_command("load_real_data", "--force", verbosity=0)
-    assert Laureate.objects.count() == 4
-    assert Organisation.objects.count() == 5
+    assert Laureate.objects.count() == laureates == len(facts["laureates"])
+    assert Organisation.objects.count() == organisations
 
 
 def test_no_synthetic_record_in_the_fixtures():
-    for path in FACTS.glob("*.json"):
+    for path in FIXTURES.glob("*.json"):
         for record in json.loads(path.read_text()):
             assert not record["fields"].get("is_synthetic"), path
+
+
+# The fixtures against the public facts ------------------------------------------------------
+
+
+def test_every_sourced_laureate_is_shipped_and_nothing_else(real_data, facts):
+    assert Laureate.objects.count() == len(facts["laureates"])
+    leads = Membership.objects.filter(role=Membership.Role.LEAD)
+    assert sorted(leads.values_list("organisation__name", flat=True)) == sorted(
+        fact["lead"]["name"] for fact in facts["laureates"]
+    )
+    members = {fact["lead"]["name"] for fact in facts["laureates"]} | {
+        member["name"] for fact in facts["laureates"] for member in fact["members"]
+    }
+    assert set(Organisation.objects.values_list("name", flat=True)) == members
+
+
+def test_each_laureate_says_what_its_sources_say(real_data, facts):
+    for fact in facts["laureates"]:
+        laureate = laureate_of(fact)
+        if fact["name"]:
+            assert laureate.name == fact["name"]
+        assert (laureate.total_cost, laureate.state_aid) == (
+            fact["total_cost_eur"],
+            fact["state_aid_eur"],
+        ), laureate
+        partners = laureate.memberships.filter(role=Membership.Role.PARTNER)
+        assert sorted(partners.values_list("organisation__name", flat=True)) == sorted(
+            member["name"] for member in fact["members"]
+        ), laureate
+        sources = fact["sources"] + [
+            url for member in fact["members"] for url in member.get("sources", [])
+        ]
+        assert set(laureate.sources.values_list("url", flat=True)) == set(sources), laureate
+        assert sorted(laureate.sectors.values_list("name", flat=True)) == sorted(fact["sectors"]), (
+            laureate
+        )
+
+
+def test_figures_are_the_published_ones(real_data, facts):
+    for fact in facts["programme"]["figures"]:
+        figure = ProgrammeFigure.objects.get(key=fact["key"])
+        assert figure.display_value == fact["value"], fact["key"]
+        urls = {url for url in fact["sources"] if url.startswith("https://")}
+        assert urls <= set(figure.sources.values_list("url", flat=True)), fact["key"]
+        if len(urls) < len(fact["sources"]):  # a document offline, cited by its title
+            assert figure.sources.filter(url="").exclude(title="").exists(), fact["key"]
+    by_sector = facts["programme"]["laureates_by_sector"]["counts"]
+    shipped = ProgrammeFigure.objects.filter(sector__isnull=False)
+    assert {figure.sector.name: figure.display_value for figure in shipped} == by_sector
+
+
+# The shipped data as the pages show it --------------------------------------------------------
+
+
+def test_home_counts_the_entered_laureates_against_the_announced_ones(client, real_data, facts):
+    body = text(client.get(reverse("laureats:home")))
+    entered = len(facts["laureates"])
+    assert f"{entered} lauréats référencés sur 62 annoncés" in body
+    assert "travail-emploi.gouv.fr" in body
+    assert "100 M€" in body
+    assert "70 %" in body
+    building = sum("Construction (BTP)" in fact["sectors"] for fact in facts["laureates"])
+    assert (
+        '<a href="/laureats/?secteur=construction-btp">Construction (BTP) '
+        f'<span class="count">{building} lauréat{"s" if building > 1 else ""}</span></a>'
+    ) in body
+
+
+def test_list_shows_every_laureate_with_its_lead(client, real_data, facts):
+    body = text(client.get(reverse("laureats:laureate-list")))
+    entered = len(facts["laureates"])
+    assert f"{entered} lauréats trouvés" in body
+    assert f"{entered} lauréats référencés sur 62 annoncés" in body
+    for fact in facts["laureates"]:
+        assert fact["lead"]["name"] in body
+
+
+def test_ccca_btp_page_shows_its_members_sources_and_status(client, real_data):
+    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
+    body = text(client.get(laureate.get_absolute_url()))
+    assert "Créer, innover pour hybrider dans les métiers du bâtiment" in body
+    assert "Porteur" in body and "CCCA-BTP" in body
+    assert "Partenaire" in body and "CFA du Bâtiment Provence-Alpes-Côte d'Azur" in body
+    assert "branche, OPCO ou organisation professionnelle" in body
+    assert "https://www.batiweb.com/" in body
+    assert "Construction (BTP)" in body
+    assert "réorienté vers l'AMI" in body
+    members = body[body.index('id="members-title"') :]
+    assert members.index("CCCA-BTP</a>") < members.index("CFA du Bâtiment Provence")
+    assert members.index("<h3>Porteur</h3>") < members.index("<h3>Partenaire</h3>")
+
+
+def test_nid_ai_e_page_shows_its_amounts_and_what_is_unknown(client, real_data):
+    body = text(client.get(reverse("laureats:laureate-detail", args=["nid-ai-e"])))
+    assert "non renseignée" in body  # scope, sectors
+    assert "Description non renseignée." in body
+    assert "6\xa0928\xa0135 €" in body
+    assert "4\xa0849\xa0695 €" in body
+    assert "70,0 %" in body
+
+
+def test_e_deffinum_page_says_its_aid_was_only_requested(client, real_data):
+    body = text(client.get(reverse("laureats:laureate-detail", args=["e-deffinum"])))
+    assert "montant demandé" in body
+
+
+def test_statistics_show_the_official_figures_with_their_sources_and_notes(
+    client, real_data, facts
+):
+    response = client.get(reverse("laureats:statistics"))
+    body = text(response)
+    assert "12 selon les sources de presse spécialisée" in body
+    assert "https://travail-emploi.gouv.fr/" in body
+    official = {row.value: row.count for row in response.context["official"]["sectors"].rows}
+    assert official["sante-social"] == 8
+    by_name = facts["programme"]["laureates_by_sector"]["counts"]
+    assert sum(official.values()) == sum(by_name.values())
+    rows = client.get(reverse("laureats:statistics-csv", args=["filieres-officielles"]))
+    assert rows.status_code == 200
+    assert "sante-social,Santé et social,8" in rows.content.decode()

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from laureats.models import Laureate, Organisation
+from laureats.models import Organisation
 
 from .factories import LaureateFactory, OrganisationFactory, make_laureate
 
@@ -130,10 +130,8 @@ def head_tags(body):
     }
 
 
-def test_every_page_has_canonical_url_description_and_open_graph(client, real_data):
-    laureate_url = reverse(
-        "laureats:laureate-detail", args=["creer-innover-hybrider-metiers-batiment"]
-    )
+def test_every_page_has_canonical_url_description_and_open_graph(client, sample_catalogue):
+    laureate_url = sample_catalogue.laureates["chantier"].get_absolute_url()
     organisation = Organisation.objects.with_published_memberships().first()
     for url in [
         "/",
@@ -167,7 +165,7 @@ def test_english_pages_name_their_locale_and_canonical(client, reference_data):
     assert tags["alternates"]["fr"] == "http://testserver/laureats/"
 
 
-def test_list_canonical_keeps_filters_and_drops_noise(client, real_data):
+def test_list_canonical_keeps_filters_and_drops_noise(client, sample_catalogue):
     response = client.get(
         "/laureats/?utm_source=lettre&region=84&secteur=construction-btp&page=1&tri=nom&q="
     )
@@ -200,8 +198,10 @@ def json_ld(body):
     return json.loads(blocks[0])
 
 
-def test_laureate_json_ld_describes_the_project_funder_and_members(client, real_data):
-    url = reverse("laureats:laureate-detail", args=["creer-innover-hybrider-metiers-batiment"])
+@pytest.mark.parametrize("key", ["chantier", "soins"])  # amount unknown, amount granted
+def test_laureate_json_ld_describes_the_project_funder_and_members(client, sample_catalogue, key):
+    laureate = sample_catalogue.laureates[key]
+    url = laureate.get_absolute_url()
     data = json_ld(client.get(url).content.decode())
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "Project"
@@ -209,9 +209,11 @@ def test_laureate_json_ld_describes_the_project_funder_and_members(client, real_
     assert "France 2030" in data["funder"]["name"]
     assert "Banque des Territoires" in data["funding"]["description"]
     members = {member["name"] for member in data["member"]}
-    laureate = Laureate.objects.get(slug="creer-innover-hybrider-metiers-batiment")
+    assert len(members) == 3
     assert members == {m.organisation.name for m in laureate.memberships.all()}
-    if laureate.state_aid is not None:
+    if laureate.state_aid is None:
+        assert "amount" not in data["funding"]
+    else:
         assert data["funding"]["amount"] == {
             "@type": "MonetaryAmount",
             "currency": "EUR",

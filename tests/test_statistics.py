@@ -161,16 +161,16 @@ def test_page_shows_the_computed_and_the_official_figures_apart(client, known):
     assert "médiane : 2" in text
 
 
-def test_official_figures_keep_their_sources_and_notes(client, real_data):
+def test_official_figures_keep_their_sources_and_notes(client, sample_catalogue):
     response = get_stats(client)
     text = unescape(response.content.decode())
     official = response.context["official"]
     assert {figure.key for figure in official["figures"]} >= {"laureates", "budget"}
     assert all(figure.sector_id is None for figure in official["figures"])
-    assert "12 selon les sources de presse spécialisée" in text
-    assert "https://travail-emploi.gouv.fr/" in text
+    assert "Note fictive : une autre source donne 35 M€." in text
+    assert "https://chiffres.example.org/" in text
     # The published per-sector counts, as their own chart, untouched by the filters.
-    assert counts(official["sectors"])["sante-social"] == 8
+    assert counts(official["sectors"])["sante-social"] == 9
     filtered = get_stats(client, "portee=nationale").context["official"]
     assert counts(filtered["sectors"]) == counts(official["sectors"])
 
@@ -369,9 +369,9 @@ def test_page_links_to_each_csv_with_its_filters(client, known):
         assert reverse("laureats:statistics-csv", args=[key]) + "?portee=nationale" in html
 
 
-def test_official_csv_and_unknown_csv(client, real_data):
+def test_official_csv_and_unknown_csv(client, sample_catalogue):
     rows = read_csv(client.get(reverse("laureats:statistics-csv", args=["filieres-officielles"])))
-    assert {row["valeur"]: row["laureats"] for row in rows}["sante-social"] == "8"
+    assert {row["valeur"]: row["laureats"] for row in rows}["sante-social"] == "9"
     response = client.get(reverse("laureats:statistics-csv", args=["nimporte-quoi"]))
     assert response.status_code == 404
 
@@ -476,27 +476,32 @@ def add_synthetic_laureates(count=2000):
 
 
 @pytest.mark.parametrize("query", ["", "secteur=sante-social&portee=nationale&region=27"])
-def test_statistics_query_count_is_fixed(client, real_data, django_assert_num_queries, query):
+def test_statistics_query_count_is_fixed(
+    client, sample_catalogue, django_assert_num_queries, query
+):
     with django_assert_num_queries(STATS_QUERIES):
         get_stats(client, query)
 
 
 @pytest.mark.parametrize("query", ["", "secteur=sante-social&portee=nationale&region=27"])
 def test_statistics_query_count_does_not_grow_with_data(
-    client, real_data, django_assert_num_queries, query
+    client, sample_catalogue, django_assert_num_queries, query
 ):
     add_synthetic_laureates()
     with django_assert_num_queries(STATS_QUERIES):
         response = get_stats(client, query)
-    assert response.context["entered_count"] == 2004
+    # 2,000 synthetic laureates and the sample catalogue's 5 published ones.
+    assert response.context["entered_count"] == 2005
     totals = response.context["totals"]
     if not query:
-        assert totals["count"] == 2004
+        assert totals["count"] == 2005
         # Every synthetic laureate has a lead located in a region.
         assert totals["with_region"] >= 2000
 
 
-def test_csv_query_count_does_not_grow_with_data(client, real_data, django_assert_num_queries):
+def test_csv_query_count_does_not_grow_with_data(
+    client, sample_catalogue, django_assert_num_queries
+):
     add_synthetic_laureates()
     url = reverse("laureats:statistics-csv", args=["regions"]) + "?portee=interregionale"
     with django_assert_num_queries(3):  # two option lists, the regions

@@ -18,14 +18,15 @@ def generate(*args):
     call_command("generate_synthetic", *args, stdout=io.StringIO())
 
 
-def test_refuses_a_database_with_real_data(real_data):
+def test_refuses_a_database_with_real_data(sample_catalogue):
+    # Real means not marked synthetic: the made-up catalogue stands in for the shipped data.
     before = Laureate.objects.count()
     with pytest.raises(CommandError, match="données réelles"):
         generate("--laureates", "5")
     assert Laureate.objects.count() == before
 
 
-def test_adds_to_real_data_only_when_told(real_data):
+def test_adds_to_real_data_only_when_told(sample_catalogue):
     real = Laureate.objects.count()
     generate("--laureates", "5", "--allow-real-data")
     assert Laureate.objects.count() == real + 5

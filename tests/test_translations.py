@@ -171,15 +171,15 @@ def test_english_zero_is_plural(client, reference_data):
     assert "No laureate matches these criteria." in html
 
 
-def test_english_laureate_page_keeps_the_data_as_entered(client, real_data):
-    html = page_text(client.get("/en/laureats/creer-innover-hybrider-metiers-batiment/"))
-    name = "Créer, innover pour hybrider dans les métiers du bâtiment"
+def test_english_laureate_page_keeps_the_data_as_entered(client, sample_catalogue):
+    html = page_text(client.get("/en/laureats/chantier-numerique-fictif/"))
+    name = "Chantier numérique fictif"
     assert '<html lang="en">' in html
     assert f"<title>{name} — Deffinum portal</title>" in html
     assert f">{name}</h1>" in html
     assert "At a glance" in html
     assert "Lead organisation" in html
-    assert "CCCA-BTP" in html
+    assert "Réseau fictif des métiers du bâtiment" in html
     assert "En bref" not in html
 
 

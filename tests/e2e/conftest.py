@@ -84,8 +84,14 @@ def page(browser, live_server):
 
 @pytest.fixture
 def portal_data(transactional_db):
-    """What `make run` loads: regions, sectors, official figures and the documented laureates."""
-    call_command("load_real_data", verbosity=0)
+    """The shipped regions and sectors, and the made-up sample catalogue (tests/factories.py).
+
+    Never the shipped laureates: entering a real one must change no browser test (issue 12).
+    """
+    from ..factories import build_sample_catalogue
+
+    call_command("loaddata", "regions", "sectors", verbosity=0)
+    return build_sample_catalogue()
 
 
 @pytest.fixture

@@ -5,14 +5,15 @@ from django.urls import Resolver404, resolve
 
 from .conftest import WIDTHS, accessibility_problems, screenshot
 
-# name: (address, expected status). The names are the screenshots' file names.
+# name: (address, expected status). The names are the screenshots' file names; the laureate
+# and the organisation are those of the sample catalogue (tests/factories.py).
 PAGES = {
     "accueil": ("/", 200),
     "laureats": ("/laureats/", 200),
     "laureats-filtres": ("/laureats/?secteur=construction-btp&portee=nationale", 200),
-    "laureat": ("/laureats/creer-innover-hybrider-metiers-batiment/", 200),
+    "laureat": ("/laureats/chantier-numerique-fictif/", 200),
     "organisations": ("/organisations/", 200),
-    "organisation": ("/organisations/ccca-btp/", 200),
+    "organisation": ("/organisations/reseau-fictif-batiment/", 200),
     "statistiques": ("/statistiques/", 200),
     "donnees": ("/donnees/", 200),
     "contribuer": ("/contribuer/", 200),
