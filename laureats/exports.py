@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 
 from .api.serializers import LaureateDetailSerializer
 from .csv_format import COLUMN_NAMES, COLUMNS, SafeWriter, laureate_to_row
-from .csv_format.columns import Amount, Date
+from .csv_format.codecs import Amount, Date
 from .data_dictionary import (
     LICENCE_NAME,
     LICENCE_URL,

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
-from ..csv_format.columns import Amount
+from ..csv_format.codecs import Amount
 from ..importer import ImportFailed, apply_plan, database_state, plan_file
 from ..models import Laureate
 

@@ -2,11 +2,11 @@
 how files of every kind are read. `import_laureates`, the admin import and export, the open data
 exports and the data dictionary all use it; the import service is `laureats.importer`."""
 
+from .codecs import MAX_CELL_CHARS
 from .columns import (
     BY_NAME,
     COLUMN_NAMES,
     COLUMNS,
-    MAX_CELL_CHARS,
     Column,
     column_for_header,
     laureate_to_row,

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook
 
-from .columns import MAX_CELL_CHARS, column_for_header
+from .codecs import MAX_CELL_CHARS
+from .columns import column_for_header
 from .values import restore
 
 MAX_BYTES = 5 * 1024 * 1024
