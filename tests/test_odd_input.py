@@ -97,3 +97,39 @@ def test_public_pages_refuse_other_methods_with_405(client, catalogue, method, u
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE"])
 def test_the_form_refuses_other_methods_with_405(client, catalogue, method):
     assert client.generic(method, reverse("laureats:contribute")).status_code == 405
+
+
+def admin_text_lookups():
+    """Every registered model's changelist, with each of its text fields as a lookup and the
+    search box: the admin passes them all to the database."""
+    from django.contrib import admin
+    from django.db import models
+
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        yield pytest.param(url, "q", id=f"{model._meta.label}-q")
+        for field in model._meta.concrete_fields:
+            # Django refuses a lookup on a password itself (400), NUL byte or not.
+            if isinstance(field, models.CharField | models.TextField) and field.name != "password":
+                yield pytest.param(url, field.name, id=f"{model._meta.label}-{field.name}")
+
+
+@pytest.mark.parametrize(("url", "parameter"), admin_text_lookups())
+def test_a_nul_byte_in_an_admin_lookup_is_a_400(staff_client, url, parameter):
+    response = staff_client.get(url, {parameter: "\x00"})
+    assert response.status_code == 400
+    # The same lookup without the NUL byte still works.
+    assert staff_client.get(url, {parameter: "x"}).status_code in (200, 302)
+
+
+def test_a_nul_byte_in_the_admin_autocomplete_is_a_400(staff_client):
+    query = {"app_label": "laureats", "model_name": "membership", "field_name": "organisation"}
+    response = staff_client.get(reverse("admin:autocomplete"), {**query, "term": "\x00"})
+    assert response.status_code == 400
+    assert (
+        staff_client.get(reverse("admin:autocomplete"), {**query, "term": "cfa"}).status_code == 200
+    )
+
+
+def test_an_unknown_admin_address_with_a_nul_byte_is_no_error(staff_client):
+    assert staff_client.get("/admin/nulle-part/", {"q": "\x00"}).status_code in (301, 302, 404)
