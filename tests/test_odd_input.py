@@ -114,7 +114,7 @@ def admin_text_lookups():
                 yield pytest.param(url, field.name, id=f"{model._meta.label}-{field.name}")
 
 
-@pytest.mark.parametrize(("url", "parameter"), admin_text_lookups())
+@pytest.mark.parametrize(("url", "parameter"), list(admin_text_lookups()))
 def test_a_nul_byte_in_an_admin_lookup_is_a_400(staff_client, url, parameter):
     response = staff_client.get(url, {parameter: "\x00"})
     assert response.status_code == 400
