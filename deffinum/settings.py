@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # Before anything reads the session (the page cache, sessions, the admin): a session cookie
     # that cannot be a session key is dropped instead of being looked up.
     "laureats.middleware.MalformedSessionCookieMiddleware",
+    # A NUL byte in the query string of an admin list is a 400 before the admin queries with it.
+    "laureats.middleware.AdminNulByteMiddleware",
     # Whole-page cache for anonymous visitors (laureats/cache.py): as early as possible, so that
     # a hit skips everything below; the headers added below are stored with the page.
     "laureats.cache.PageCacheMiddleware",

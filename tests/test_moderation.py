@@ -1,0 +1,153 @@
+"""Accepting a proposal without lost updates or a 500 (issue 11, laureats/moderation.py)."""
+
+from html import unescape
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from laureats import moderation
+from laureats.models import Laureate, Proposal
+
+from .factories import make_laureate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def laureate(reference_data):
+    return make_laureate(
+        name="Projet relu",
+        slug="projet-relu",
+        description="Texte d'origine.",
+        total_cost=1_000_000,
+        state_aid=500_000,
+    )
+
+
+def file_correction(laureate, field="state_aid", value="600 000 €"):
+    return Proposal.objects.create(
+        kind=Proposal.Kind.CORRECTION,
+        laureate=laureate,
+        field=field,
+        value=value,
+        source_url="https://www.example.org/communique",
+        email="contact@example.org",
+    )
+
+
+def file_new_laureate(name="Compétences numériques du littoral"):
+    return Proposal.objects.create(
+        kind=Proposal.Kind.NEW_LAUREATE,
+        proposed_name=name,
+        value="Porteur : un CFA de Bretagne.",
+        source_url="https://www.example.org/liste",
+        email="contact@example.org",
+    )
+
+
+def accept_in_admin(staff_client, proposal):
+    return staff_client.post(
+        reverse("admin:laureats_proposal_change", args=[proposal.pk]),
+        {"rejection_reason": "", "_accept": "Accepter"},
+        follow=True,
+    )
+
+
+def test_an_admin_edit_made_after_the_proposal_is_kept(staff_client, admin_user, laureate):
+    proposal = file_correction(laureate)
+    Laureate.objects.filter(pk=laureate.pk).update(description="Corrigé par un administrateur.")
+    accept_in_admin(staff_client, proposal)
+    laureate.refresh_from_db()
+    assert laureate.state_aid == 600_000
+    assert laureate.description == "Corrigé par un administrateur."
+
+
+def test_an_edit_made_while_accepting_is_not_overwritten(admin_user, laureate):
+    # Another writer changes the description between the moment accepting reads the row and
+    # the moment it writes it: only the amount may be written back, not the whole row read.
+    proposal = file_correction(laureate)
+    real_save = Laureate.save
+
+    def save_after_a_concurrent_edit(instance, *args, **kwargs):
+        Laureate.objects.filter(pk=instance.pk).update(description="Écrit entre-temps.")
+        return real_save(instance, *args, **kwargs)
+
+    with mock.patch.object(Laureate, "save", save_after_a_concurrent_edit):
+        moderation.accept(proposal, admin_user)
+    laureate.refresh_from_db()
+    assert laureate.state_aid == 600_000
+    assert laureate.description == "Écrit entre-temps."
+
+
+def test_accepting_updates_only_the_proposed_field(admin_user, laureate):
+    proposal = file_correction(laureate)
+    with CaptureQueriesContext(connection) as queries:
+        moderation.accept(proposal, admin_user)
+    updates = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('UPDATE "laureats_laureate" SET')
+        and "search_document" not in query["sql"]
+    ]
+    assert len(updates) == 1
+    assigned = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    assert sorted(part.split(" = ")[0] for part in assigned.split(", ")) == [
+        '"state_aid"',
+        '"updated_at"',
+    ]
+
+
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update,
+    reason="SQLite has no row locks: its immediate transactions serialise writers instead",
+)
+def test_accepting_locks_the_laureate_row(admin_user, laureate):
+    proposal = file_correction(laureate)
+    with CaptureQueriesContext(connection) as queries:
+        moderation.accept(proposal, admin_user)
+    locks = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "laureats_laureate"') and "FOR UPDATE" in query["sql"]
+    ]
+    assert locks, [query["sql"] for query in queries]
+    # Taken before the amount is written.
+    sql = [query["sql"] for query in queries]
+    first_update = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "laureats_laureate"'))
+    assert sql.index(locks[0]) < first_update
+
+
+def test_a_slug_taken_between_check_and_insert_gets_the_next_one(admin_user, laureate):
+    # Another moderator inserts "competences-numeriques-du-littoral" after unique_slug checked it.
+    make_laureate(name="Inséré en même temps", slug="competences-numeriques-du-littoral")
+    proposal = file_new_laureate()
+    real_unique_slug = moderation.unique_slug
+    answers = iter(["competences-numeriques-du-littoral"])
+
+    def stale_then_fresh(name):
+        return next(answers, None) or real_unique_slug(name)
+
+    with mock.patch.object(moderation, "unique_slug", stale_then_fresh):
+        outcome = moderation.accept(proposal, admin_user)
+    assert outcome.created
+    assert outcome.laureate.slug == "competences-numeriques-du-littoral-2"
+    assert Laureate.objects.filter(name="Compétences numériques du littoral").count() == 1
+
+
+def test_a_slug_collision_that_persists_is_a_message_not_a_500(staff_client, laureate):
+    make_laureate(name="Inséré en même temps", slug="competences-numeriques-du-littoral")
+    proposal = file_new_laureate()
+    with mock.patch.object(
+        moderation, "unique_slug", return_value="competences-numeriques-du-littoral"
+    ):
+        response = accept_in_admin(staff_client, proposal)
+    assert response.status_code == 200
+    body = unescape(response.content.decode())
+    assert f"Proposition n°{proposal.pk} non acceptée" in body
+    assert "Réessayez" in body
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING
+    assert not Laureate.objects.filter(name="Compétences numériques du littoral").exists()

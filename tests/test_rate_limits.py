@@ -1,0 +1,251 @@
+"""Per-visitor limits (issue 11): the proposal limit of /contribuer/, the API throttle and the
+admin lockout all see the visitor behind the reverse proxy, not the proxy."""
+
+import threading
+from html import unescape
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django_ratelimit.core import _get_window
+
+from laureats.forms import ProposalForm
+from laureats.models import Proposal
+from laureats.views.contributions import RATE_WINDOW_SECONDS, visitor_key
+
+from .factories import make_laureate
+
+CONTRIBUTE = reverse("laureats:contribute")
+API_LAUREATES = "/api/laureats/"
+PROXY = "10.0.0.1"
+# DB 11 is this project's test database on the shared Redis: flushing it touches no one else.
+REDIS_URL = "redis://127.0.0.1:6379/11"
+
+BACKENDS = {
+    "locmem": lambda tmp_path: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The production backend without Redis (deffinum/cache.py), shared by gunicorn's workers.
+    "file": lambda tmp_path: {
+        "BACKEND": "deffinum.cache.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache"),
+    },
+    "redis": lambda tmp_path: {
+        "BACKEND": "deffinum.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "deffinum-h11-tests",
+    },
+}
+
+
+def use_cache(settings, tmp_path, backend):
+    settings.CACHES = {"default": BACKENDS[backend](tmp_path)}
+    cache.clear()
+
+
+@pytest.fixture(params=["locmem", "file", "redis"])
+def any_cache(request, settings, tmp_path):
+    use_cache(settings, tmp_path, request.param)
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def laureate(reference_data):
+    return make_laureate(name="Projet limité", slug="projet-limite", state_aid=500_000)
+
+
+def correction(target, **values):
+    data = {
+        "kind": Proposal.Kind.CORRECTION,
+        "laureate": target.slug,
+        "field": "state_aid",
+        "value": "600 000 €",
+        "source_url": "https://www.example.org/communique",
+        "email": "contact@example.org",
+        "site_perso": "",
+    }
+    data.update(values)
+    return data
+
+
+def propose(client, laureate, visitor, **values):
+    """A proposal from `visitor`, behind the one reverse proxy PROXY."""
+    return client.post(
+        CONTRIBUTE, correction(laureate, **values), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor
+    )
+
+
+class Clock:
+    """time.time() under the test's control: the limit's window, the cache's expiry."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def window_end(visitor):
+    """When the current hour of `visitor`'s budget ends (django-ratelimit staggers the hours
+    per key, so that every visitor's window does not end at once)."""
+    request = RequestFactory().post(CONTRIBUTE, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor)
+    return _get_window(visitor_key(None, request), RATE_WINDOW_SECONDS)
+
+
+# The proposal limit -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_visitors_behind_one_proxy_have_separate_budgets(client, laureate, settings):
+    settings.NUM_PROXIES = 1
+    for number in range(5):
+        assert propose(client, laureate, "203.0.113.1", value=f"{number} €").status_code == 302
+    response = propose(client, laureate, "203.0.113.1")
+    assert response.status_code == 429
+    body = unescape(response.content.decode())
+    assert "Trop de demandes en peu de temps" in body
+    assert "5 propositions en moins d'une heure" in body
+    assert "Réessayez dans une heure" in body
+    # Another visitor, through the same proxy, still has the whole budget.
+    assert propose(client, laureate, "203.0.113.2").status_code == 302
+    assert Proposal.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, laureate, settings):
+    settings.NUM_PROXIES = 1
+    # The proxy appends the address it saw; whatever the client wrote before it is ignored.
+    for number in range(5):
+        propose(client, laureate, f"198.51.100.{number}, 203.0.113.1")
+    assert propose(client, laureate, "198.51.100.99, 203.0.113.1").status_code == 429
+
+
+@pytest.mark.django_db
+def test_honeypot_hits_spend_no_budget(client, laureate, settings):
+    settings.NUM_PROXIES = 1
+    for _ in range(10):
+        trapped = propose(client, laureate, "203.0.113.1", site_perso="https://spam.example")
+        assert trapped.status_code == 302
+    assert not Proposal.objects.exists()
+    for _ in range(5):
+        assert propose(client, laureate, "203.0.113.1").status_code == 302
+    assert Proposal.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_the_window_is_a_fixed_hour_on_every_cache(client, laureate, settings, any_cache):
+    settings.NUM_PROXIES = 1
+    visitor = "203.0.113.1"
+    end = window_end(visitor)
+    clock = Clock(end - RATE_WINDOW_SECONDS + 1)  # the first second of the visitor's hour
+    with mock.patch("time.time", clock):
+        for _ in range(5):
+            assert propose(client, laureate, visitor).status_code == 302
+        # Django's incr() on a file cache used to give the counter 5 minutes more to live.
+        clock.now += 10 * 60
+        assert propose(client, laureate, visitor).status_code == 429
+        clock.now = end - 1
+        assert propose(client, laureate, visitor).status_code == 429
+        clock.now = end + 1
+        assert propose(client, laureate, visitor).status_code == 302
+    assert Proposal.objects.count() == 6
+
+
+def submit_at_once(laureate, count):
+    """`count` proposals from one visitor in as many threads, released together. Only the
+    inserts take turns: the test database of SQLite is in memory, where a writer does not wait
+    for another (a file with busy_timeout, as in production, would); the counting is untouched."""
+    barrier = threading.Barrier(count)
+    statuses = []
+    insert_lock = threading.Lock()
+    save = ProposalForm.save
+
+    def save_in_turn(form, *args, **kwargs):
+        with insert_lock:
+            return save(form, *args, **kwargs)
+
+    def submit():
+        try:
+            client = Client()
+            barrier.wait()
+            statuses.append(propose(client, laureate, "203.0.113.1").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(count)]
+    with mock.patch.object(ProposalForm, "save", save_in_turn):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    return sorted(statuses)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("backend", ["file", "redis"])
+def test_parallel_submissions_accept_exactly_the_limit(settings, tmp_path, backend):
+    settings.NUM_PROXIES = 1
+    use_cache(settings, tmp_path, backend)
+    laureate = make_laureate(name="Projet limité", slug="projet-limite", state_aid=500_000)
+    # Far from the end of the visitor's hour: all 20 fall in the same window.
+    with mock.patch("time.time", Clock(window_end("203.0.113.1") - 1800)):
+        statuses = submit_at_once(laureate, 20)
+    cache.clear()
+    assert statuses == [302] * 5 + [429] * 15
+    assert Proposal.objects.count() == 5
+
+
+# The API throttle -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_limit(settings):
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},
+    }
+
+
+def api_get(client, visitor, page_size):
+    # A different address each time: the page cache must not answer in the throttle's place.
+    return client.get(
+        f"{API_LAUREATES}?page_size={page_size}", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor
+    ).status_code
+
+
+@pytest.mark.django_db
+def test_api_visitors_behind_one_proxy_have_separate_budgets(client, laureate, api_limit):
+    assert [api_get(client, "203.0.113.1", size) for size in (1, 2, 3)] == [200, 200, 429]
+    assert api_get(client, "203.0.113.2", 4) == 200
+
+
+@pytest.mark.django_db
+def test_api_forged_forwarded_for_does_not_escape_the_limit(client, laureate, api_limit):
+    statuses = [api_get(client, f"198.51.100.{size}, 203.0.113.1", size) for size in (1, 2, 3)]
+    assert statuses == [200, 200, 429]
+
+
+# The admin lockout ------------------------------------------------------------------------------
+
+
+def login(client, visitor, password="mauvais"):
+    return client.post(
+        reverse("admin:login"),
+        {"username": "admin", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=visitor,
+    )
+
+
+@pytest.mark.django_db
+def test_admin_lockout_is_per_visitor_behind_the_proxy(client, admin_user, settings):
+    settings.NUM_PROXIES = 1
+    for number in range(5):
+        # Forged addresses on the left do not make five different visitors.
+        login(client, f"198.51.100.{number}, 203.0.113.7")
+    assert login(client, "203.0.113.7", "un mot de passe solide").status_code == 429
+    # The administrator, through the same proxy, is not locked out by that visitor.
+    assert login(Client(), "203.0.113.8", "un mot de passe solide").status_code == 302

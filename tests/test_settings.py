@@ -1,0 +1,153 @@
+"""Strict settings (issue 11): a typo in the environment stops start-up instead of silently
+switching something off; DATABASE_URL's options are kept; SQLite is set up for several workers."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# What the parent test run may have set and a fresh start-up must not inherit.
+INHERITED = {"DATABASE_URL", "REDIS_URL", "DEBUG", "NUM_PROXIES", "DJANGO_SETTINGS_MODULE"}
+
+
+def start(code="", **env):
+    """Django set up in a fresh process under `env`, then `code`."""
+    environment = {key: value for key, value in os.environ.items() if key not in INHERITED}
+    environment.update(DJANGO_SETTINGS_MODULE="deffinum.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def database_options(database_url):
+    result = start(
+        "from django.conf import settings\n"
+        "print(__import__('json').dumps(settings.DATABASES['default']['OPTIONS']))",
+        DATABASE_URL=database_url,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECURE_SSL_REDIRECT", "ture"),
+        ("SECURE_HSTS_PRELOAD", "yes please"),
+        ("SESSION_COOKIE_SECURE", "2"),
+        ("DEBUG", "vrai"),
+        ("CACHE_DISABLED", "o"),
+    ],
+)
+def test_a_malformed_boolean_stops_start_up_naming_the_variable(name, value):
+    result = start(**{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name}={value!r} n'est pas un booléen" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("NUM_PROXIES", "abc"), ("SECURE_HSTS_SECONDS", "1 an"), ("CONN_MAX_AGE", "60s")],
+)
+def test_a_malformed_integer_stops_start_up_naming_the_variable(name, value):
+    result = start(**{name: value})
+    assert result.returncode != 0
+    assert f"{name}={value!r} n'est pas un nombre entier" in result.stderr
+
+
+def test_manage_py_check_stops_on_a_malformed_variable():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env={**os.environ, "SECURE_SSL_REDIRECT": "ture"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT='ture'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("oui", True), (" True ", True), ("0", False), ("non", False), ("", False)],
+)
+def test_the_known_spellings_of_a_boolean_are_read(value, expected):
+    result = start(
+        "from django.conf import settings\nprint(settings.SECURE_SSL_REDIRECT)",
+        SECURE_SSL_REDIRECT=value,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)
+
+
+def test_postgresql_options_from_the_url_are_merged_with_the_projects():
+    options = database_options("postgres://postgres@127.0.0.1:5432/deffinum_h11?connect_timeout=3")
+    assert int(options["connect_timeout"]) == 3
+    assert options["options"] == "-c jit=off"
+
+
+def test_postgresql_options_parameter_keeps_both_settings():
+    # Read back from a real connection: both settings reach the server.
+    result = start(
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW statement_timeout')\n"
+        "    print(cursor.fetchone()[0])\n"
+        "    cursor.execute('SHOW jit')\n"
+        "    print(cursor.fetchone()[0])",
+        DATABASE_URL=(
+            "postgres://postgres@127.0.0.1:5432/postgres"
+            "?connect_timeout=3&options=-c%20statement_timeout%3D5000"
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5s", "off"]
+
+
+def test_postgresql_jit_given_in_the_url_wins():
+    options = database_options(
+        "postgres://postgres@127.0.0.1:5432/deffinum_h11?options=-c%20jit%3Don"
+    )
+    assert options["options"] == "-c jit=on"
+
+
+def test_sqlite_waits_for_the_write_lock_and_starts_immediate_transactions(tmp_path):
+    result = start(
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('PRAGMA busy_timeout')\n"
+        "    print(cursor.fetchone()[0])\n"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'portail.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["20000", "IMMEDIATE"]
+
+
+def test_sqlite_timeout_from_the_url_wins(tmp_path):
+    options = database_options(f"sqlite:///{tmp_path / 'portail.sqlite3'}?timeout=5")
+    assert int(options["timeout"]) == 5
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize("server", ["deffinum.wsgi", "deffinum.asgi"])
+def test_the_server_starts_with_a_secret_key_in_production(server):
+    result = start(
+        f"import {server}\nprint(callable({server}.application))",
+        SECRET_KEY="une-clé-de-production-assez-longue-pour-le-test-0123456789",
+        ALLOWED_HOSTS="portail.example.fr",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
