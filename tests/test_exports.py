@@ -272,7 +272,9 @@ def test_streamed_csv_is_the_importer_format(client, catalogue):
     assert content(client.get(export_url("csv"))).decode() == expected.getvalue()
 
 
-def test_csv_of_the_whole_list_imports_back_unchanged(client, catalogue, real_data, tmp_path):
+def test_csv_of_the_whole_list_imports_back_unchanged(
+    client, catalogue, sample_catalogue, tmp_path
+):
     first = content(client.get(export_url("csv")))
     assert len(first.decode().splitlines()) == 1 + Laureate.objects.published().count()
     path = tmp_path / "export.csv"
@@ -359,7 +361,7 @@ def test_list_links_to_exports_of_its_results_without_the_page(client, catalogue
             )
 
 
-def test_open_data_page_documents_the_data(client, real_data, catalogue):
+def test_open_data_page_documents_the_data(client, sample_catalogue, catalogue):
     response = client.get(reverse("laureats:open-data"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -110,14 +110,14 @@ PAGES = [
 
 def page_url(name):
     if name == "laureate-detail":
-        return reverse("laureats:laureate-detail", args=["creer-innover-hybrider-metiers-batiment"])
+        return reverse("laureats:laureate-detail", args=["chantier-numerique-fictif"])
     if name == "not-found":
         return "/laureats/ce-laureat-n-existe-pas/"
     return reverse(name)
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_response_carries_the_security_headers(client, real_data, name):
+def test_every_response_carries_the_security_headers(client, sample_catalogue, name):
     client.get(page_url(name))
     # The second answer may come from the page cache: it must carry the headers too.
     response = client.get(page_url(name))
@@ -140,7 +140,7 @@ def test_every_response_carries_the_security_headers(client, real_data, name):
     assert "Strict-Transport-Security" not in response
 
 
-def test_hsts_is_sent_over_https(client, settings, real_data):
+def test_hsts_is_sent_over_https(client, settings, sample_catalogue):
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     settings.SECURE_HSTS_PRELOAD = True
