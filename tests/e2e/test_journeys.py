@@ -191,17 +191,12 @@ def test_admin_pages_work_under_the_content_security_policy(
     assert page.locator(".add-row a").first.is_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='django-simple-history\'s object_history_list.html writes style="border-top: 0", '
-    "which the CSP refuses (style-src 'self'): override the template without it",
-)
 def test_a_history_with_entries_works_under_the_content_security_policy(
     browser, live_server, portal_data, staff_user
 ):
     # Factory-made records have a history (fixtures loaded raw have none): what the admin shows
-    # once anyone has edited a laureate. Its own tab, not `page`, whose check at teardown would
-    # escape the xfail.
+    # once anyone has edited a laureate. simple_history's own template wrote an inline style;
+    # templates/simple_history/object_history_list.html is that template without it.
     laureate = Laureate.objects.get(slug="soins-connectes-fictifs")
     assert laureate.history.exists()
     context = browser.new_context(base_url=live_server.url)
