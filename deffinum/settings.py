@@ -9,42 +9,8 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-TRUE_VALUES = {"1", "true", "yes", "on", "oui"}
-FALSE_VALUES = {"0", "false", "no", "off", "non"}
-
-
-def env_bool(name, default=False):
-    """A boolean variable; anything but a known spelling stops start-up: a typo such as
-    SECURE_SSL_REDIRECT=ture must not silently switch a security setting off."""
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
-    if value in TRUE_VALUES:
-        return True
-    if value in FALSE_VALUES:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={os.environ[name]!r} n'est pas un booléen : écrivez 1 ou 0 (true/false, oui/non)."
-    )
-
-
-def env_int(name, default=0):
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name}={os.environ[name]!r} n'est pas un nombre entier."
-        ) from None
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+from deffinum.environment import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"

@@ -151,3 +151,50 @@ def test_the_server_starts_with_a_secret_key_in_production(server):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WEB_CONCURRENCY", "four", "n'est pas un nombre entier"),
+        ("GUNICORN_TIMEOUT", "60s", "n'est pas un nombre entier"),
+        ("GUNICORN_ACCESS_LOG", "peut-être", "n'est pas un booléen"),
+    ],
+)
+def test_the_server_settings_stop_on_a_malformed_variable(name, value, message):
+    """gunicorn.conf.py reads its variables as the Django settings do."""
+    environment = {key: val for key, val in os.environ.items() if key not in INHERITED}
+    result = subprocess.run(
+        [sys.executable, "-c", "import runpy; runpy.run_path('gunicorn.conf.py')"],
+        cwd=BASE_DIR,
+        env={**environment, name: value},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"{name}={value!r} {message}" in result.stderr
+
+
+def test_the_server_settings_read_well_formed_variables():
+    environment = {key: val for key, val in os.environ.items() if key not in INHERITED}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+            "print(c['workers'], c['timeout'], c['accesslog'])",
+        ],
+        cwd=BASE_DIR,
+        env={
+            **environment,
+            "WEB_CONCURRENCY": "3",
+            "GUNICORN_TIMEOUT": "90",
+            "GUNICORN_ACCESS_LOG": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "90", "-"]
