@@ -1,4 +1,5 @@
-"""The whole-page cache: anonymous pages come from it, any data write invalidates it, validators."""
+"""The page cache (deffinum/pagecache/) on the portal's pages: anonymous pages come from it, any
+committed data write invalidates it, the key is the canonical request, validators."""
 
 import csv
 import io
@@ -7,14 +8,19 @@ from html import unescape
 
 import pytest
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.middleware import MessageMiddleware
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from laureats import cache as page_cache
+from deffinum.pagecache import middleware as page_cache
+from deffinum.pagecache import versions
+from laureats.importer import LaureateImporter
 from laureats.models import Laureate, Membership, Proposal
 
 from .factories import LaureateFactory, OrganisationFactory, make_laureate
@@ -101,10 +107,10 @@ def test_the_key_holds_the_language(anonymous, real_data):
     assert '<html lang="fr"' in text(anonymous.get(LIST))
 
     factory = RequestFactory()
-    request = factory.get(LIST + "?a=1")
+    request = factory.get(LIST + "?page=1")
     assert page_cache.page_key(request, "fr") != page_cache.page_key(request, "en")
     assert page_cache.page_key(request, "fr") != page_cache.page_key(
-        factory.get(LIST + "?a=2"), "fr"
+        factory.get(LIST + "?page=2"), "fr"
     )
 
 
@@ -169,21 +175,24 @@ def test_a_bulk_update_without_signals_invalidates(anonymous, real_data):
     assert "nid-ai-e" not in text(page)
 
 
-def test_writes_bump_again_when_the_transaction_commits(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
+def version_writes(queries):
+    return [q for q in queries.captured_queries if "pagecache_dataversion" in q["sql"]]
+
+
+def test_one_transaction_rewrites_the_version_once(db):
+    before = versions.read_version()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
         LaureateFactory()
         LaureateFactory()
-    # One bump per transaction, however many writes it holds.
-    assert callbacks.count(page_cache._bump_after_commit) == 1
-    before = page_cache.current_version()
-    callbacks[0]()
-    assert page_cache.current_version() != before
+    # One new version per transaction, however many writes it holds.
+    assert len(version_writes(queries)) == 1
+    assert versions.read_version() != before
 
 
 def test_migrate_invalidates(real_data):
-    before = page_cache.current_version()
+    before = versions.read_version()
     call_command("migrate", "laureats", verbosity=0)
-    assert page_cache.current_version() != before
+    assert versions.read_version() != before
 
 
 def test_a_public_proposal_does_not_empty_the_cache(anonymous, real_data):
@@ -210,10 +219,38 @@ def test_logged_in_staff_always_get_a_fresh_page(staff_client, real_data):
     assert not rendered(anonymous.get(LIST))
 
 
-def test_flash_messages_are_never_served_from_the_cache(anonymous, real_data):
+def signed_messages_cookie(*texts, settings):
+    """The messages cookie as Django's cookie storage writes it for a view adding messages."""
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+    def view(request):
+        for message in texts:
+            messages.success(request, message)
+        return HttpResponse()
+
+    response = MessageMiddleware(view)(RequestFactory().get("/"))
+    return response.cookies["messages"].value
+
+
+def test_flash_messages_are_never_served_from_the_cache(anonymous, real_data, settings):
     anonymous.get(LIST)
-    anonymous.cookies["messages"] = "quelque chose"
-    assert rendered(anonymous.get(LIST))
+    anonymous.cookies["messages"] = signed_messages_cookie(
+        "Proposition envoyée.", settings=settings
+    )
+    page = anonymous.get(LIST)
+    assert rendered(page)
+    assert "Proposition envoyée." in text(page)
+
+
+@pytest.mark.parametrize("junk", ["quelque chose", "e30:1tFake:forged-signature", ""])
+def test_a_messages_cookie_without_a_valid_message_is_served_from_the_cache(
+    anonymous, real_data, django_assert_num_queries, junk
+):
+    anonymous.get(LIST)
+    anonymous.cookies["messages"] = junk
+    with django_assert_num_queries(0):
+        page = anonymous.get(LIST)
+    assert page.status_code == 200 and not rendered(page)
 
 
 @pytest.mark.parametrize("name", ["laureats:contribute", "admin:login"])
@@ -356,7 +393,7 @@ def test_an_unreachable_cache_does_not_fail_the_page(monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("Redis est arrêté")
 
-    monkeypatch.setattr(cache, "get_many", broken)
+    monkeypatch.setattr(cache, "get", broken)
     monkeypatch.setattr(cache, "set", broken)
     first, second, calls = through_middleware(lambda: HttpResponse("page"))
     assert first.status_code == second.status_code == 200
@@ -364,12 +401,12 @@ def test_an_unreachable_cache_does_not_fail_the_page(monkeypatch):
 
 
 def test_watching_writes_ignores_reads_and_private_tables(real_data):
-    before = page_cache.current_version()
+    before = versions.read_version()
     list(Laureate.objects.all())
     Proposal.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    assert page_cache.current_version() == before
+    assert versions.read_version() == before
 
 
 # The copy each process keeps -------------------------------------------------------------------
@@ -392,8 +429,8 @@ def test_a_hit_from_the_process_copy_needs_no_round_trip(
     def unreachable(*args, **kwargs):
         raise AssertionError("the shared cache was read")
 
-    monkeypatch.setattr(cache, "get_many", unreachable)
     monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(versions, "read_version", unreachable)
     response = anonymous.get(LIST)
     assert response.status_code == 200 and not rendered(response)
 
@@ -409,8 +446,9 @@ def test_a_write_elsewhere_is_seen_once_the_copy_expires(
     anonymous, real_data, trusted_version, settings
 ):
     anonymous.get(LIST)
-    # Another worker or instance bumped the version in the shared cache.
-    cache.set(page_cache.VERSION_KEY, page_cache.new_version(), None)
+    # Another worker or instance committed a write: this process's write watcher did not see it.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pagecache_dataversion SET token = 'ailleurs'")
     assert not rendered(anonymous.get(LIST))
     settings.PAGE_CACHE_VERSION_TTL = 0
     assert rendered(anonymous.get(LIST))
@@ -419,11 +457,196 @@ def test_a_write_elsewhere_is_seen_once_the_copy_expires(
 def test_the_process_copy_stays_within_its_size(settings):
     settings.PAGE_CACHE_LOCAL_BYTES = 80_000
     pages = page_cache.LocalPages()
-    version = page_cache.new_version()
-    pages.adopt(version)
+    version = ("une-version", 0.0)
     for number in range(20):
-        pages.put(f"page-{number}", (version[0], 200, {}, b"x" * 5000, '"e"', None))
+        pages.put(f"page-{number}", (version[0], 200, {}, b"x" * 5000, '"e"', None, ()))
     assert pages.size <= 80_000
     assert pages.get("page-19", version) and not pages.get("page-0", version)
-    pages.put("too-big", (version[0], 200, {}, b"x" * 20_000, '"e"', None))
+    pages.put("too-big", (version[0], 200, {}, b"x" * 20_000, '"e"', None, ()))
     assert not pages.get("too-big", version)
+
+
+# The canonical request ------------------------------------------------------------------------
+
+
+def test_parameters_a_page_does_not_take_are_answered_but_not_stored(anonymous, real_data):
+    canonical = anonymous.get(LIST)
+    for number in range(3):
+        page = anonymous.get(LIST + f"?utm_source=x{number}")
+        assert page.status_code == 200 and rendered(page)
+        assert page["ETag"] and page["Cache-Control"] == "public, max-age=0, must-revalidate"
+    again = anonymous.get(LIST + "?utm_source=x0")
+    assert rendered(again)
+    assert text(again).count("<article") == text(canonical).count("<article")
+    request = RequestFactory().get(LIST + "?page=2&utm_source=x")
+    assert page_cache.page_key(request, "fr") is None
+
+
+def test_stored_pages_are_bounded_by_the_pages_that_exist(anonymous, real_data):
+    for number in range(50):
+        anonymous.get(LIST + f"?utm_source=x{number}")
+        anonymous.get(LIST + f"?portee=nationale&utm_campaign={number}")
+    # Django's local-memory cache: its keys are those of the pages stored.
+    assert len(cache._cache) == 0
+    anonymous.get(LIST)
+    anonymous.get(LIST + "?portee=nationale")
+    assert len(cache._cache) == 2
+
+
+def test_parameters_in_another_order_are_the_same_page(
+    anonymous, real_data, django_assert_num_queries
+):
+    anonymous.get(LIST + "?secteur=construction-btp&portee=nationale&page=1")
+    with django_assert_num_queries(0):
+        page = anonymous.get(LIST + "?page=1&portee=nationale&secteur=construction-btp")
+    assert page.status_code == 200 and not rendered(page)
+
+
+def test_the_order_of_one_parameters_values_is_kept():
+    # A ChoiceFilter given twice takes the last value: tri=a&tri=b is not tri=b&tri=a.
+    names = {"tri", "secteur"}
+    assert page_cache.canonical_query("tri=nom&secteur=a&tri=-aide", names) == (
+        "secteur=a&tri=nom&tri=-aide"
+    )
+    assert page_cache.canonical_query("tri=-aide&tri=nom", names) != (
+        page_cache.canonical_query("tri=nom&tri=-aide", names)
+    )
+    assert page_cache.canonical_query("", names) == ""
+    assert page_cache.canonical_query("tri=nom&fbclid=1", names) is None
+
+
+def test_the_parameters_of_each_page_come_from_its_filterset():
+    parameters = page_cache.page_parameters()
+    assert {"q", "secteur", "portee", "tri", "page"} <= parameters["laureats:laureate-list"]
+    assert "page" not in parameters["laureats:laureate-export"]
+    assert parameters["laureats:organisation-list"] == {"q", "type", "page"}
+
+
+def test_a_host_django_refuses_is_never_stored(real_data):
+    request = RequestFactory().get(LIST, headers={"host": "ailleurs.example"})
+    assert page_cache.page_key(request, "fr") is None
+
+
+def test_a_page_varying_on_accept_only_answers_the_same_accept():
+    def negotiated():
+        response = HttpResponse("page")
+        response["Vary"] = "Accept"
+        return response
+
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return negotiated()
+
+    middleware = page_cache.PageCacheMiddleware(view)
+    factory = RequestFactory()
+    path = "/api/laureats/"
+    middleware(factory.get(path, headers={"accept": "application/json"}))
+    middleware(factory.get(path, headers={"accept": "application/json"}))
+    assert len(calls) == 1
+    middleware(factory.get(path, headers={"accept": "text/html"}))
+    assert len(calls) == 2
+    # Stored once per page, whatever the clients send: the last one replaced the first.
+    assert len(cache._cache) == 1
+
+
+# One invalidation per committed transaction -----------------------------------------------------
+
+
+def import_text(rows=4):
+    template = settings.BASE_DIR / "fixtures" / "laureats-modele.csv"
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) == rows + 1
+    return "".join(lines)
+
+
+def test_an_import_of_four_rows_is_one_invalidation(reference_data):
+    before = versions.read_version()
+    with CaptureQueriesContext(connection) as queries:
+        LaureateImporter().import_text(import_text())
+    assert Laureate.objects.count() == 4
+    assert len(version_writes(queries)) == 1
+    assert versions.read_version() != before
+
+
+def test_a_dry_run_invalidates_nothing(anonymous, reference_data, django_assert_num_queries):
+    make_laureate(name="Déjà là")
+    anonymous.get(LIST)
+    before = versions.read_version()
+    LaureateImporter().import_text(import_text(), dry_run=True)
+    assert Laureate.objects.count() == 1
+    assert versions.read_version() == before
+    # The pages stored before it are still served.
+    with django_assert_num_queries(1):  # the version, read again after the rollback
+        page = anonymous.get(LIST)
+    assert not rendered(page)
+
+
+def test_a_rolled_back_write_invalidates_nothing(anonymous, real_data):
+    anonymous.get(LIST)
+    before = versions.read_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Laureate.objects.update(name="Jamais enregistré")
+        raise RuntimeError
+    assert versions.read_version() == before
+    page = anonymous.get(LIST)
+    assert not rendered(page) and "Jamais enregistré" not in text(page)
+
+
+def test_a_write_after_a_rollback_still_invalidates(anonymous, real_data):
+    anonymous.get(LIST)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Laureate.objects.update(name="Jamais enregistré")
+        raise RuntimeError
+    with transaction.atomic():
+        Laureate.objects.filter(slug="nid-ai-e").update(name="Nom enregistré")
+    page = anonymous.get(LIST)
+    assert rendered(page) and "Nom enregistré" in text(page)
+
+
+def test_a_statement_that_changes_nothing_invalidates_nothing(real_data):
+    before = versions.read_version()
+    with CaptureQueriesContext(connection) as queries:
+        Laureate.objects.filter(slug="pas-de-tel-laureat").update(name="Personne")
+        Laureate.objects.filter(slug="pas-de-tel-laureat").delete()
+    assert not version_writes(queries)
+    assert versions.read_version() == before
+
+
+def test_a_write_that_cannot_change_the_version_fails(reference_data, monkeypatch):
+    def broken(using="default"):
+        raise DatabaseError("la version ne peut être écrite")
+
+    # The test's transaction already rewrote the version (reference_data): a read in between
+    # makes the next write rewrite it again, as a request would.
+    versions.read_version()
+    monkeypatch.setattr(versions, "bump", broken)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LaureateFactory(name="Écriture refusée")
+    monkeypatch.undo()
+    assert not Laureate.objects.filter(name="Écriture refusée").exists()
+
+
+# The code's version ------------------------------------------------------------------------------
+
+
+def test_a_new_release_never_serves_pages_of_the_old_one(anonymous, real_data, settings):
+    settings.PAGE_CACHE_RELEASE = "2026.11"
+    anonymous.get(LIST)
+    assert not rendered(anonymous.get(LIST))
+    settings.PAGE_CACHE_RELEASE = "2026.12"
+    assert rendered(anonymous.get(LIST))
+
+
+def test_without_release_the_code_and_templates_make_it(settings, tmp_path):
+    template = tmp_path / "templates" / "page.html"
+    template.parent.mkdir()
+    template.write_text("<p>avant</p>")
+    settings.PAGE_CACHE_RELEASE = ""
+    settings.PAGE_CACHE_RELEASE_SOURCES = [template.parent, tmp_path / "staticfiles.json"]
+    before = versions.release()
+    assert versions.release() == before
+    template.write_text("<p>après</p>")
+    versions.release.cache_clear()
+    assert versions.release() != before
