@@ -1,6 +1,7 @@
 """The page cache (deffinum/pagecache/) on the portal's pages: anonymous pages come from it, any
 committed data write invalidates it, the key is the canonical request, validators."""
 
+import ast
 import csv
 import io
 import json
@@ -517,7 +518,7 @@ def test_parameters_in_another_order_are_the_same_page(
 
 def test_the_order_of_one_parameters_values_is_kept():
     # A ChoiceFilter given twice takes the last value: tri=a&tri=b is not tri=b&tri=a.
-    names = {"tri", "secteur"}
+    names = frozenset({"tri", "secteur"})
     assert page_cache.canonical_query("tri=nom&secteur=a&tri=-aide", names) == (
         "secteur=a&tri=nom&tri=-aide"
     )
@@ -663,3 +664,16 @@ def test_without_release_the_code_and_templates_make_it(settings, tmp_path):
     template.write_text("<p>après</p>")
     versions.release.cache_clear()
     assert versions.release() != before
+
+
+def test_the_component_imports_nothing_from_the_domain_app():
+    package = settings.BASE_DIR / "deffinum" / "pagecache"
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not [name for name in names if name.split(".")[0] == "laureats"], path

@@ -217,6 +217,7 @@ def has_flash_messages(request):
     return len(CookieStorage(request)) > 0
 
 
+@lru_cache(maxsize=4096)
 def canonical_query(query_string, parameters):
     """The query string with its parameters grouped by name (values keep their order, which a
     view may read: the last `tri` wins); None when it holds one the page does not take."""
