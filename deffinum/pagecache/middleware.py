@@ -233,8 +233,12 @@ def page_key(request, language):
     """The key of the canonical request, or None when its page may not be stored."""
     urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
     storable, parameters = route(urlconf, language, request.path_info)
+    return canonical_key(request, language, parameters) if storable else None
+
+
+def canonical_key(request, language, parameters):
     query = canonical_query(request.META.get("QUERY_STRING", ""), parameters)
-    if not storable or query is None:
+    if query is None:
         return None
     try:
         # Validated against ALLOWED_HOSTS: a page is only ever stored for a host Django serves.
@@ -246,11 +250,8 @@ def page_key(request, language):
     return PAGE_KEY_PREFIX + digest
 
 
-def is_public_request(request, language):
+def is_anonymous_read(request):
     if request.method not in ("GET", "HEAD"):
-        return False
-    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-    if not route(urlconf, language, request.path_info)[0]:
         return False
     return not has_flash_messages(request) and not has_private_session(request)
 
@@ -305,8 +306,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         language = request_language(request)
-        public = is_public_request(request, language)
-        key = page_key(request, language) if public else None
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        storable, parameters = route(urlconf, language, request.path_info)
+        public = storable and is_anonymous_read(request)
+        key = canonical_key(request, language, parameters) if public else None
         version = None
         if key is not None and settings.PAGE_CACHE_ENABLED:
             version, entry = self.lookup(key, request)
