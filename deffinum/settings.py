@@ -231,7 +231,7 @@ PAGE_CACHE_TIMEOUT = 24 * 3600
 # Exports stream; one that ends within this many bytes is kept whole like any page. A longer
 # one streams on uncached: keeping it would hold it all in a worker's memory.
 PAGE_CACHE_MAX_BYTES = 4 * 1024 * 1024
-# How long a process trusts its copy of the data version (see pagecache.middleware.LocalPages):
+# How long a process trusts its copy of the data version (see deffinum/pagecache/local.py):
 # another worker's edit shows within this delay. Tests trust it until a write of their own.
 PAGE_CACHE_VERSION_TTL = None if TESTING else 0.1
 PAGE_CACHE_LOCAL_BYTES = 16 * 1024 * 1024

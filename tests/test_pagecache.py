@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from deffinum.pagecache import middleware as page_cache
 from deffinum.pagecache import versions
+from deffinum.pagecache.local import LocalPages
 from laureats.importer import LaureateImporter
 from laureats.models import Laureate, Membership, Proposal
 
@@ -457,7 +458,7 @@ def test_a_write_elsewhere_is_seen_once_the_copy_expires(
 
 def test_the_process_copy_stays_within_its_size(settings):
     settings.PAGE_CACHE_LOCAL_BYTES = 80_000
-    pages = page_cache.LocalPages()
+    pages = LocalPages()
     version = ("une-version", 0.0)
     for number in range(20):
         pages.put(f"page-{number}", (version[0], 200, {}, b"x" * 5000, '"e"', None, ()))
