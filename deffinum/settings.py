@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django.contrib.sitemaps",
     "axes",
+    "deffinum.pagecache",
     "laureats",
 ]
 
@@ -62,9 +63,9 @@ MIDDLEWARE = [
     "laureats.middleware.MalformedSessionCookieMiddleware",
     # A NUL byte in the query string of an admin list is a 400 before the admin queries with it.
     "laureats.middleware.AdminNulByteMiddleware",
-    # Whole-page cache for anonymous visitors (laureats/cache.py): as early as possible, so that
+    # Whole-page cache for anonymous visitors (deffinum/pagecache/): as early as possible, so that
     # a hit skips everything below; the headers added below are stored with the page.
-    "laureats.cache.PageCacheMiddleware",
+    "deffinum.pagecache.middleware.PageCacheMiddleware",
     # Before anything that may answer early, so that every API response has the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     # The two headers Django does not send itself (settings under "Security" below).
@@ -138,8 +139,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing one redis-py client (deffinum/cache.py).
-            "BACKEND": "deffinum.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "deffinum"),
             # A Redis that hangs must not hold every request: pages, the API and proposals
@@ -155,16 +155,54 @@ else:
     # invalidate the pages another worker holds. One machine only: several need REDIS_URL.
     CACHES = {
         "default": {
-            # Django's file cache with an atomic add() and incr() (deffinum/cache.py), which the
+            # Django's file cache with an atomic add() and incr() (deffinum/file_cache.py), which the
             # proposal limit counts on.
-            "BACKEND": "deffinum.cache.FileBasedCache",
+            "BACKEND": "deffinum.file_cache.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
-# Anonymous pages are cached whole (laureats/cache.py). Off while developing, where a template
+# Anonymous pages are cached whole (deffinum/pagecache/). Off while developing, where a template
 # edit would otherwise not show; CACHE_DISABLED=1 turns it off elsewhere (the benchmark does).
 PAGE_CACHE_ENABLED = not env_bool("CACHE_DISABLED", default=DEBUG)
+# Any write to these apps' tables makes a new data version, which every stored page depends on;
+# except these models, which no public page shows (a proposal is private until an admin applies
+# it to a laureate, which is a write to a watched table).
+PAGE_CACHE_WATCHED_APPS = ["laureats"]
+PAGE_CACHE_IGNORED_MODELS = ["laureats.proposal", "laureats.historicalproposal"]
+# URL names and namespaces whose pages are never stored: forms (CSRF tokens) and the admin.
+PAGE_CACHE_NEVER_STORED = [
+    "admin",
+    "laureats:contribute",
+    "laureats:contribute-done",
+    "set_language",
+]
+# The query parameters each page takes (a dotted path: all of a FilterSet's). A request with
+# any other parameter is answered but not stored, so stored pages stay as many as the pages.
+LAUREATE_FILTERS = "laureats.filters.LaureateFilter"
+ORGANISATION_FILTERS = "laureats.filters.OrganisationFilter"
+PAGE_CACHE_PARAMETERS = {
+    "laureats:laureate-list": [LAUREATE_FILTERS, "page"],
+    "laureats:laureate-export": [LAUREATE_FILTERS],
+    "laureats:member-export": [LAUREATE_FILTERS],
+    "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
+    "laureats:statistics": [LAUREATE_FILTERS],
+    "laureats:statistics-csv": [LAUREATE_FILTERS],
+    "api:laureate-list": [LAUREATE_FILTERS, "page", "page_size"],
+    "api:organisation-list": [ORGANISATION_FILTERS, "page", "page_size"],
+    "api:sector-list": ["page", "page_size"],
+    "api:region-list": ["page", "page_size"],
+    "api:figure-list": ["page", "page_size"],
+}
+# Pages of older versions are never served; the timeout only returns their space.
+PAGE_CACHE_TIMEOUT = 24 * 3600
+# Exports stream; one that ends within this many bytes is kept whole like any page. A longer
+# one streams on uncached: keeping it would hold it all in a worker's memory.
+PAGE_CACHE_MAX_BYTES = 4 * 1024 * 1024
+# How long a process trusts its copy of the data version (see deffinum/pagecache/local.py):
+# another worker's edit shows within this delay. Tests trust it until a write of their own.
+PAGE_CACHE_VERSION_TTL = None if TESTING else 0.1
+PAGE_CACHE_LOCAL_BYTES = 16 * 1024 * 1024
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins for a locked-out username and IP before the password is even checked.
@@ -203,6 +241,18 @@ STORAGES = {
         ),
     },
 }
+
+# The code's version, part of every page key: RELEASE (a commit hash, a tag) when the deployment
+# sets it, otherwise a hash of these files, read once at start-up
+# (code, templates, compiled catalogues, the static files' manifest).
+PAGE_CACHE_RELEASE = os.environ.get("RELEASE", "").strip()
+PAGE_CACHE_RELEASE_SOURCES = [
+    BASE_DIR / "deffinum",
+    BASE_DIR / "laureats",
+    BASE_DIR / "templates",
+    BASE_DIR / "locale",
+    STATIC_ROOT / "staticfiles.json",
+]
 
 # Security (issue 5). Production runs with DEBUG off behind HTTPS; the values that make
 # `manage.py check --deploy` clean are listed in `.env.example`.
@@ -274,7 +324,7 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 # The proposal limit of /contribuer/ (django-ratelimit, laureats/views/contributions.py). Its
 # app is not installed: its system check knows only memcached and django-redis by name, and
-# would flag our own atomic backends (deffinum/cache.py).
+# would flag our own atomic file backend (deffinum/file_cache.py).
 RATELIMIT_IP_META_KEY = "laureats.client.client_ip"
 # A cache that does not answer leaves the form open (logged) rather than closing it.
 RATELIMIT_FAIL_OPEN = True

@@ -8,11 +8,6 @@ class LaureatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Any write to the public data invalidates the page cache (laureats/cache.py).
-        from .cache import connect_invalidation
-
-        connect_invalidation(self)
-
         # The search text follows every write to a laureate, its members or their names.
         from . import ordering, search_sync
 

@@ -17,11 +17,15 @@ def _empty_cache():
     # Pages, rate-limit counters and the data version must not leak from one test to the next.
     from django.core.cache import caches
 
+    from deffinum.pagecache.middleware import local
+
     for cache in caches.all():
         cache.clear()
+    local.clear()
     yield
     for cache in caches.all():
         cache.clear()
+    local.clear()
 
 
 @pytest.fixture(autouse=True)

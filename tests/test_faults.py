@@ -20,7 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Nothing listens on port 1: every cache call fails at once with a connection error.
 UNREACHABLE_REDIS = {
-    "BACKEND": "deffinum.cache.RedisCache",
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",
     "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
 }

@@ -39,9 +39,6 @@ TESTS = Path(__file__).resolve().parent
 # The shipped laureates and figures are read by tests/test_real_data.py alone; tests/conftest.py
 # defines the `real_data` fixture that loads them.
 SHIPPED_DATA_READERS = {"test_real_data.py", "conftest.py"}
-# Issue 12, still to convert: these modules use the shipped data as generic test data. Remove
-# each from the list as it moves to tests/factories.py; the list must only shrink.
-NOT_YET_CONVERTED = {"test_cache.py"}
 # What loads the shipped laureates or figures: the fixture, the command, the fixture files.
 SHIPPED_DATA = {"real_data", "load_real_data", "laureates", "programme_figures"}
 
@@ -70,15 +67,9 @@ def test_only_test_real_data_reads_the_shipped_laureates():
         if lines := shipped_data_uses(path):
             users[str(path.relative_to(TESTS))] = lines
     unexpected = {
-        module: lines
-        for module, lines in users.items()
-        if module not in SHIPPED_DATA_READERS | NOT_YET_CONVERTED
+        module: lines for module, lines in users.items() if module not in SHIPPED_DATA_READERS
     }
     assert not unexpected, (
         "Build the data with tests/factories.py (or the `sample_catalogue` fixture); only "
         f"tests/test_real_data.py reads the shipped laureates: {unexpected}"
-    )
-    converted = NOT_YET_CONVERTED - set(users)
-    assert not converted, (
-        f"No longer uses the shipped data: remove from NOT_YET_CONVERTED {converted}"
     )

@@ -26,13 +26,13 @@ REDIS_URL = "redis://127.0.0.1:6379/11"
 
 BACKENDS = {
     "locmem": lambda tmp_path: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # The production backend without Redis (deffinum/cache.py), shared by gunicorn's workers.
+    # The production backend without Redis (deffinum/file_cache.py), shared by gunicorn's workers.
     "file": lambda tmp_path: {
-        "BACKEND": "deffinum.cache.FileBasedCache",
+        "BACKEND": "deffinum.file_cache.FileBasedCache",
         "LOCATION": str(tmp_path / "cache"),
     },
     "redis": lambda tmp_path: {
-        "BACKEND": "deffinum.cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "deffinum-h11-tests",
     },
