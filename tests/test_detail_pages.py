@@ -1,3 +1,4 @@
+import re
 from html import unescape
 
 import pytest
@@ -28,8 +29,9 @@ def test_laureate_page_shows_members_grouped_by_role_and_sources(client, real_da
 
 def test_laureate_page_says_what_is_unknown(client, real_data):
     body = text(client.get(reverse("laureats:laureate-detail", args=["nid-ai-e"])))
-    assert "non renseignée" in body  # scope, sectors
-    assert "Description non renseignée." in body
+    # Scope, sectors and description, gathered as links to fill them in.
+    assert re.search(r"Pas encore renseigné :</strong>\s*<a[^>]*champ=scope", body)
+    assert "champ=description" in body
     assert "6\xa0928\xa0135 €" in body
     assert "4\xa0849\xa0695 €" in body
     assert "70,0 %" in body
