@@ -26,9 +26,7 @@ FACTS = [
     (
         Proposal.Field.REGIONS,
         _("régions"),
-        lambda laureate: (
-            laureate.scope != Laureate.Scope.NATIONAL and not laureate.regions.all()
-        ),
+        lambda laureate: laureate.scope != Laureate.Scope.NATIONAL and not laureate.regions.all(),
     ),
     (
         Proposal.Field.LEAD,
