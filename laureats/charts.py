@@ -122,6 +122,8 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         row["bar_width"] = max(width, 2) if row["count"] else 0
         row["count_x"] = row["bar_width"] + 6
         row["count_y"] = row["bar_y"] + BAR_HEIGHT - 3
+        # The bar's visible words, then its count: the name contains the visible text, as
+        # speech input needs ("label in name"); no <title> inside, which would add to it.
         row["aria_label"] = label_value(row["label"], row["count_text"])
         if breakdown.official:
             row["aria_label"] += _(" (chiffre officiel) — voir les lauréats saisis de la filière")
