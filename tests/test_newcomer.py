@@ -50,3 +50,13 @@ def test_readme_links_work_from_a_clone():
         if "://" in target:
             continue
         assert (ROOT / target).exists(), target
+
+
+@pytest.mark.django_db
+def test_api_documentation_says_its_language_and_what_it_is(client):
+    html = client.get("/api/docs/").content.decode()
+    assert '<html lang="fr">' in html
+    assert '<meta name="description" content="Documentation interactive de l' in html
+    # Deferred: the page paints before Swagger UI's large bundle has run.
+    assert 'swagger-ui-bundle.js" defer></script>' in html
+    assert '<main id="swagger-ui"></main>' in html
