@@ -337,11 +337,30 @@ PUBLICATION_DIRECTOR = os.environ.get("PUBLICATION_DIRECTOR", "")
 HOST_NAME = os.environ.get("HOST_NAME", "")
 HOST_ADDRESS = os.environ.get("HOST_ADDRESS", "")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+# Django's "django" logger has a console handler of its own while DEBUG: its records went out
+# twice, through it and through the root's. It now has none (records reach the root's once);
+# configuring it resets its children, so the development server's request lines get their
+# handler and format back explicitly, as in Django's defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # The licence of the open data, named by the footer, the legal notice, /donnees/ and every file.

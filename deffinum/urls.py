@@ -17,6 +17,7 @@ urlpatterns = [
     # One address each, whatever the language: robots and probes do not pick one.
     path("healthz", site.healthz, name="healthz"),
     path("robots.txt", site.robots_txt, name="robots-txt"),
+    path("favicon.ico", site.favicon, name="favicon"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # The API is for programs: one address per resource, never translated.
     path("api/", include("laureats.api.urls")),

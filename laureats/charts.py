@@ -63,13 +63,54 @@ def linked_rows(breakdown, active=()):
     return rows
 
 
+def zero_note(breakdown, zero_rows):
+    """What the chart and its table leave out: "5 filières sans lauréat saisi : ...". The CSV
+    keeps every row."""
+    if not zero_rows:
+        return ""
+    count = len(zero_rows)
+    texts = {
+        "filieres": lambda: ngettext(
+            "%(count)s filière sans lauréat saisi", "%(count)s filières sans lauréat saisi", count
+        ),
+        "portees": lambda: ngettext(
+            "%(count)s portée sans lauréat saisi", "%(count)s portées sans lauréat saisi", count
+        ),
+        "statuts": lambda: ngettext(
+            "%(count)s statut sans lauréat saisi", "%(count)s statuts sans lauréat saisi", count
+        ),
+        "regions": lambda: ngettext(
+            "%(count)s région sans lauréat saisi", "%(count)s régions sans lauréat saisi", count
+        ),
+        "types-membres": lambda: ngettext(
+            "%(count)s type de membre sans organisation saisie",
+            "%(count)s types de membre sans organisation saisie",
+            count,
+        ),
+        "types-porteurs": lambda: ngettext(
+            "%(count)s type de porteur sans lauréat saisi",
+            "%(count)s types de porteur sans lauréat saisi",
+            count,
+        ),
+    }
+    text = texts.get(
+        breakdown.key,
+        lambda: ngettext("%(count)s valeur à zéro", "%(count)s valeurs à zéro", count),
+    )()
+    names = pgettext("between list items", ", ").join(str(row["label"]) for row in zero_rows)
+    return label_value(text % {"count": count}, names)
+
+
 def bar_chart(breakdown, active=(), id_prefix=""):
-    """A horizontal bar chart of a breakdown, one labelled bar (a link) per row."""
+    """A horizontal bar chart of a breakdown, one labelled bar (a link) per row. Rows at zero
+    are left out of the chart and its table, and named in one note instead: a wall of zeros
+    hid the few numbers that say something."""
     rows = linked_rows(breakdown, active)
+    shown = [row for row in rows if row["count"]]
     top = breakdown.max_count
     longest = CHART_WIDTH - COUNT_ROOM
     y = 0
-    for row in rows:
+    for row in shown:
         lines = textwrap.wrap(row["label"], LABEL_CHARS) or [""]
         row["lines"] = [
             {"text": text, "y": y + LABEL_SIZE - 1 + index * LINE_HEIGHT}
@@ -81,6 +122,8 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         row["bar_width"] = max(width, 2) if row["count"] else 0
         row["count_x"] = row["bar_width"] + 6
         row["count_y"] = row["bar_y"] + BAR_HEIGHT - 3
+        # The bar's visible words, then its count: the name contains the visible text, as
+        # speech input needs ("label in name"); no <title> inside, which would add to it.
         row["aria_label"] = label_value(row["label"], row["count_text"])
         if breakdown.official:
             row["aria_label"] += _(" (chiffre officiel) — voir les lauréats saisis de la filière")
@@ -96,12 +139,15 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         )
         % {"description": breakdown.description},
         "breakdown": breakdown,
+        # Every row (the CSV's, and each one's link); the chart and its table draw `shown_rows`.
         "rows": rows,
+        "shown_rows": shown,
         "width": CHART_WIDTH,
         "track_width": longest,
         "height": max(y - ROW_GAP, 1),
         "bar_height": BAR_HEIGHT,
-        "empty": not rows,
+        "empty": not shown,
+        "zero_note": zero_note(breakdown, [row for row in rows if not row["count"]]),
     }
 
 
@@ -187,6 +233,7 @@ def region_map(breakdown, active=(), id_prefix=""):
             }
         )
     regions_by_code = {region["code"]: region for region in regions}
+    ordered = [regions_by_code[row.value] for row in breakdown.rows if row.value in regions_by_code]
     width, height = geometry["viewBox"].split()[2:]
     return {
         "id": f"{id_prefix}region-map",
@@ -200,8 +247,9 @@ def region_map(breakdown, active=(), id_prefix=""):
         "frames": [region for region in regions if region["inset"]],
         "legend": legend,
         "breakdown": breakdown,
-        # The table keeps the breakdown's order (by name); the SVG draws in INSEE code order.
-        "rows": [
-            regions_by_code[row.value] for row in breakdown.rows if row.value in regions_by_code
-        ],
+        # The table keeps the breakdown's order (by name); the SVG draws in INSEE code order,
+        # every region. The table, like the bar charts', leaves the zeros to a note.
+        "rows": ordered,
+        "shown_rows": [region for region in ordered if region["count"]],
+        "zero_note": zero_note(breakdown, [region for region in ordered if not region["count"]]),
     }

@@ -131,11 +131,20 @@ def facet_options(filterset, counts=None, id_prefix="id"):
             for index, (value, label) in enumerate(field.choices)
         ]
         short = counts is not None and len(options) <= FACET_OPEN_MAX_OPTIONS
+        # Options that would give no result fold under "autres (n)", unless ticked: on a phone
+        # a column of "(0)" pushed the results a screen down.
+        folded = [
+            option
+            for option in options
+            if counts is not None and not option["count"] and not option["checked"]
+        ]
         result.append(
             {
                 "name": name,
                 "label": field.label,
                 "options": options,
+                "shown_options": [option for option in options if option not in folded],
+                "folded_options": folded,
                 "checked_count": len(chosen),
                 "open": bool(chosen) or short,
             }

@@ -81,6 +81,13 @@ class ProposalForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
+    @property
+    def prefilled_field(self):
+        """The label of the field a ?champ= link chose, for the page to say what is asked."""
+        if self.is_bound or not self.initial.get("field"):
+            return None
+        return Proposal.Field(self.initial["field"]).label
+
     def is_spam(self):
         """True when the honeypot was filled in: the view then pretends and saves nothing."""
         return bool(self.data.get(self.add_prefix("site_perso"), "").strip())
@@ -100,3 +107,18 @@ class ProposalForm(forms.ModelForm):
             cleaned["laureate"] = None
             cleaned["field"] = ""
         return cleaned
+
+
+def field_from_query(query, notices):
+    """?champ=<field> (a `Proposal.Field` value, as the fiches link) pre-selects the field of a
+    correction; any other value is ignored with a notice, never an error."""
+    champ = query.get("champ", "").strip()
+    if not champ:
+        return {}
+    if champ not in Proposal.Field.values:
+        notices.append(
+            _("« %(champ)s » n'est pas un champ de la fiche : choisissez-le dans la liste.")
+            % {"champ": champ[:40]}
+        )
+        return {}
+    return {"kind": Proposal.Kind.CORRECTION, "field": champ}

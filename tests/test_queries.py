@@ -29,8 +29,9 @@ PAGES = {
 # Exact counts with the sample catalogue, every page showing at least one result. The list:
 # 2 option lists, count, page, 3 prefetches, 5 facets, coverage count.
 EXPECTED = {
-    # Figures, sources, count, sectors; the small map and two charts: totals, regions, kinds.
-    "home": 7,
+    # Figures, sources, count, sectors, the entered laureates; the small map and two charts:
+    # totals, regions, kinds.
+    "home": 8,
     "list": 13,
     "list_filtered": 13,
     "list_search": 13,

@@ -87,8 +87,9 @@ def test_detail_page_labels_a_requested_amount(client, amounts):
     text = text_of(client.get(amounts["requested"].get_absolute_url()))
     assert re.search(r"Aide de l'État demandée</dt><dd>50\s000\s€", text)
     assert "montant demandé, pas une aide accordée" in text
-    assert re.search(r"Aide de l'État accordée</dt><dd><span class=\"unknown\">", text)
-    assert re.search(r"Taux d'aide</dt><dd><span class=\"unknown\">", text)
+    # Neither a granted amount nor a rate is claimed.
+    assert "Aide de l'État accordée</dt>" not in text
+    assert "Taux d'aide</dt>" not in text
 
 
 def test_list_card_labels_a_requested_amount(client, amounts):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
 from ..client import client_ip
-from ..forms import ProposalForm
+from ..forms import ProposalForm, field_from_query
 from ..models import Laureate, Proposal
 from ..validators import is_slug
 
@@ -115,7 +115,8 @@ def contribute(request):
             form.save()
             return redirect("laureats:contribute-done")
     else:
-        form = ProposalForm(initial=initial_from_query(request.GET, notices))
+        initial = initial_from_query(request.GET, notices)
+        form = ProposalForm(initial={**initial, **field_from_query(request.GET, notices)})
     return render(
         request,
         "laureats/contribute.html",

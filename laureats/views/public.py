@@ -12,6 +12,7 @@ from ..models import Laureate, Organisation, ProgrammeFigure, Sector
 from ..stats import LaureateStatistics
 
 LAUREATES_PER_PAGE = 20
+HOME_LAUREATES = 30  # beyond that, the home page links to the list
 ORGANISATIONS_PER_PAGE = 50
 HOME_FIGURES = [
     "laureates",
@@ -33,13 +34,23 @@ def home(request):
     }
     # The small map and two charts linking to /statistiques/: three aggregate queries.
     stats = LaureateStatistics(Laureate.objects.published())
+    sectors = list(Sector.objects.with_published_counts())
+    coverage = Laureate.objects.coverage()
+    announced = coverage["announced_laureates"]
     return render(
         request,
         "laureats/home.html",
         {
             "figures": [figures[key] for key in HOME_FIGURES if key in figures],
-            **Laureate.objects.coverage(),
-            "sectors": Sector.objects.with_published_counts(),
+            **coverage,
+            "missing_laureates": max(announced - coverage["entered_count"], 0) if announced else 0,
+            # Sectors without a laureate entered are named in a note, not shown as "0 lauréat".
+            "sectors": [sector for sector in sectors if sector.published_count],
+            "empty_sectors": [sector for sector in sectors if not sector.published_count],
+            # The entered laureates, each a link: the page leads to them, not only to figures.
+            "laureates": Laureate.objects.published()
+            .in_name_order()
+            .only("name", "slug", "acronym")[:HOME_LAUREATES],
             "region_map": region_map(stats.regions, id_prefix="home-"),
             "totals": stats.totals,
             "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),

@@ -11,6 +11,7 @@ from ..facets import active_chips, active_params, facet_options
 from ..filters import LaureateFilter, bind_filterset
 from ..models import Laureate
 from ..stats import LaureateStatistics, official_figures
+from .public import HOME_FIGURES
 
 # The bar charts of the computed figures, in page order (the map is drawn apart).
 CHARTS = ["sectors", "scopes", "statuses", "member_kinds", "lead_kinds"]
@@ -26,6 +27,9 @@ def filtered_statistics(request):
 def statistics(request):
     filterset, notices, stats, active = filtered_statistics(request)
     official = official_figures()
+    # The key figures as cards, the others folded: fourteen cards were five phone screens.
+    main_figures = [figure for figure in official["figures"] if figure.key in HOME_FIGURES]
+    more_figures = [figure for figure in official["figures"] if figure.key not in HOME_FIGURES]
     query = urlencode(active)
     charts = [bar_chart(getattr(stats, name), active) for name in CHARTS]
     for chart in charts:
@@ -58,6 +62,8 @@ def statistics(request):
             "national_url": list_url(active, "portee", Laureate.Scope.NATIONAL),
             "list_url": list_url(active, "", ""),
             "official": official,
+            "main_figures": main_figures,
+            "more_figures": more_figures,
             "official_chart": official_chart,
         },
     )
