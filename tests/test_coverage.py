@@ -57,3 +57,8 @@ def test_coverage_reads_both_numbers_in_one_query(three_laureates, django_assert
 def test_coverage_of_an_empty_portal_still_knows_the_figure(db):
     ProgrammeFigure.objects.create(key="laureates", label="Lauréats", value=62)
     assert Laureate.objects.coverage() == {"entered_count": 0, "announced_laureates": 62}
+
+
+def test_the_coverage_sentence_has_no_space_before_its_full_stop(client, three_laureates):
+    ProgrammeFigure.objects.create(key="laureates", label="Lauréats", value=62)
+    assert "3 lauréats référencés sur 62 annoncés." in page_text(client, "laureate-list")
