@@ -109,10 +109,18 @@ gettext:
 
 check-browser: browser
 
+# Python with ruff and django-upgrade (Django 5.2 idioms), templates with djade.
+TEMPLATES := $(shell find templates -name '*.html')
+PYTHON_FILES := $(shell find deffinum laureats tests bench -name '*.py') manage.py gunicorn.conf.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/django-upgrade --target-version 5.2 --check $(PYTHON_FILES) && echo "django-upgrade: rien à moderniser"
+	@$(VENV)/bin/djade --target-version 5.2 --check $(TEMPLATES)
 
 format: install
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/django-upgrade --target-version 5.2 $(PYTHON_FILES) || true
+	$(VENV)/bin/djade --target-version 5.2 $(TEMPLATES) || true
 	$(VENV)/bin/ruff format .
