@@ -190,8 +190,8 @@ def accept(proposal, reviewer):
         # Only the field the proposal changes: nothing else of the row is written back.
         laureate.save(update_fields=[change.field, "updated_at"])
     if change.automatic:
+        # The search text follows by itself (laureats/search_sync.py).
         Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
-        Laureate.objects.filter(pk=laureate.pk).refresh_search_documents()
     proposal.laureate = laureate
     proposal.status = Proposal.Status.ACCEPTED
     proposal.applied = change.automatic
