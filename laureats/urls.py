@@ -19,6 +19,8 @@ urlpatterns = [
         name="member-export",
     ),
     path("donnees/", opendata.open_data, name="open-data"),
+    # What the CSVs hold, for programs (Frictionless Data Package).
+    path("donnees/datapackage.json", opendata.datapackage, name="datapackage"),
     path("laureats/<slug:slug>/", public.LaureateDetailView.as_view(), name="laureate-detail"),
     path("organisations/", public.organisation_list, name="organisation-list"),
     path(

@@ -1,6 +1,6 @@
 """Open data: the exports of any search of /laureats/, and the /donnees/ page that documents them."""
 
-from django.db.models import Max
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,6 +12,7 @@ from ..data_dictionary import (
     laureate_fields,
     member_fields,
 )
+from ..datapackage import CHANGELOG, FORMAT_VERSION, data_package, last_modified
 from ..models import Laureate, Organisation
 
 
@@ -34,7 +35,6 @@ def throttle_rate_text(rate):
 
 @require_safe
 def open_data(request):
-    laureates = Laureate.objects.published()
     filled = completeness()
     return render(
         request,
@@ -42,10 +42,20 @@ def open_data(request):
         {
             **Laureate.objects.coverage(),
             "organisation_count": Organisation.objects.with_published_memberships().count(),
-            "last_change": laureates.aggregate(last=Max("updated_at"))["last"],
+            "last_change": last_modified(),
             "laureate_fields": [(field, filled[field.name]) for field in laureate_fields()],
             "member_fields": member_fields(),
             "formats": ["csv", "json", "xlsx"],
+            "format_version": FORMAT_VERSION,
+            "changelog": CHANGELOG,
             "api_throttle_rate": throttle_rate_text(api_settings.DEFAULT_THROTTLE_RATES["anon"]),
         },
     )
+
+
+@require_safe
+def datapackage(request):
+    """The Frictionless Data Package of the published CSVs: their Table Schemas, licence, date."""
+    response = JsonResponse(data_package(request), json_dumps_params={"ensure_ascii": False})
+    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
+    return response
