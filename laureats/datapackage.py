@@ -40,6 +40,16 @@ CHANGELOG = [
     ),
 ]
 
+# The dataset as the package, schema.org and DCAT name it (catalogue.py), in French: catalogues
+# show one language, the portal's.
+DATASET_TITLE = "Lauréats de l'appel à projets Deffinum"
+DATASET_DESCRIPTION = (
+    "Les consortiums lauréats de l'appel à projets Deffinum (« Dispositifs France Formation "
+    "Innovante Numérique », France 2030) : leur projet, leurs membres (porteur et partenaires), "
+    "leurs filières et régions, leurs montants et dates, et les sources publiques de chaque "
+    "information. Une information qu'aucune source publique ne donne reste vide."
+)
+DATASET_KEYWORDS = ["Deffinum", "France 2030", "formation professionnelle", "numérique"]
 # The Etalab licence's identifier in the SPDX list, which data.gouv.fr and Frictionless read.
 LICENCE_ID = "etalab-2.0"
 # Every published CSV writes an unknown value as an empty cell, and nothing else as one.
@@ -175,15 +185,11 @@ def build_package(request):
         "profile": "tabular-data-package",
         "name": "deffinum-laureats",
         "id": absolute_url(request, "laureats:datapackage"),
-        "title": "Lauréats de l'appel à projets Deffinum",
-        "description": (
-            "Les consortiums lauréats de l'appel à projets Deffinum (France 2030) : projets, "
-            "membres, filières, régions, montants, dates et sources publiques. Documentation : "
-            + absolute_url(request, "laureats:open-data")
-        ),
+        "title": DATASET_TITLE,
+        "description": DATASET_DESCRIPTION,
         "version": FORMAT_VERSION,
         "homepage": absolute_url(request, "laureats:open-data"),
-        "keywords": ["Deffinum", "France 2030", "formation professionnelle", "numérique"],
+        "keywords": DATASET_KEYWORDS,
         "licenses": [licence()],
         "sources": [
             {"title": "Liste officielle des lauréats", "path": settings.DEFFINUM_OFFICIAL_LIST_URL},

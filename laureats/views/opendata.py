@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rest_framework.settings import api_settings
 
-from .. import exports
+from .. import catalogue, exports
 from ..data_dictionary import (
     completeness,
     laureate_fields,
@@ -48,6 +48,7 @@ def open_data(request):
             "formats": ["csv", "json", "xlsx"],
             "format_version": FORMAT_VERSION,
             "changelog": CHANGELOG,
+            "dataset": catalogue.schema_org_dataset(request),
             "api_throttle_rate": throttle_rate_text(api_settings.DEFAULT_THROTTLE_RATES["anon"]),
         },
     )
@@ -59,3 +60,13 @@ def datapackage(request):
     response = JsonResponse(data_package(request), json_dumps_params={"ensure_ascii": False})
     response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
     return response
+
+
+@require_safe
+def dcat_catalogue(request):
+    """The dataset in DCAT (JSON-LD), for harvesting catalogues such as data.gouv.fr."""
+    return JsonResponse(
+        catalogue.dcat_catalogue(request),
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
