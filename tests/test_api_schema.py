@@ -6,11 +6,16 @@ operation's parameters, and each response against the operation's documented res
 jsonschema (the schema is OpenAPI 3.0, whose `nullable` is translated to JSON Schema's null).
 """
 
+import itertools
 import re
 
+import hypothesis
 import jsonschema
 import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from schemathesis.generation.modes import GenerationMode
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +31,8 @@ REQUESTS = [
     ("/api/laureats/?page=999", 404),
     ("/api/laureats/chantier-numerique-fictif/", 200),
     ("/api/laureats/inconnu/", 404),
+    # A line break in the address: still the API's JSON 404, not the site's HTML page.
+    ("/api/laureats/a%0Ab/", 404),
     ("/api/organisations/?type=pas-un-type&q=fictif", 200),
     ("/api/organisations/cfa-fictif-deux-rives/", 200),
     ("/api/organisations/inconnue/", 404),
@@ -202,3 +209,36 @@ def test_schema_stays_valid_without_warnings(tmp_path, db):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
     )
+
+
+# Generated requests: schemathesis, from the schema alone -----------------------------------
+
+
+@pytest.fixture
+def api_schema(sample_catalogue, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    # The test settings' application (deffinum.wsgi would also check the production secrets).
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+
+
+def test_generated_requests_get_the_responses_the_schema_says(api_schema):
+    # schemathesis's pytest plugin does not support pytest 9 yet: each operation is run with
+    # hypothesis directly. Every response check it has runs: status, content type, headers, body.
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) == 10
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    for operation, mode in itertools.product(operations, modes):
+        if mode is GenerationMode.NEGATIVE and not list(operation.iter_parameters()):
+            continue  # nothing to send that the schema refuses
+
+        @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+        @hypothesis.settings(
+            max_examples=10,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+        def check(case):
+            case.call_and_validate()
+
+        check()
