@@ -13,8 +13,11 @@ import hypothesis
 import jsonschema
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.db import close_old_connections
+from schemathesis.checks import negative_data_rejection
 from schemathesis.generation.modes import GenerationMode
 
 pytestmark = pytest.mark.django_db
@@ -217,8 +220,19 @@ def test_schema_stays_valid_without_warnings(tmp_path, db):
 @pytest.fixture
 def api_schema(sample_catalogue, settings):
     settings.PAGE_CACHE_ENABLED = False
+    # As Django's test client does: a request's end must not close the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     # The test settings' application (deffinum.wsgi would also check the production secrets).
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+# The one check left out: that a request outside the schema is refused. The API accepts some by
+# design (a repeated parameter's last value counts, an empty one is no filter, an unknown
+# value is ignored with a notice), as the site does; every other check runs on them.
+LENIENT_BY_DESIGN = [negative_data_rejection]
 
 
 def test_generated_requests_get_the_responses_the_schema_says(api_schema):
@@ -236,9 +250,10 @@ def test_generated_requests_get_the_responses_the_schema_says(api_schema):
             max_examples=10,
             deadline=None,
             database=None,
+            derandomize=True,
             suppress_health_check=list(hypothesis.HealthCheck),
         )
         def check(case):
-            case.call_and_validate()
+            case.call_and_validate(excluded_checks=LENIENT_BY_DESIGN)
 
         check()
