@@ -26,6 +26,7 @@ from .data_dictionary import (
     member_fields,
 )
 from .models import Laureate, Region
+from .stats import LaureateStatistics, official_figures
 from .validators import SLUG_PATTERN
 
 # The version of the files' format (their columns, types and allowed kinds of values), not of
@@ -36,7 +37,9 @@ CHANGELOG = [
     (
         FORMAT_VERSION,
         "2026-12-01",
-        _("Première version décrite : lauréats (format d'import) et membres."),
+        _(
+            "Première version décrite : lauréats (format d'import), membres et chiffres des statistiques."
+        ),
     ),
 ]
 
@@ -169,6 +172,61 @@ def csv_resource(request, name, url_name, title, description, schema):
     }
 
 
+def statistics_fields(breakdown):
+    """The columns of one chart's CSV (Breakdown.csv_header), titled as the chart says them."""
+    count = {"type": "integer", "constraints": {"required": True, "minimum": 0}}
+    described = {
+        "valeur": {
+            "title": "Identifiant",
+            "description": f"Identifiant de la ligne (valeur du paramètre « {breakdown.param} » "
+            "de la liste des lauréats) ; vide pour les lauréats où l'information manque.",
+            "type": "string",
+        },
+        "libelle": {
+            "title": str(breakdown.label_header),
+            "type": "string",
+            "constraints": {"required": True},
+        },
+        "organisations": {"title": str(breakdown.counted), **count},
+        "laureats": {
+            "title": "Lauréats" if breakdown.unit == "organisations" else str(breakdown.counted),
+            **count,
+        },
+        "liste_des_laureats": {
+            "title": "Liste des lauréats",
+            "description": "Adresse de la liste des lauréats de cette ligne sur le portail.",
+            "type": "string",
+            "format": "uri",
+        },
+    }
+    return [{"name": name, **described[name]} for name in breakdown.csv_header]
+
+
+def statistics_resources(request):
+    """One resource per chart of /statistiques/, each a CSV of counts (all published laureates;
+    the same filters as the page's apply to its query string)."""
+    stats = LaureateStatistics(Laureate.objects.published())
+    breakdowns = [stats.breakdown(key) for key in LaureateStatistics.BREAKDOWNS]
+    breakdowns.append(official_figures()["sectors"])
+    resources = []
+    for breakdown in breakdowns:
+        resource = csv_resource(
+            request,
+            f"statistiques-{breakdown.key}",
+            "laureats:statistics-csv",
+            str(breakdown.title),
+            str(breakdown.description),
+            {
+                "fields": statistics_fields(breakdown),
+                "missingValues": MISSING_VALUES,
+                "primaryKey": ["libelle"],
+            },
+        )
+        resource["path"] = absolute_url(request, "laureats:statistics-csv", breakdown.key)
+        resources.append(resource)
+    return resources
+
+
 def licence():
     return {"name": LICENCE_ID, "path": LICENCE_URL, "title": LICENCE_NAME}
 
@@ -216,6 +274,7 @@ def build_package(request):
                 "Une ligne par lauréat publié et par organisation membre (porteur ou partenaire).",
                 member_schema(),
             ),
+            *statistics_resources(request),
         ],
     }
     if changed:

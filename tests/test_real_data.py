@@ -249,7 +249,8 @@ def test_real_data_validates_against_the_data_package(client, real_data, setting
     descriptor = client.get(reverse("laureats:datapackage")).json()
     for resource in descriptor["resources"]:
         response = client.get(resource["path"])
-        (tmp_path / f"{resource['name']}.csv").write_bytes(b"".join(response.streaming_content))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        (tmp_path / f"{resource['name']}.csv").write_bytes(body)
         resource["path"] = f"{resource['name']}.csv"
 
     report = frictionless.Package(descriptor, basepath=str(tmp_path)).validate()
