@@ -17,7 +17,6 @@ from .datapackage import (
     DATASET_TITLE,
     FORMAT_VERSION,
     absolute_url,
-    last_modified,
 )
 from .exports import XLSX_CONTENT_TYPE
 from .models import Laureate
@@ -46,18 +45,21 @@ def files(request):
     ]
 
 
-def period():
-    """The dates the published projects span: (first start, last end), None where unknown."""
-    dates = Laureate.objects.published().aggregate(start=Min("start_date"), end=Max("end_date"))
-    return dates["start"], dates["end"]
+def dataset_dates():
+    """In one query: when the published data last changed, and the dates its projects span
+    (first start, last end); None where unknown."""
+    return Laureate.objects.published().aggregate(
+        changed=Max("updated_at"), start=Min("start_date"), end=Max("end_date")
+    )
 
 
 def iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def schema_org_dataset(request):
+def schema_org_dataset(request, dates=None):
     """The schema.org Dataset of /donnees/, for search engines (Google Dataset Search)."""
+    dates = dates or dataset_dates()
     with translation.override(settings.LANGUAGE_CODE):
         page = absolute_url(request, "laureats:open-data")
         data = {
@@ -84,14 +86,14 @@ def schema_org_dataset(request):
                 for title, extension, media_type, url in files(request)
             ],
         }
-        start, end = period()
+        start, end = dates["start"], dates["end"]
         if start or end:
             # ISO 8601 interval; ".." stands for an unknown end (ISO 8601-2).
             data["temporalCoverage"] = "/".join(
                 date.isoformat() if date else ".." for date in (start, end)
             )
-        if changed := last_modified():
-            data["dateModified"] = iso(changed)
+        if dates["changed"]:
+            data["dateModified"] = iso(dates["changed"])
         if settings.PUBLISHER_NAME:
             data["publisher"] = {"@type": "Organization", "name": settings.PUBLISHER_NAME}
         return data
@@ -137,15 +139,16 @@ def dcat_catalogue(request):
             "owl:versionInfo": FORMAT_VERSION,
             "dcat:distribution": distributions,
         }
-        start, end = period()
+        dates = dataset_dates()
+        start, end = dates["start"], dates["end"]
         if start or end:
             dataset["dct:temporal"] = {"@type": "dct:PeriodOfTime"}
             if start:
                 dataset["dct:temporal"]["dcat:startDate"] = typed(start.isoformat(), "date")
             if end:
                 dataset["dct:temporal"]["dcat:endDate"] = typed(end.isoformat(), "date")
-        if changed := last_modified():
-            dataset["dct:modified"] = typed(iso(changed), "dateTime")
+        if dates["changed"]:
+            dataset["dct:modified"] = typed(iso(dates["changed"]), "dateTime")
         catalogue = {
             "@id": absolute_url(request, "laureats:catalogue"),
             "@type": "dcat:Catalog",

@@ -12,7 +12,7 @@ from ..data_dictionary import (
     laureate_fields,
     member_fields,
 )
-from ..datapackage import CHANGELOG, FORMAT_VERSION, data_package, last_modified
+from ..datapackage import CHANGELOG, FORMAT_VERSION, data_package
 from ..models import Laureate, Organisation
 
 
@@ -36,19 +36,20 @@ def throttle_rate_text(rate):
 @require_safe
 def open_data(request):
     filled = completeness()
+    dates = catalogue.dataset_dates()
     return render(
         request,
         "laureats/opendata.html",
         {
             **Laureate.objects.coverage(),
             "organisation_count": Organisation.objects.with_published_memberships().count(),
-            "last_change": last_modified(),
+            "last_change": dates["changed"],
             "laureate_fields": [(field, filled[field.name]) for field in laureate_fields()],
             "member_fields": member_fields(),
             "formats": ["csv", "json", "xlsx"],
             "format_version": FORMAT_VERSION,
             "changelog": CHANGELOG,
-            "dataset": catalogue.schema_org_dataset(request),
+            "dataset": catalogue.schema_org_dataset(request, dates),
             "api_throttle_rate": throttle_rate_text(api_settings.DEFAULT_THROTTLE_RATES["anon"]),
         },
     )
