@@ -402,6 +402,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The 304, 404 and 429 the API gives, and its lenient parameters as what they accept.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "laureats.api.schema.document_real_behaviour",
+    ],
 }
 # Any site may read the API and the exports from a browser; only GET, and nothing else is open.
 CORS_ALLOW_ALL_ORIGINS = True

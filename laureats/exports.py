@@ -97,6 +97,10 @@ class Extraction:
         with translation.override(settings.LANGUAGE_CODE):
             return self.request.build_absolute_uri(reverse("laureats:open-data"))
 
+    def datapackage_url(self):
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.request.build_absolute_uri(reverse("laureats:datapackage"))
+
     def metadata(self, title, count, fields):
         return {
             "title": title,
@@ -104,6 +108,8 @@ class Extraction:
             "licence_url": LICENCE_URL,
             "source": "Portail Deffinum",
             "source_url": self.source_url(),
+            # The Table Schemas of the CSV files, for programs (Frictionless Data Package).
+            "datapackage_url": self.datapackage_url(),
             "official_list_url": settings.DEFFINUM_OFFICIAL_LIST_URL,
             "extracted_at": timezone.localtime(self.extracted_at).isoformat(timespec="seconds"),
             "query_string": self.request.GET.urlencode(),
@@ -274,13 +280,29 @@ def xlsx_response(extraction, title, rows, fieldnames, fields, filename):
 
 def attachment(response, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
     # Any query string makes a new file: search engines need none of them.
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+def described(response, extraction):
+    """The licence, and the data package that describes the file's columns (RFC 8288 links)."""
+    response["Link"] = (
+        f'<{LICENCE_URL}>; rel="license", '
+        f'<{extraction.datapackage_url()}>; rel="describedby"; type="application/json"'
+    )
+    return response
+
+
 def laureates_response(extraction, extension):
+    return described(laureates_file(extraction, extension), extraction)
+
+
+def members_response(extraction, extension):
+    return described(members_file(extraction, extension), extraction)
+
+
+def laureates_file(extraction, extension):
     filename = extraction.filename("laureats", extension)
     if extension == "csv":
         rows = (laureate_to_row(laureate) for laureate in extraction.laureates())
@@ -296,7 +318,7 @@ def laureates_response(extraction, extension):
     return xlsx_response(extraction, _("Lauréats"), rows, names, fields, filename)
 
 
-def members_response(extraction, extension):
+def members_file(extraction, extension):
     filename = extraction.filename("membres", extension)
     rows = (member_row(*pair) for pair in extraction.memberships())
     if extension == "csv":

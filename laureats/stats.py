@@ -58,6 +58,12 @@ class Breakdown:
     note: str = ""
 
     @property
+    def csv_header(self):
+        """Its CSV's columns (statistics_csv writes them; the data package describes them)."""
+        counts = ["organisations", "laureats"] if self.unit == "organisations" else ["laureats"]
+        return ["valeur", "libelle", *counts, "liste_des_laureats"]
+
+    @property
     def total(self):
         return sum(row.count for row in self.rows)
 

@@ -19,6 +19,10 @@ urlpatterns = [
         name="member-export",
     ),
     path("donnees/", opendata.open_data, name="open-data"),
+    # What the CSVs hold, for programs (Frictionless Data Package).
+    path("donnees/datapackage.json", opendata.datapackage, name="datapackage"),
+    # The same dataset in DCAT, for harvesting catalogues (data.gouv.fr).
+    path("donnees/catalogue.jsonld", opendata.dcat_catalogue, name="catalogue"),
     path("laureats/<slug:slug>/", public.LaureateDetailView.as_view(), name="laureate-detail"),
     path("organisations/", public.organisation_list, name="organisation-list"),
     path(

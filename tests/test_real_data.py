@@ -11,6 +11,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import frictionless
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -243,3 +244,18 @@ def test_statistics_show_the_official_figures_with_their_sources_and_notes(
     rows = client.get(reverse("laureats:statistics-csv", args=["filieres-officielles"]))
     assert rows.status_code == 200
     assert "sante-social,Santé et social,8" in rows.content.decode()
+
+
+def test_real_data_validates_against_the_data_package(client, real_data, settings, tmp_path):
+    settings.PAGE_CACHE_ENABLED = False
+    descriptor = client.get(reverse("laureats:datapackage")).json()
+    for resource in descriptor["resources"]:
+        response = client.get(resource["path"])
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        (tmp_path / f"{resource['name']}.csv").write_bytes(body)
+        resource["path"] = f"{resource['name']}.csv"
+
+    report = frictionless.Package(descriptor, basepath=str(tmp_path)).validate()
+
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == Laureate.objects.published().count()

@@ -49,6 +49,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.view = view
+        self.notices = []
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+            # Ignored as a bad filter value is, and said the same way (`notices`).
+            message = _(
+                "« %(value)s » n'est pas un nombre de résultats par page (un entier de 1 à "
+                "%(max)s) : il est ignoré, %(default)s par page."
+            )
+            self.notices.append(
+                message % {"value": raw[:60], "max": self.max_page_size, "default": self.page_size}
+            )
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
@@ -68,7 +79,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "count": self.page.paginator.count,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
-                "notices": [str(notice) for notice in getattr(self.view, "filter_notices", [])],
+                "notices": [
+                    str(notice)
+                    for notice in [*getattr(self.view, "filter_notices", []), *self.notices]
+                ],
                 "results": data,
             }
         )

@@ -76,6 +76,13 @@ def laureate_json_ld(context, laureate):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
+@register.simple_tag
+def json_ld(data):
+    """A JSON-LD script of `data`, built by the view (e.g. /donnees/'s schema.org Dataset)."""
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
 def organisation_json(organisation, request):
     data = {
         "@type": "Organization",

@@ -1,17 +1,18 @@
 """Open data: the exports of any search of /laureats/, and the /donnees/ page that documents them."""
 
-from django.db.models import Max
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rest_framework.settings import api_settings
 
-from .. import exports
+from .. import catalogue, exports
 from ..data_dictionary import (
     completeness,
     laureate_fields,
     member_fields,
 )
+from ..datapackage import CHANGELOG, FORMAT_VERSION, data_package
 from ..models import Laureate, Organisation
 
 
@@ -34,18 +35,39 @@ def throttle_rate_text(rate):
 
 @require_safe
 def open_data(request):
-    laureates = Laureate.objects.published()
     filled = completeness()
+    dates = catalogue.dataset_dates()
     return render(
         request,
         "laureats/opendata.html",
         {
             **Laureate.objects.coverage(),
             "organisation_count": Organisation.objects.with_published_memberships().count(),
-            "last_change": laureates.aggregate(last=Max("updated_at"))["last"],
+            "last_change": dates["changed"],
             "laureate_fields": [(field, filled[field.name]) for field in laureate_fields()],
             "member_fields": member_fields(),
             "formats": ["csv", "json", "xlsx"],
+            "format_version": FORMAT_VERSION,
+            "changelog": CHANGELOG,
+            "dataset": catalogue.schema_org_dataset(request, dates),
             "api_throttle_rate": throttle_rate_text(api_settings.DEFAULT_THROTTLE_RATES["anon"]),
         },
+    )
+
+
+@require_safe
+def datapackage(request):
+    """The Frictionless Data Package of the published CSVs: their Table Schemas, licence, date."""
+    response = JsonResponse(data_package(request), json_dumps_params={"ensure_ascii": False})
+    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_safe
+def dcat_catalogue(request):
+    """The dataset in DCAT (JSON-LD), for harvesting catalogues such as data.gouv.fr."""
+    return JsonResponse(
+        catalogue.dcat_catalogue(request),
+        content_type="application/ld+json",
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -88,8 +88,7 @@ def statistics_csv(request, chart):
     response["Content-Disposition"] = f'attachment; filename="deffinum-{chart}.csv"'
     writer = SafeWriter(response)
     extra = breakdown.unit == "organisations"
-    counts = ["organisations", "laureats"] if extra else ["laureats"]
-    writer.writerow(["valeur", "libelle", *counts, "liste_des_laureats"])
+    writer.writerow(breakdown.csv_header)
     for row in linked_rows(breakdown, active):
         writer.writerow(
             [
