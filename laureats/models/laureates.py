@@ -109,7 +109,7 @@ class LaureateQuerySet(models.QuerySet):
 
         Every save() and delete() keeps the text current by itself (laureats/search_sync.py);
         this is the bulk path, and the only exception, for writers that send no per-row signal:
-        fixtures loaded raw (load_real_data) and bulk_create() (generate_synthetic).
+        fixtures loaded raw (load_real_data) and bulk writes (generate_synthetic, the import).
         """
         # One join, not a second prefetch: its "IN" of every member organisation is too deep an
         # expression for SQLite past about a thousand organisations.
