@@ -228,3 +228,20 @@ def test_imported_member_is_found_by_search(client, reference_data, tmp_path):
     run_import(write(tmp_path, row()))
     response = client.get("/laureats/", {"q": "laboratoire"})
     assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]
+
+
+def test_member_and_source_removed_by_import_leave_history_and_search(
+    client, reference_data, tmp_path
+):
+    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, row(membres="porteur:cfa::CFA de test", sources="")))
+    laureate = Laureate.objects.get(slug="projet-sante")
+    assert list(laureate.memberships.values_list("organisation__name", flat=True)) == [
+        "CFA de test"
+    ]
+    assert not laureate.sources.exists()
+    removed = Membership.history.filter(organisation__name="Laboratoire de test")
+    assert list(removed.values_list("history_type", flat=True)) == ["-", "+"]
+    assert Laureate.history.model.objects.filter(history_type="~").count() == 0
+    response = client.get("/laureats/", {"q": "laboratoire"})
+    assert list(response.context["page_obj"]) == []
