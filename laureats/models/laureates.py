@@ -113,8 +113,17 @@ class LaureateQuerySet(models.QuerySet):
         """
         # One join, not a second prefetch: its "IN" of every member organisation is too deep an
         # expression for SQLite past about a thousand organisations.
-        memberships = Prefetch("memberships", Membership.objects.select_related("organisation"))
-        laureates = list(self.prefetch_related(memberships))
+        # Only the columns the text is built from: a few thousand laureates' descriptions and
+        # tens of thousands of members are otherwise loaded in full.
+        memberships = Prefetch(
+            "memberships",
+            Membership.objects.select_related("organisation").only(
+                "laureate_id", "organisation__name"
+            ),
+        )
+        laureates = list(
+            self.only("name", "acronym", "summary", "description").prefetch_related(memberships)
+        )
         for laureate in laureates:
             laureate.search_document = laureate.build_search_document()
         Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
