@@ -1,5 +1,6 @@
 """The import measured: preview (plan) and apply time and SQL queries for a list of N laureates
-with about 7 members each, and the peak memory of refusing a zip-bomb-ish XLSX.
+with about 7 members each, then for the same list with every laureate renamed (the update
+path), and the peak memory of refusing a zip-bomb-ish XLSX.
 
 Synthetic data only, written into a database of its own that is created from scratch:
 
@@ -103,7 +104,16 @@ def measure(count):
         apply_plan(plan)
     with Timed() as unchanged:
         plan_file("bench.csv", data)
-    steps = {"preview (new)": preview, "apply": apply, "preview (unchanged)": unchanged}
+    # Every laureate renamed: the update path (one history entry each, search text rebuilt).
+    plan = plan_file("bench.csv", data.replace("Lauréat synthétique".encode(), b"Projet"))
+    with Timed() as renamed:
+        apply_plan(plan)
+    steps = {
+        "preview (new)": preview,
+        "apply": apply,
+        "preview (unchanged)": unchanged,
+        "apply (every row renamed)": renamed,
+    }
     return len(data), Membership.objects.count(), steps
 
 

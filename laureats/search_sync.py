@@ -7,7 +7,8 @@ inside the same transaction: a rollback undoes both, and the writer's next query
 the new text. Writes are rare (a few per admin action), so the few queries each costs are cheap.
 
 Not covered, by design: raw saves (`loaddata`) and bulk_create()/update(), which send no
-per-row signal; their callers, load_real_data and generate_synthetic, rebuild in bulk with
+per-row signal; their callers, load_real_data, generate_synthetic and the import
+(laureats/importer/applying.py), rebuild in bulk with
 LaureateQuerySet.refresh_search_documents(), the only other way the text is written.
 """
 

@@ -196,3 +196,52 @@ def test_imported_member_is_found_by_the_list_search(reference_data, tmp_path, c
     run_import(write(tmp_path, row(membres="porteur:cfa::Compagnons du Tour de Loire")))
     response = client.get(reverse("laureats:laureate-list"), {"q": "Compagnons Loire"})
     assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]
+
+
+def test_imported_laureate_history_shows_its_sectors_and_regions_change(
+    staff_client, reference_data, tmp_path
+):
+    # The import writes in bulk and records the history itself: one entry per laureate
+    # written, carrying its sectors and regions as the import leaves them.
+    run_import(write(tmp_path, row()))
+    laureate = Laureate.objects.get(slug="projet-sante")
+    created = laureate.history.get()
+    assert created.history_type == "+"
+    assert [s.sector.slug for s in created.sectors.all()] == ["sante-social"]
+    assert sorted(r.region_id for r in created.regions.all()) == ["27", "84"]
+
+    run_import(write(tmp_path, row(secteurs="agriculture", regions="11")))
+    changed = laureate.history.latest()
+    assert laureate.history.count() == 2
+    assert changed.history_type == "~"
+    assert {change.field for change in changed.diff_against(created).changes} == {
+        "sectors",
+        "regions",
+    }
+    page = staff_client.get(reverse("admin:laureats_laureate_history", args=[laureate.pk]))
+    text = page.content.decode()
+    for name in ["Santé et social", "Agriculture", "Auvergne-Rhône-Alpes", "Île-de-France"]:
+        assert name in text
+
+
+def test_imported_member_is_found_by_search(client, reference_data, tmp_path):
+    run_import(write(tmp_path, row()))
+    response = client.get("/laureats/", {"q": "laboratoire"})
+    assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]
+
+
+def test_member_and_source_removed_by_import_leave_history_and_search(
+    client, reference_data, tmp_path
+):
+    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, row(membres="porteur:cfa::CFA de test", sources="")))
+    laureate = Laureate.objects.get(slug="projet-sante")
+    assert list(laureate.memberships.values_list("organisation__name", flat=True)) == [
+        "CFA de test"
+    ]
+    assert not laureate.sources.exists()
+    removed = Membership.history.filter(organisation__name="Laboratoire de test")
+    assert list(removed.values_list("history_type", flat=True)) == ["-", "+"]
+    assert Laureate.history.model.objects.filter(history_type="~").count() == 0
+    response = client.get("/laureats/", {"q": "laboratoire"})
+    assert list(response.context["page_obj"]) == []

@@ -1,17 +1,24 @@
 """A Plan written in one transaction: all of it, or nothing.
 
-Only what the plan says changed is written; bulk inserts carry their history rows
-(simple_history's bulk_create_with_history), so the queries per laureate stay bounded however
-many members it has.
+Only what the plan says changed is written, and in bulk: one statement (or one per thousand
+rows) per table and per kind of write, whatever the number of laureates and members, so that a
+5,000-row list fits in a request. Bulk writes send no per-row signal, so this module does by
+itself what the receivers would: one history entry per row written (`history`), and the
+search text of the laureates written rebuilt once at the end (search_sync would have rebuilt it
+at every save).
 """
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from ..csv_format import BY_NAME, ImportFailed, Problem
-from ..models import Laureate, Membership, Organisation, Region, Sector, Source
-from .planning import MULTI_VALUE, PREFETCH
+from ..models import Laureate, Membership, Organisation, Sector, Source
+from .history import BATCH_SIZE, record, record_with_m2m
+from .planning import MULTI_VALUE
+
+# Primary keys per DELETE: within SQLite's oldest limit of 999 parameters a statement.
+DELETE_BATCH_SIZE = 500
 
 
 def apply_plan(plan, user=None):
@@ -30,32 +37,28 @@ class Writer:
         self.plan = plan
         self.user = user
         self.organisation_pks = {}
+        self.date = timezone.now()
 
     def write(self):
         rows = [row for row in self.plan.rows if row.action != "unchanged"]
         if not rows and not self.plan.organisation_updates:
             return
         self.write_organisations()
-        laureates = Laureate.objects.in_bulk([row.laureate_pk for row in rows if row.laureate_pk])
-        needs_relations = [
-            row.laureate_pk for row in rows if row.laureate_pk and set(row.values) & MULTI_VALUE
-        ]
-        if needs_relations:
-            prefetched = Laureate.objects.filter(pk__in=needs_relations).prefetch_related(*PREFETCH)
-            laureates |= {laureate.pk: laureate for laureate in prefetched}
-        sectors = (
-            dict(Sector.objects.values_list("slug", "pk"))
-            if any("secteurs" in r.values for r in rows)
-            else {}
-        )
-        written = []
-        for row in rows:
-            laureate = laureates.get(row.laureate_pk) or Laureate()
-            self.write_row(row, laureate, sectors)
-            written.append(laureate.pk)
-        # search_sync's receivers see the laureates saved, not the members bulk-created after
-        # them (bulk_create sends no signal): rebuild their search text once, as load_real_data.
-        Laureate.objects.filter(pk__in=written).refresh_search_documents()
+        laureates = self.write_laureates(rows)
+        self.write_m2m(rows, laureates, "secteurs", Laureate.sectors, self.sector_pks(rows))
+        self.write_m2m(rows, laureates, "regions", Laureate.regions, None)
+        self.record_laureates(rows, laureates)
+        self.write_sources(rows, laureates)
+        self.write_members(rows, laureates)
+        Laureate.objects.filter(
+            pk__in=[laureate.pk for laureate in laureates]
+        ).refresh_search_documents()
+
+    def changed(self, row):
+        return {change.column for change in row.changes} if row.laureate_pk else set(row.values)
+
+    def history(self, model, objects, history_type):
+        return record(model, objects, history_type, self.user, self.date)
 
     def write_organisations(self):
         new = [
@@ -63,14 +66,11 @@ class Writer:
             for o in self.plan.new_organisations
         ]
         if new:
-            created = bulk_create_with_history(new, Organisation, default_user=self.user)
-            by_slug = {o.slug: o.pk for o in created if o.pk} or dict(
-                Organisation.objects.filter(slug__in=[o.slug for o in new]).values_list(
-                    "slug", "pk"
-                )
-            )
-            for index, organisation in enumerate(self.plan.new_organisations):
-                self.organisation_pks[("new", index)] = by_slug[organisation.slug]
+            Organisation.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            self.history(Organisation, new, "+")
+            for index, organisation in enumerate(new):
+                self.organisation_pks[("new", index)] = organisation.pk
+        # Few (a SIREN or a kind completed), and their save() keeps their laureates' search text.
         for organisation in Organisation.objects.filter(pk__in=self.plan.organisation_updates):
             for name, value in self.plan.organisation_updates[organisation.pk].items():
                 setattr(organisation, name, value)
@@ -79,59 +79,154 @@ class Writer:
     def organisation_pk(self, ref):
         return ref[1] if ref[0] == "pk" else self.organisation_pks[ref]
 
-    def write_row(self, row, laureate, sectors):
-        changed = {change.column for change in row.changes} if row.laureate_pk else set(row.values)
-        scalars = changed - MULTI_VALUE
-        for name in scalars:
-            setattr(laureate, BY_NAME[name].field, row.values[name])
-        if scalars or laureate.pk is None:
-            laureate.save()
-        if "secteurs" in changed:
-            laureate.sectors.set([sectors[slug] for slug in row.values["secteurs"]])
-        if "regions" in changed:
-            laureate.regions.set(Region.objects.filter(pk__in=row.values["regions"]))
-        if "sources" in changed:
-            self.write_sources(laureate, row.values["sources"])
-        if "membres" in changed:
-            self.write_members(laureate, row.members)
+    def write_laureates(self, rows):
+        """The laureates of `rows`, in their order: created, or updated in their scalar fields."""
+        existing = Laureate.objects.in_bulk([row.laureate_pk for row in rows if row.laureate_pk])
+        laureates, created, updated, fields = [], [], [], set()
+        for row in rows:
+            laureate = existing.get(row.laureate_pk) or Laureate()
+            scalars = self.changed(row) - MULTI_VALUE
+            for name in scalars:
+                setattr(laureate, BY_NAME[name].field, row.values[name])
+            if laureate.pk is None:
+                created.append(laureate)
+            elif scalars:
+                # bulk_update() leaves auto_now alone; save() would have set it.
+                laureate.updated_at = self.date
+                fields |= {BY_NAME[name].field for name in scalars} | {"updated_at"}
+                updated.append(laureate)
+            laureates.append(laureate)
+        Laureate.objects.bulk_create(created, batch_size=BATCH_SIZE)
+        if updated:
+            Laureate.objects.bulk_update(updated, sorted(fields), batch_size=BATCH_SIZE)
+        return laureates
 
-    def write_sources(self, laureate, sources):
-        wanted = dict(sources)
-        current = {source.url: source for source in laureate.sources.all()} if laureate.pk else {}
-        for url, source in current.items():
-            if url not in wanted:
-                source.delete()
-            elif source.title != wanted[url]:
-                source.title = wanted[url]
-                source.save()
-        new = [
-            Source(laureate=laureate, url=url, title=title)
-            for url, title in sources
-            if url not in current
+    def sector_pks(self, rows):
+        if any("secteurs" in row.values for row in rows):
+            return dict(Sector.objects.values_list("slug", "pk"))
+        return {}
+
+    def write_m2m(self, rows, laureates, column, descriptor, pks):
+        """Replace the sectors (or regions) of the laureates whose file row changes them."""
+        through = descriptor.through
+        owner = descriptor.field.m2m_field_name()
+        target = descriptor.field.m2m_reverse_field_name()
+        changing = [
+            (row, laureate)
+            for row, laureate in zip(rows, laureates, strict=True)
+            if column in self.changed(row)
         ]
-        if new:
-            bulk_create_with_history(new, Source, default_user=self.user)
-
-    def write_members(self, laureate, members):
-        wanted = {self.organisation_pk(ref): role for ref, role in members.items()}
-        current = {m.organisation_id: m for m in laureate.memberships.all()}
-        for organisation_id, membership in current.items():
-            if organisation_id not in wanted:
-                membership.delete()
-        # Demote before promoting, so that the one-lead constraint holds after every statement.
-        changes = sorted(
-            (role == Membership.Role.LEAD, organisation_id, role)
-            for organisation_id, role in wanted.items()
-            if organisation_id in current and current[organisation_id].role != role
+        if not changing:
+            return
+        through.objects.filter(
+            **{f"{owner}__in": [laureate.pk for row, laureate in changing if row.laureate_pk]}
+        ).delete()
+        through.objects.bulk_create(
+            [
+                through(
+                    **{f"{owner}_id": laureate.pk, f"{target}_id": pks[value] if pks else value}
+                )
+                for row, laureate in changing
+                for value in row.values[column]
+            ],
+            batch_size=BATCH_SIZE,
         )
-        for _is_lead, organisation_id, role in changes:
-            membership = current[organisation_id]
-            membership.role = role
-            membership.save()
-        new = [
-            Membership(laureate=laureate, organisation_id=organisation_id, role=role)
-            for organisation_id, role in wanted.items()
-            if organisation_id not in current
+
+    def record_laureates(self, rows, laureates):
+        """One history entry per laureate created or changed, carrying its final sectors and
+        regions (simple_history's receivers wrote one per save and one per m2m set())."""
+        new, changed = [], []
+        for row, laureate in zip(rows, laureates, strict=True):
+            if not row.laureate_pk:
+                new.append(laureate)
+            elif self.changed(row) - {"sources", "membres"}:
+                changed.append(laureate)
+        record_with_m2m(Laureate, new, "+", self.user, self.date)
+        record_with_m2m(Laureate, changed, "~", self.user, self.date)
+
+    def current(self, model, rows, laureates, column):
+        """{laureate pk: {key: object}} of the sources or memberships the file's rows replace."""
+        pks = [
+            laureate.pk
+            for row, laureate in zip(rows, laureates, strict=True)
+            if row.laureate_pk and column in self.changed(row)
         ]
-        if new:
-            bulk_create_with_history(new, Membership, default_user=self.user)
+        current = {pk: {} for pk in pks}
+        key = "url" if model is Source else "organisation_id"
+        for obj in model.objects.filter(laureate_id__in=pks):
+            current[obj.laureate_id][getattr(obj, key)] = obj
+        return current
+
+    def delete(self, model, objects):
+        # A queryset's delete() would send both per-row signals (history, search text) row by
+        # row; their work is done here in bulk (the "-" history entries) and at the end (the
+        # search text). So a plain DELETE by primary key, as bulk_create() is to save().
+        if objects:
+            self.history(model, objects, "-")
+            table = connection.ops.quote_name(model._meta.db_table)
+            column = connection.ops.quote_name(model._meta.pk.column)
+            with connection.cursor() as cursor:
+                for start in range(0, len(objects), DELETE_BATCH_SIZE):
+                    pks = [obj.pk for obj in objects[start : start + DELETE_BATCH_SIZE]]
+                    marks = ", ".join(["%s"] * len(pks))
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", pks)
+
+    def update(self, model, objects, fields):
+        if objects:
+            model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+            self.history(model, objects, "~")
+
+    def create(self, model, objects):
+        if objects:
+            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+            self.history(model, objects, "+")
+
+    def write_sources(self, rows, laureates):
+        current = self.current(Source, rows, laureates, "sources")
+        removed, retitled, new = [], [], []
+        for row, laureate in zip(rows, laureates, strict=True):
+            if "sources" not in self.changed(row):
+                continue
+            wanted = dict(row.values["sources"])
+            existing = current.get(laureate.pk, {})
+            for url, source in existing.items():
+                if url not in wanted:
+                    removed.append(source)
+                elif source.title != wanted[url]:
+                    source.title = wanted[url]
+                    retitled.append(source)
+            new += [
+                Source(laureate=laureate, url=url, title=title)
+                for url, title in row.values["sources"]
+                if url not in existing
+            ]
+        self.delete(Source, removed)
+        self.update(Source, retitled, ["title"])
+        self.create(Source, new)
+
+    def write_members(self, rows, laureates):
+        current = self.current(Membership, rows, laureates, "membres")
+        removed, demoted, promoted, new = [], [], [], []
+        for row, laureate in zip(rows, laureates, strict=True):
+            if "membres" not in self.changed(row):
+                continue
+            wanted = {self.organisation_pk(ref): role for ref, role in row.members.items()}
+            existing = current.get(laureate.pk, {})
+            for organisation_id, membership in existing.items():
+                if organisation_id not in wanted:
+                    removed.append(membership)
+                elif membership.role != wanted[organisation_id]:
+                    membership.role = wanted[organisation_id]
+                    is_lead = membership.role == Membership.Role.LEAD
+                    (promoted if is_lead else demoted).append(membership)
+            new += [
+                Membership(laureate=laureate, organisation_id=organisation_id, role=role)
+                for organisation_id, role in wanted.items()
+                if organisation_id not in existing
+            ]
+        # Removed and demoted before anyone is promoted or added: the one-lead constraint holds
+        # after every statement.
+        self.delete(Membership, removed)
+        self.update(Membership, demoted, ["role"])
+        self.update(Membership, promoted, ["role"])
+        self.create(Membership, new)

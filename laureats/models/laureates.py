@@ -109,12 +109,21 @@ class LaureateQuerySet(models.QuerySet):
 
         Every save() and delete() keeps the text current by itself (laureats/search_sync.py);
         this is the bulk path, and the only exception, for writers that send no per-row signal:
-        fixtures loaded raw (load_real_data) and bulk_create() (generate_synthetic).
+        fixtures loaded raw (load_real_data) and bulk writes (generate_synthetic, the import).
         """
         # One join, not a second prefetch: its "IN" of every member organisation is too deep an
         # expression for SQLite past about a thousand organisations.
-        memberships = Prefetch("memberships", Membership.objects.select_related("organisation"))
-        laureates = list(self.prefetch_related(memberships))
+        # Only the columns the text is built from: a few thousand laureates' descriptions and
+        # tens of thousands of members are otherwise loaded in full.
+        memberships = Prefetch(
+            "memberships",
+            Membership.objects.select_related("organisation").only(
+                "laureate_id", "organisation__name"
+            ),
+        )
+        laureates = list(
+            self.only("name", "acronym", "summary", "description").prefetch_related(memberships)
+        )
         for laureate in laureates:
             laureate.search_document = laureate.build_search_document()
         Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
