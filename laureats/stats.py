@@ -281,13 +281,7 @@ class LaureateStatistics:
     @cached_property
     def consortium_sizes(self):
         """Members entered per laureate: average, median, from one grouped query."""
-        size = (
-            Membership.objects.filter(laureate_id=OuterRef("pk"))
-            .order_by()
-            .values("laureate_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+        size = Membership.objects.count_of_each_laureate()
         histogram = dict(
             self.matching()
             .annotate(size=Coalesce(Subquery(size), 0))

@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -58,13 +58,7 @@ class LaureateQuerySet(models.QuerySet):
 
     def for_list(self):
         """Published laureates with what a list card shows: lead, sectors, regions."""
-        member_count = (
-            Membership.objects.filter(laureate=OuterRef("pk"))
-            .order_by()
-            .values("laureate")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+        member_count = Membership.objects.count_of_each_laureate()
         return (
             self.published()
             # A subquery rather than a join and GROUP BY, which would clash with search ranks.

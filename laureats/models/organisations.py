@@ -155,6 +155,17 @@ class MembershipQuerySet(models.QuerySet):
         """For a subquery over laureates (Exists, Count): the memberships of the outer row."""
         return self.filter(laureate_id=OuterRef("pk"))
 
+    def count_of_each_laureate(self):
+        """For annotating laureates: how many of these memberships the outer row has, as a
+        subquery rather than a join and GROUP BY (which would clash with search ranks)."""
+        return (
+            self.of_each_laureate()
+            .order_by()
+            .values("laureate_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+
     def lead_first(self):
         """The lead, then the partners in French name order: how every page, file and the API
         list a consortium's members (`lead_first()` below for memberships already fetched)."""
