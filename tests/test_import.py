@@ -153,13 +153,6 @@ def test_missing_file_is_a_clear_error(tmp_path):
         run_import(tmp_path / "absent.csv")
 
 
-def test_template_file_imports_cleanly(reference_data, capsys):
-    from django.conf import settings
-
-    run_import(settings.BASE_DIR / "fixtures" / "laureats-modele.csv", "--dry-run")
-    assert "4 lauréat(s) créé(s)" in capsys.readouterr().out
-
-
 def test_aid_kind_is_read_by_identifier_or_label_and_empty_means_granted(reference_data, tmp_path):
     run_import(
         write(

@@ -6,6 +6,8 @@ laureate in fixtures/ changes no test but these (issue 12). They check the fixtu
 the public facts they were built from, ../shared/data/deffinum-facts.json.
 """
 
+import csv
+import io
 import json
 import re
 from html import unescape
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import frictionless
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -259,3 +262,13 @@ def test_real_data_validates_against_the_data_package(client, real_data, setting
 
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.tasks[0].stats["rows"] == Laureate.objects.published().count()
+
+
+def test_the_shipped_import_template_imports_cleanly(reference_data, tmp_path):
+    """fixtures/laureats-modele.csv, the file the README offers as a model, imports as it is:
+    one laureate created per row, however many rows it holds."""
+    template = settings.BASE_DIR / "fixtures" / "laureats-modele.csv"
+    rows = list(csv.DictReader(template.open(encoding="utf-8")))
+    out = io.StringIO()
+    call_command("import_laureates", str(template), "--dry-run", stdout=out)
+    assert f"{len(rows)} lauréat(s) créé(s)" in out.getvalue()
