@@ -3,7 +3,6 @@
 import json
 
 from django import template
-from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,17 +13,32 @@ register = template.Library()
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag(takes_context=True)
-def block_text(context, name):
-    """The rendered text of one of this page's blocks, on one line, so that og:title and
-    og:description repeat the page's title and description without each template saying them
-    twice. Only usable in the template that declares the block (base.html)."""
-    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
-    block = block_context.get_block(name) if block_context else None
-    if block is None:
+class CaptureNode(template.Node):
+    # Declared so that {% extends %} finds the {% block %} tags inside and lets child
+    # templates override them, as anywhere else in base.html.
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        # The output is already escaped: kept as is, on one line.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))
         return ""
-    # The block's output is already escaped: keep it as is.
-    return mark_safe(" ".join(block.render(context).split()))
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture as name %}…{% endcapture %}: renders its content once into a variable, so
+    that <title> and og:title, the description and og:description, say the same text without
+    each template writing it twice."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage : {% capture as nom %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
 
 
 @register.simple_tag(takes_context=True)
