@@ -2,6 +2,7 @@
 admin lockout all see the visitor behind the reverse proxy, not the proxy."""
 
 import threading
+import time
 from html import unescape
 from unittest import mock
 
@@ -10,11 +11,10 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django_ratelimit.core import _get_window
 
 from laureats.forms import ProposalForm
 from laureats.models import Proposal
-from laureats.views.contributions import RATE_WINDOW_SECONDS, visitor_key
+from laureats.views.contributions import RATE_WINDOW_SECONDS, usage
 
 from .factories import make_laureate
 
@@ -91,7 +91,8 @@ def window_end(visitor):
     """When the current hour of `visitor`'s budget ends (django-ratelimit staggers the hours
     per key, so that every visitor's window does not end at once)."""
     request = RequestFactory().post(CONTRIBUTE, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor)
-    return _get_window(visitor_key(None, request), RATE_WINDOW_SECONDS)
+    now = int(time.time())
+    return now + usage(request, increment=False)["time_left"]
 
 
 # The proposal limit -----------------------------------------------------------------------------
@@ -107,7 +108,7 @@ def test_visitors_behind_one_proxy_have_separate_budgets(client, laureate, setti
     body = unescape(response.content.decode())
     assert "Trop de demandes en peu de temps" in body
     assert "5 propositions en moins d'une heure" in body
-    assert "Réessayez dans une heure" in body
+    assert "Réessayez dans " in body
     # Another visitor, through the same proxy, still has the whole budget.
     assert propose(client, laureate, "203.0.113.2").status_code == 302
     assert Proposal.objects.count() == 6
@@ -151,6 +152,21 @@ def test_the_window_is_a_fixed_hour_on_every_cache(client, laureate, settings, a
         clock.now = end + 1
         assert propose(client, laureate, visitor).status_code == 302
     assert Proposal.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_the_429_says_when_the_visitors_hour_ends(client, laureate, settings):
+    settings.NUM_PROXIES = 1
+    visitor = "203.0.113.1"
+    end = window_end(visitor)
+    with mock.patch("time.time", Clock(end - RATE_WINDOW_SECONDS + 1)) as clock:
+        for _ in range(5):
+            assert propose(client, laureate, visitor).status_code == 302
+        clock.now = end - 50 * 60 + 30  # 49 minutes and 30 seconds before the end
+        response = propose(client, laureate, visitor)
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(49 * 60 + 30)
+    assert "Réessayez dans 50 minutes." in unescape(response.content.decode())
 
 
 def submit_at_once(laureate, count):

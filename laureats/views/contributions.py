@@ -5,6 +5,7 @@ import logging
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
@@ -47,18 +48,22 @@ def usage(request, increment):
         return None
 
 
-def is_rate_limited(request, increment=False):
-    """Peek (increment=False) or spend one proposal of the visitor's budget (True). Spending is
-    one atomic increment: of N submissions at once, exactly the limit get a count within it."""
+def seconds_until_allowed(request, increment=False):
+    """0 when the visitor may send a proposal now, else the seconds until their hour ends. Peek
+    (increment=False) or spend one proposal of the budget (True). Spending is one atomic
+    increment: of N submissions at once, exactly the limit get a count within it."""
     counted = usage(request, increment)
     if counted is None:
-        return False
-    if increment:
-        return counted["count"] > RATE_LIMIT
-    return counted["count"] >= RATE_LIMIT
+        return 0
+    limited = counted["count"] > RATE_LIMIT if increment else counted["count"] >= RATE_LIMIT
+    if not limited:
+        return 0
+    # The hour is staggered per visitor by django-ratelimit: say when this visitor's ends.
+    return min(max(counted["time_left"], 1), RATE_WINDOW_SECONDS)
 
 
-def too_many_requests(request):
+def too_many_requests(request, retry_after):
+    minutes = -(-retry_after // 60)
     response = render(
         request,
         "429.html",
@@ -69,14 +74,18 @@ def too_many_requests(request):
                 "pas été enregistrée."
             )
             % {"limit": RATE_LIMIT},
-            "retry": _(
-                "Réessayez dans une heure. Revenez à la page précédente avec votre navigateur "
-                "pour retrouver votre texte."
-            ),
+            "retry": ngettext(
+                "Réessayez dans %(minutes)s minute. Revenez à la page précédente avec votre "
+                "navigateur pour retrouver votre texte.",
+                "Réessayez dans %(minutes)s minutes. Revenez à la page précédente avec votre "
+                "navigateur pour retrouver votre texte.",
+                minutes,
+            )
+            % {"minutes": minutes},
         },
         status=429,
     )
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -102,16 +111,16 @@ def initial_from_query(query, notices):
 def contribute(request):
     notices = []
     if request.method == "POST":
-        if is_rate_limited(request):
-            return too_many_requests(request)
+        if wait := seconds_until_allowed(request):
+            return too_many_requests(request, wait)
         form = ProposalForm(request.POST)
         if form.is_spam():
             # A bot trap saves nothing, so it spends no budget: counted, it would close the
             # form for everyone sharing the bot's address (a NAT, a misconfigured proxy).
             return redirect("laureats:contribute-done")
         if form.is_valid():
-            if is_rate_limited(request, increment=True):
-                return too_many_requests(request)
+            if wait := seconds_until_allowed(request, increment=True):
+                return too_many_requests(request, wait)
             form.save()
             return redirect("laureats:contribute-done")
     else:
