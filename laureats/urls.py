@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import contributions, opendata, public, site, statistics
+from .views import compare, contributions, opendata, public, site, statistics
 
 app_name = "laureats"
 
@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("statistiques/", statistics.statistics, name="statistics"),
     path("statistiques/<slug:chart>.csv", statistics.statistics_csv, name="statistics-csv"),
+    path("comparer/", compare.compare, name="compare"),
+    path("a-completer/", compare.to_complete, name="to-complete"),
     path("plan-du-site/", site.site_map, name="site-map"),
     path("accessibilite/", site.accessibility, name="accessibility"),
     path("mentions-legales/", site.legal_notice, name="legal-notice"),

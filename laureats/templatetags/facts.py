@@ -1,6 +1,6 @@
 from django import template
 
-from ..facts import missing_facts as compute_missing_facts
+from .. import facts
 
 register = template.Library()
 
@@ -8,4 +8,10 @@ register = template.Library()
 @register.simple_tag
 def missing_facts(laureate):
     """`{% missing_facts laureate as missing %}`: see laureats.facts.missing_facts."""
-    return compute_missing_facts(laureate)
+    return facts.missing_facts(laureate)
+
+
+@register.simple_tag
+def completeness(laureate):
+    """`{% completeness laureate as known %}`: `known.known` facts out of `known.total`."""
+    return facts.completeness(laureate)

@@ -86,7 +86,9 @@ def paginate(request, queryset, per_page, notices):
 
 @require_safe
 def laureate_list(request):
-    filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
+    # Each card says how complete it is, from the same query as the page.
+    laureates = Laureate.objects.for_list().with_completeness()
+    filterset, notices = bind_filterset(LaureateFilter, request.GET, laureates)
     page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices)
     return render(
         request,
