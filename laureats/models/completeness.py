@@ -34,6 +34,8 @@ from .organisations import Membership
 class Fact:
     key: str
     label: str
+    # When it counts as known, in words, for /donnees/.
+    rule: str
     # The field of /contribuer/ (a `Proposal.Field` value) that fills it in, or a function of
     # the laureate choosing between two.
     field: str | Callable
@@ -49,10 +51,18 @@ def has_partner(laureate):
 
 
 FACTS = [
-    Fact("name", _("nom"), "name", lambda laureate: bool(laureate.name), lambda m: ~Q(name="")),
+    Fact(
+        "name",
+        _("nom"),
+        _("le nom du projet"),
+        "name",
+        lambda laureate: bool(laureate.name),
+        lambda m: ~Q(name=""),
+    ),
     Fact(
         "lead",
         _("porteur"),
+        _("l'organisation porteuse est nommée"),
         "lead",
         lambda laureate: laureate.lead is not None,
         lambda m: Q(Exists(Membership.objects.leads().of_each_laureate())),
@@ -60,6 +70,7 @@ FACTS = [
     Fact(
         "partner",
         _("partenaires"),
+        _("au moins un partenaire est nommé"),
         "members",
         has_partner,
         lambda m: Q(Exists(Membership.objects.partners().of_each_laureate())),
@@ -67,16 +78,25 @@ FACTS = [
     Fact(
         "sectors",
         _("filières"),
+        _("au moins une filière"),
         "sectors",
         lambda laureate: bool(laureate.sectors.all()),
         lambda m: Q(Exists(m.sectors.through.objects.filter(laureate_id=OuterRef("pk")))),
     ),
     Fact(
-        "scope", _("portée"), "scope", lambda laureate: bool(laureate.scope), lambda m: ~Q(scope="")
+        "scope",
+        _("portée"),
+        _("nationale ou interrégionale"),
+        "scope",
+        lambda laureate: bool(laureate.scope),
+        lambda m: ~Q(scope=""),
     ),
     Fact(
         "regions",
         _("régions"),
+        _(
+            "au moins une région couverte ; un projet national couvre toute la France et n'en manque pas, un projet de portée inconnue en manque tant qu'aucune n'est saisie"
+        ),
         "regions",
         lambda laureate: laureate.scope == laureate.Scope.NATIONAL or bool(laureate.regions.all()),
         lambda m: (
@@ -87,6 +107,7 @@ FACTS = [
     Fact(
         "amounts",
         _("montants"),
+        _("le coût total et l'aide de l'État (accordée ou demandée), les deux"),
         lambda laureate: "total_cost" if laureate.total_cost is None else "state_aid",
         lambda laureate: laureate.total_cost is not None and laureate.state_aid is not None,
         lambda m: Q(total_cost__isnull=False, state_aid__isnull=False),
@@ -94,6 +115,7 @@ FACTS = [
     Fact(
         "dates",
         _("dates"),
+        _("la date de début et la date de fin, les deux"),
         lambda laureate: "start_date" if laureate.start_date is None else "end_date",
         lambda laureate: laureate.start_date is not None and laureate.end_date is not None,
         lambda m: Q(start_date__isnull=False, end_date__isnull=False),
@@ -101,6 +123,7 @@ FACTS = [
     Fact(
         "description",
         _("description"),
+        _("une description du projet"),
         "description",
         lambda laureate: bool(laureate.description),
         lambda m: ~Q(description=""),
@@ -108,6 +131,7 @@ FACTS = [
     Fact(
         "source",
         _("source"),
+        _("au moins une source publique"),
         "sources",
         lambda laureate: bool(laureate.sources.all()),
         # Through the laureate table: this module may not import Source (see the docstring).

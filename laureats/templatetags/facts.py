@@ -1,6 +1,7 @@
 from django import template
 
 from .. import facts
+from ..citation import Citation
 
 register = template.Library()
 
@@ -15,3 +16,10 @@ def missing_facts(laureate):
 def completeness(laureate):
     """`{% completeness laureate as known %}`: `known.known` facts out of `known.total`."""
     return facts.completeness(laureate)
+
+
+@register.simple_tag(takes_context=True)
+def citation(context, laureate):
+    """`{% citation laureate as cite %}`: see laureats.citation."""
+    url = context["request"].build_absolute_uri(laureate.get_absolute_url())
+    return Citation(laureate, url)

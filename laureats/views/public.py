@@ -53,6 +53,7 @@ def home(request):
             .only("name", "slug", "acronym")[:HOME_LAUREATES],
             "region_map": region_map(stats.regions, id_prefix="home-"),
             "totals": stats.totals,
+            "completeness": Laureate.objects.published().completeness_totals(),
             "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
             "home_charts": [
                 bar_chart(stats.statuses, id_prefix="home-"),
