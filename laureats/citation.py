@@ -24,7 +24,7 @@ BIBTEX_ESCAPES = {
     "~": r"\~{}",
 }
 # BibTeX's month macros, written without braces.
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 BIBTEX_SPECIAL = re.compile("|".join(re.escape(char) for char in BIBTEX_ESCAPES))
 
 

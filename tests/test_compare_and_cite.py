@@ -39,7 +39,7 @@ def column_heads(body):
 
 
 def test_two_laureates_side_by_side(client, sample_catalogue):
-    response, body = page(client, BUILDING, HEALTH)
+    _response, body = page(client, BUILDING, HEALTH)
     assert column_heads(body) == ["Chantier numérique fictif", "Soins connectés fictifs"]
     for row in ["Complétude", "Porteur", "Partenaires", "Membres par type", "Taux d'aide"]:
         assert f'<th scope="row">{row}</th>' in body

@@ -105,27 +105,9 @@ def test_database_and_python_definitions_agree(reference_data, laureate_entries)
 
 
 def test_every_fact_links_to_a_field_of_the_contribution_form(reference_data):
-    laureate = build(
-        {
-            flag: False
-            for flag in [
-                "name",
-                "sectors",
-                "regions",
-                "lead",
-                "partner",
-                "source",
-                "cost",
-                "aid",
-                "start",
-                "end",
-                "description",
-                "requested",
-            ]
-        }
-        | {"scope": ""},
-        1,
-    )
+    nothing = dict.fromkeys(["name", "sectors", "regions", "lead", "partner", "source"], False)
+    nothing |= dict.fromkeys(["cost", "aid", "start", "end", "description", "requested"], False)
+    laureate = build(nothing | {"scope": ""}, 1)
     fields = [fact["field"] for fact in missing_facts(laureate)]
     assert len(fields) == len(FACTS) == 10
     assert set(fields) <= set(Proposal.Field.values)
