@@ -34,7 +34,9 @@ def page(client, *slugs, **params):
 
 
 def column_heads(body):
-    table = re.search(r'<table class="data-table compare-table">.*?</thead>', body, re.S).group(0)
+    table = re.search(
+        r'<table class="data-table compare-table[^"]*">.*?</thead>', body, re.S
+    ).group(0)
     return re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a>', table)
 
 
