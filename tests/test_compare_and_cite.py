@@ -196,3 +196,27 @@ def test_bibtex_entry_of_a_title_with_special_characters(reference_data):
             depth += 1 if char == "{" else -1
             assert depth >= 0
     assert depth == 0
+
+
+@pytest.mark.parametrize(
+    ("extension", "content_type"),
+    [("bib", "application/x-bibtex"), ("json", "application/vnd.citationstyles.csl+json")],
+)
+def test_citation_downloads_as_a_file(
+    client, sample_catalogue, django_assert_num_queries, extension, content_type
+):
+    url = reverse("laureats:laureate-citation", args=[BUILDING, extension])
+    fiche = client.get(reverse("laureats:laureate-detail", args=[BUILDING])).content.decode()
+    assert f'href="{url}"' in fiche
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response["Content-Type"].startswith(content_type)
+    assert f'filename="deffinum-{BUILDING}.{extension}"' in response["Content-Disposition"]
+    body = response.content.decode()
+    # The same text as the fiche shows.
+    assert unescape(body.strip()) in unescape(fiche)
+
+
+def test_citation_of_an_unpublished_laureate_is_404(client, sample_catalogue):
+    url = reverse("laureats:laureate-citation", args=[UNPUBLISHED, "bib"])
+    assert client.get(url).status_code == 404
