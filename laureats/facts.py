@@ -64,7 +64,7 @@ def facts_to_complete(laureates, totals):
             "label": fact.label,
             "count": totals["missing"][fact.key],
             "laureates": named[fact.key],
-            "list_url": f"{list_url}?{urlencode({'manque': fact.key, 'tri': 'completude'})}",
+            "list_url": f"{list_url}?{urlencode({'manque': fact.slug, 'tri': 'completude'})}",
         }
         for fact in FACTS
         if totals["missing"][fact.key]

@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
-from .models.completeness import FACTS
+from .models.completeness import FACT_SLUGS, FACTS
 from .ordering import french
 from .search import SearchTitle, prefix_query
 from .text import search_words
@@ -129,7 +129,7 @@ class LaureateFilter(django_filters.FilterSet):
     # The facts of models/completeness.py; several ticked: laureates missing any of them.
     manque = CheckboxMultipleChoiceFilter(
         label=_("Information manquante"),
-        choices=[(fact.key, fact.label) for fact in FACTS],
+        choices=[(fact.slug, fact.label) for fact in FACTS],
         method="missing",
     )
     tri = django_filters.ChoiceFilter(
@@ -180,7 +180,7 @@ class LaureateFilter(django_filters.FilterSet):
         )
 
     def missing(self, queryset, name, value):
-        return queryset.missing_any(value)
+        return queryset.missing_any([FACT_SLUGS[slug] for slug in value])
 
     def sort(self, queryset, name, value):
         # Ordering is applied in `qs`, after every filter, so that relevance is known.

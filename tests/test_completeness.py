@@ -195,8 +195,8 @@ def test_to_complete_names_a_few_per_fact_and_links_to_the_rest(client, referenc
         make_laureate(name=f"Projet nu {number}")
     page = text(client.get(TO_COMPLETE_URL))
     assert "Voir les 35 lauréats dans la liste" in page
-    assert "/laureats/?manque=lead&amp;tri=completude" in response_html(client, TO_COMPLETE_URL)
-    listed = client.get(LIST_URL, {"manque": "lead", "tri": "completude"})
+    assert "/laureats/?manque=porteur&amp;tri=completude" in response_html(client, TO_COMPLETE_URL)
+    listed = client.get(LIST_URL, {"manque": "porteur", "tri": "completude"})
     assert listed.context["page_obj"].paginator.count == 35
 
 
@@ -213,7 +213,7 @@ def test_list_sorts_least_and_most_complete_first(client, sample_catalogue):
 
 
 def test_list_filters_laureates_missing_a_fact(client, sample_catalogue):
-    response = client.get(LIST_URL, {"manque": "amounts"})
+    response = client.get(LIST_URL, {"manque": "montants"})
     names = {laureate.name for laureate in response.context["page_obj"]}
     expected = {
         laureate.name

@@ -33,6 +33,8 @@ from .organisations import Membership
 @dataclass(frozen=True)
 class Fact:
     key: str
+    # Its name in URLs (/laureats/?manque=porteur), French like every public address.
+    slug: str
     label: str
     # When it counts as known, in words, for /donnees/.
     rule: str
@@ -53,6 +55,7 @@ def has_partner(laureate):
 FACTS = [
     Fact(
         "name",
+        "nom",
         _("nom"),
         _("le nom du projet"),
         "name",
@@ -61,6 +64,7 @@ FACTS = [
     ),
     Fact(
         "lead",
+        "porteur",
         _("porteur"),
         _("l'organisation porteuse est nommée"),
         "lead",
@@ -69,6 +73,7 @@ FACTS = [
     ),
     Fact(
         "partner",
+        "partenaires",
         _("partenaires"),
         _("au moins un partenaire est nommé"),
         "members",
@@ -77,6 +82,7 @@ FACTS = [
     ),
     Fact(
         "sectors",
+        "filieres",
         _("filières"),
         _("au moins une filière"),
         "sectors",
@@ -85,6 +91,7 @@ FACTS = [
     ),
     Fact(
         "scope",
+        "portee",
         _("portée"),
         _("nationale ou interrégionale"),
         "scope",
@@ -92,6 +99,7 @@ FACTS = [
         lambda m: ~Q(scope=""),
     ),
     Fact(
+        "regions",
         "regions",
         _("régions"),
         _(
@@ -106,6 +114,7 @@ FACTS = [
     ),
     Fact(
         "amounts",
+        "montants",
         _("montants"),
         _("le coût total et l'aide de l'État (accordée ou demandée), les deux"),
         lambda laureate: "total_cost" if laureate.total_cost is None else "state_aid",
@@ -113,6 +122,7 @@ FACTS = [
         lambda m: Q(total_cost__isnull=False, state_aid__isnull=False),
     ),
     Fact(
+        "dates",
         "dates",
         _("dates"),
         _("la date de début et la date de fin, les deux"),
@@ -122,6 +132,7 @@ FACTS = [
     ),
     Fact(
         "description",
+        "description",
         _("description"),
         _("une description du projet"),
         "description",
@@ -129,6 +140,7 @@ FACTS = [
         lambda m: ~Q(description=""),
     ),
     Fact(
+        "source",
         "source",
         _("source"),
         _("au moins une source publique"),
@@ -139,6 +151,7 @@ FACTS = [
     ),
 ]
 FACT_KEYS = [fact.key for fact in FACTS]
+FACT_SLUGS = {fact.slug: fact.key for fact in FACTS}
 
 
 def known_flag(model, fact):
