@@ -1,6 +1,7 @@
 """Completeness is one definition (laureats/models/completeness.py): the fiche, the list, its sort
 and filter, the home page, the statistics and /a-completer/ give the same figures."""
 
+import json
 import re
 from datetime import date
 from html import unescape
@@ -279,3 +280,20 @@ def test_completeness_of_a_complete_fiche(reference_data):
         "known": 10,
         "total": 10,
     }
+
+
+def test_a_search_sorts_by_completeness_too(client, sample_catalogue):
+    response = client.get(LIST_URL, {"q": "fictif", "tri": "-completude", "manque": "dates"})
+    counts = card_counts(text(response))
+    assert len(counts) >= 2
+    assert list(counts.values()) == sorted(counts.values(), reverse=True)
+
+
+def test_exports_follow_the_completeness_sort_and_filter(client, sample_catalogue):
+    url = reverse("laureats:laureate-export", args=["json"])
+    response = client.get(url, {"tri": "completude", "manque": "dates"})
+    exported = json.loads(b"".join(response.streaming_content))
+    slugs = [laureate["slug"] for laureate in exported["laureates"]]
+    listed = client.get(LIST_URL, {"tri": "completude", "manque": "dates"})
+    assert slugs == [laureate.slug for laureate in listed.context["page_obj"]]
+    assert len(slugs) >= 2
