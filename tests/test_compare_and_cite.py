@@ -220,3 +220,9 @@ def test_citation_downloads_as_a_file(
 def test_citation_of_an_unpublished_laureate_is_404(client, sample_catalogue):
     url = reverse("laureats:laureate-citation", args=[UNPUBLISHED, "bib"])
     assert client.get(url).status_code == 404
+
+
+def test_a_shared_comparison_keeps_its_laureates_in_its_canonical_address(client, sample_catalogue):
+    _response, body = page(client, HEALTH, BUILDING, utm_source="x")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', body).group(1)
+    assert canonical == f"http://testserver/comparer/?l={BUILDING}&l={HEALTH}"
