@@ -87,10 +87,9 @@ def paginate(request, queryset, per_page, notices):
 
 @require_safe
 def laureate_list(request):
-    # Each card says how complete it is, from the same query as the page.
-    laureates = Laureate.objects.for_list().with_completeness()
-    filterset, notices = bind_filterset(LaureateFilter, request.GET, laureates)
-    page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices)
+    filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
+    # Each card says how complete it is, from the page's own query (not the facets').
+    page = paginate(request, filterset.qs.with_completeness(), LAUREATES_PER_PAGE, notices)
     return render(
         request,
         "laureats/laureate_list.html",
