@@ -135,15 +135,16 @@ def test_comparison_in_english(client, sample_catalogue):
     assert "Compare laureates" in body and "Organisations in common" in body
 
 
+@pytest.mark.parametrize("growth", [{"count": 200}, {"count": 2000, "members_each": 2}])
 @pytest.mark.parametrize("slugs", [[], [BUILDING, HEALTH], [BUILDING, HEALTH, FARM, "inconnu"]])
 def test_comparison_has_a_fixed_query_count(
-    client, sample_catalogue, django_assert_num_queries, slugs
+    client, sample_catalogue, django_assert_num_queries, slugs, growth
 ):
     # The laureates and their 4 prefetches (or none if no slug is known), the select's options.
     expected = 6 if slugs else 1
     with django_assert_num_queries(expected):
         client.get(COMPARE_URL, {"l": slugs})
-    add_many_laureates()
+    add_many_laureates(**growth)
     with django_assert_num_queries(expected):
         response = client.get(COMPARE_URL, {"l": slugs})
     assert response.status_code == 200
