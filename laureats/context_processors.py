@@ -24,6 +24,8 @@ def portal(request):
 CANONICAL_PARAMS = (set(LaureateFilter.base_filters) | set(OrganisationFilter.base_filters)) - {
     "tri"
 }
+# The laureates of /comparer/: a shared comparison must not point to the empty picker.
+CANONICAL_PARAMS |= {"l"}
 OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 

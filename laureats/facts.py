@@ -1,49 +1,19 @@
 """What a laureate's fiche does not say yet, as invitations to fill it in.
 
-Each missing fact is named by the field of /contribuer/ that would fill it (`Proposal.Field`),
-so that the fiche and the list card link to a form already set on that laureate and that field.
-It reads only what `Laureate.objects.for_list()` and `for_detail()` prefetch.
+The facts and their order are those of `models/completeness.py`, the one definition of
+completeness. Each missing fact links to the /contribuer/ form set on that laureate and the
+field that fills it in (`Proposal.Field`). It reads the annotations of `with_completeness()`
+(the list, /a-completer/) or what `for_detail()` prefetches (the fiche, /comparer/).
 """
 
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from .models import Laureate, Proposal
+from .models.completeness import FACTS, is_known
 
-
-def known_member_count(laureate):
-    count = getattr(laureate, "member_count", None)
-    return len(laureate.memberships.all()) if count is None else count
-
-
-# (field of the contribution form, short name in "Pas encore renseigné : ...", is it missing?)
-FACTS = [
-    (Proposal.Field.SCOPE, _("portée"), lambda laureate: not laureate.scope),
-    (Proposal.Field.SECTORS, _("filières"), lambda laureate: not laureate.sectors.all()),
-    # A national laureate covers the whole country: its regions are not missing.
-    (
-        Proposal.Field.REGIONS,
-        _("régions"),
-        lambda laureate: laureate.scope != Laureate.Scope.NATIONAL and not laureate.regions.all(),
-    ),
-    (
-        Proposal.Field.LEAD,
-        _("porteur"),
-        lambda laureate: laureate.lead is None,
-    ),
-    (Proposal.Field.MEMBERS, _("membres"), lambda laureate: not known_member_count(laureate)),
-    (Proposal.Field.TOTAL_COST, _("coût total"), lambda laureate: laureate.total_cost is None),
-    (Proposal.Field.STATE_AID, _("aide de l'État"), lambda laureate: laureate.state_aid is None),
-    (
-        Proposal.Field.START_DATE,
-        _("dates"),
-        lambda laureate: not (laureate.start_date or laureate.end_date),
-    ),
-    (Proposal.Field.WEBSITE, _("site web"), lambda laureate: not laureate.website),
-    (Proposal.Field.DESCRIPTION, _("description"), lambda laureate: not laureate.description),
-]
+# How many laureates /a-completer/ names under each fact before linking to the list.
+NAMED_PER_FACT = 30
 
 
 def contribute_url(laureate, field):
@@ -52,10 +22,50 @@ def contribute_url(laureate, field):
 
 
 def missing_facts(laureate):
-    """The facts this laureate's fiche cannot state yet, in fiche order, each with the URL of
-    the contribution form set on that laureate and that field."""
+    """The facts this laureate's fiche cannot state yet, most important first, each with the
+    URL of the contribution form set on that laureate and that field."""
+    missing = []
+    for fact in FACTS:
+        if not is_known(laureate, fact):
+            field = fact.field_for(laureate)
+            missing.append(
+                {
+                    "key": fact.key,
+                    "field": field,
+                    "label": fact.label,
+                    "url": contribute_url(laureate, field),
+                }
+            )
+    return missing
+
+
+def completeness(laureate):
+    """`known` facts out of `total`, as the fiche, the card and /comparer/ say it."""
+    total = len(FACTS)
+    return {"known": total - len(missing_facts(laureate)), "total": total}
+
+
+def facts_to_complete(laureates, totals):
+    """For /a-completer/: each fact, most important first, with how many of `laureates` (a
+    `with_completeness()` queryset) miss it and the first of them, each with its link.
+    `totals` is their `completeness_totals()`, so that the counts are the page's figures."""
+    named = {fact.key: [] for fact in FACTS}
+    for laureate in laureates:
+        for fact in FACTS:
+            if len(named[fact.key]) < NAMED_PER_FACT and not is_known(laureate, fact):
+                field = fact.field_for(laureate)
+                named[fact.key].append(
+                    {"laureate": laureate, "url": contribute_url(laureate, field)}
+                )
+    list_url = reverse("laureats:laureate-list")
     return [
-        {"field": field, "label": label, "url": contribute_url(laureate, field)}
-        for field, label, is_missing in FACTS
-        if is_missing(laureate)
+        {
+            "key": fact.key,
+            "label": fact.label,
+            "count": totals["missing"][fact.key],
+            "laureates": named[fact.key],
+            "list_url": f"{list_url}?{urlencode({'manque': fact.slug, 'tri': 'completude'})}",
+        }
+        for fact in FACTS
+        if totals["missing"][fact.key]
     ]

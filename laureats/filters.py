@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
+from .models.completeness import FACT_SLUGS, FACTS
 from .ordering import french
 from .search import SearchTitle, prefix_query
 from .text import search_words
@@ -22,6 +23,8 @@ SORTS = {
     "pertinence": _("pertinence"),
     "-aide": _("aide de l'État accordée, la plus élevée d'abord"),
     "-maj": _("dernière mise à jour"),
+    "completude": _("les moins complètes d'abord"),
+    "-completude": _("les plus complètes d'abord"),
 }
 
 
@@ -123,6 +126,12 @@ class LaureateFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(
         label=_("Organisation membre"), method="member_organisation", max_length=120
     )
+    # The facts of models/completeness.py; several ticked: laureates missing any of them.
+    manque = CheckboxMultipleChoiceFilter(
+        label=_("Information manquante"),
+        choices=[(fact.slug, fact.label) for fact in FACTS],
+        method="missing",
+    )
     tri = django_filters.ChoiceFilter(
         label=_("Trier par"),
         choices=list(SORTS.items()),
@@ -170,6 +179,9 @@ class LaureateFilter(django_filters.FilterSet):
             Exists(Membership.objects.filter(laureate_id=OuterRef("pk"), organisation__slug=value))
         )
 
+    def missing(self, queryset, name, value):
+        return queryset.missing_any([FACT_SLUGS[slug] for slug in value])
+
     def sort(self, queryset, name, value):
         # Ordering is applied in `qs`, after every filter, so that relevance is known.
         return queryset
@@ -201,6 +213,8 @@ class LaureateFilter(django_filters.FilterSet):
             return queryset.with_granted_aid().order_by(
                 F("granted_aid_amount").desc(nulls_last=True), french("name"), "pk"
             )
+        if sort in ("completude", "-completude"):
+            return queryset.in_completeness_order(most_complete_first=sort == "-completude")
         if sort == "-maj":
             return queryset.order_by("-updated_at", "pk")
         if sort == "pertinence" and self.search_terms:

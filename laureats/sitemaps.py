@@ -14,6 +14,7 @@ DATA_PAGES = [
     ("laureats:home", _("Accueil")),
     ("laureats:laureate-list", _("Les lauréats")),
     ("laureats:organisation-list", _("Les organisations membres")),
+    ("laureats:to-complete", _("Informations à compléter")),
 ]
 # Pages other parts of the portal provide, listed once their address answers.
 OPTIONAL_DATA_PAGES = [

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import contributions, opendata, public, site, statistics
+from .views import cite, compare, contributions, opendata, public, site, statistics
 
 app_name = "laureats"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     # The same dataset in DCAT, for harvesting catalogues (data.gouv.fr).
     path("donnees/catalogue.jsonld", opendata.dcat_catalogue, name="catalogue"),
     path("laureats/<slug:slug>/", public.LaureateDetailView.as_view(), name="laureate-detail"),
+    re_path(
+        r"^laureats/(?P<slug>[-a-zA-Z0-9_]+)/citer\.(?P<extension>bib|json)$",
+        cite.citation_file,
+        name="laureate-citation",
+    ),
     path("organisations/", public.organisation_list, name="organisation-list"),
     path(
         "organisations/<slug:slug>/",
@@ -32,6 +37,8 @@ urlpatterns = [
     ),
     path("statistiques/", statistics.statistics, name="statistics"),
     path("statistiques/<slug:chart>.csv", statistics.statistics_csv, name="statistics-csv"),
+    path("comparer/", compare.compare, name="compare"),
+    path("a-completer/", compare.to_complete, name="to-complete"),
     path("plan-du-site/", site.site_map, name="site-map"),
     path("accessibilite/", site.accessibility, name="accessibility"),
     path("mentions-legales/", site.legal_notice, name="legal-notice"),

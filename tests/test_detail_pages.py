@@ -32,8 +32,9 @@ def test_laureate_page_says_what_is_unknown(client, reference_data):
         name="Projet peu documenté", scope="", total_cost=6_928_135, state_aid=4_849_695
     )
     body = text(client.get(laureate.get_absolute_url()))
-    # Scope, sectors and description, gathered as links to fill them in.
-    assert re.search(r"Pas encore renseigné :</strong>\s*<a[^>]*champ=scope", body)
+    # Lead, partners, sectors, scope, description..., gathered as links to fill them in.
+    assert re.search(r"Pas encore renseigné :</strong>\s*<a[^>]*champ=lead", body)
+    assert "champ=scope" in body
     assert "champ=description" in body
     assert "6\xa0928\xa0135 €" in body
     assert "4\xa0849\xa0695 €" in body

@@ -59,6 +59,7 @@ def complete(reference_data):
         end_date=date(2025, 12, 31),
         website="https://www.example.org/",
         description="Ce que fait le projet.",
+        sources=1,
     )
 
 
@@ -72,25 +73,27 @@ def test_fiche_gathers_the_unknown_facts_in_one_line_of_links(client, sparse):
     line = missing_line(body)
     assert "Pas encore renseigné :" in line
     links = re.findall(r'<a href="([^"]+)">([^<]+)<span', line)
+    # Most important first (laureats/models/completeness.py).
     assert [label for _url, label in links] == [
+        "partenaires",
         "portée",
         "régions",
-        "coût total",
-        "aide de l'État",
+        "montants",
         "dates",
-        "site web",
         "description",
+        "source",
     ]
-    assert links[0][0] == f"{CONTRIBUTE}?laureat=a-completer&champ=scope"
+    assert links[1][0] == f"{CONTRIBUTE}?laureat=a-completer&champ=scope"
     assert [url.rsplit("=", 1)[1] for url, _label in links] == [
+        "members",
         "scope",
         "regions",
         "total_cost",
-        "state_aid",
         "start_date",
-        "website",
         "description",
+        "sources",
     ]
+    assert "Complétude : 3 informations sur 10" in body
     # Known facts are stated; nothing says "non renseigné" anywhere else on the fiche.
     assert "Santé et social" in body and "CFA du test" in body
     assert "non renseign" not in body
@@ -121,16 +124,28 @@ def test_national_laureate_does_not_miss_its_regions(reference_data):
 def test_members_and_lead_are_missing_when_nobody_is_known(reference_data):
     laureate = make_laureate()
     fields = [fact["field"] for fact in missing_facts(laureate)]
-    assert {"lead", "members", "sectors"} <= set(fields)
+    assert {"lead", "members", "sectors", "sources"} <= set(fields)
+
+
+def test_the_other_amount_or_date_is_asked_once_one_is_known(reference_data):
+    laureate = make_laureate(total_cost=1000, start_date=date(2024, 1, 1))
+    fields = [fact["field"] for fact in missing_facts(laureate)]
+    assert "state_aid" in fields and "end_date" in fields
+    assert "total_cost" not in fields and "start_date" not in fields
+
+
+def test_a_website_is_not_asked_for(reference_data):
+    laureate = make_laureate(website="")
+    assert "website" not in [fact["field"] for fact in missing_facts(laureate)]
 
 
 def test_list_card_shows_what_is_known_and_counts_what_is_missing(client, sparse, complete):
     body = text(client.get(LIST_URL))
     cards = dict(re.findall(r'<article class="card">.*?">([^<]+)</a>(.*?)</article>', body, re.S))
-    assert "7 informations manquantes" in cards["Projet à compléter"]
+    assert "Complétude : 3 informations sur 10" in cards["Projet à compléter"]
     assert "Portée</dt>" not in cards["Projet à compléter"]
     assert "CFA du test" in cards["Projet à compléter"]
-    assert "manquante" not in cards["Projet complet"]
+    assert "Complétude : 10 informations sur 10" in cards["Projet complet"]
     assert "non renseign" not in body
 
 

@@ -30,8 +30,8 @@ PAGES = {
 # 2 option lists, count, page, 3 prefetches, 5 facets, coverage count.
 EXPECTED = {
     # Figures, sources, count, sectors, the entered laureates; the small map and two charts:
-    # totals, regions, kinds.
-    "home": 8,
+    # totals, regions, kinds; the completeness of them all.
+    "home": 9,
     "list": 13,
     "list_filtered": 13,
     "list_search": 13,

@@ -220,9 +220,10 @@ def test_ccca_btp_page_shows_its_members_sources_and_status(client, real_data):
 
 def test_nid_ai_e_page_shows_its_amounts_and_what_is_unknown(client, real_data):
     body = text(client.get(reverse("laureats:laureate-detail", args=["nid-ai-e"])))
-    # Scope, sectors and description, gathered as links to fill them in.
-    assert re.search(r"Pas encore renseigné :</strong>\s*<a[^>]*champ=scope", body)
-    assert "champ=description" in body
+    # Partners, sectors, scope, description..., gathered as links to fill them in, most
+    # important first (its lead is known).
+    assert re.search(r"Pas encore renseigné :</strong>\s*<a[^>]*champ=members", body)
+    assert "champ=scope" in body and "champ=description" in body
     assert "6\xa0928\xa0135 €" in body
     assert "4\xa0849\xa0695 €" in body
     assert "70,0 %" in body

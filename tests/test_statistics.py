@@ -424,8 +424,8 @@ def test_shade_bins_cover_every_count(top, bins):
 # Queries ------------------------------------------------------------------------------------
 
 # Two option lists, official figures and their sources, the entered count, totals, sectors,
-# regions, member kinds, lead kinds, consortium sizes.
-STATS_QUERIES = 11
+# regions, member kinds, lead kinds, consortium sizes, completeness.
+STATS_QUERIES = 12
 
 
 def add_synthetic_laureates(count=2000):

@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from ..ordering import french
 from ..search import weighted_vector
 from ..text import normalize_text
+from .completeness import FACTS, known_count, known_flag
 from .figures import ProgrammeFigure
 from .organisations import Membership
 from .reference import Region, Sector
@@ -51,6 +52,44 @@ class LaureateQuerySet(models.QuerySet):
                 When(state_aid_kind=Laureate.StateAidKind.GRANTED, then=F("state_aid"))
             )
         )
+
+    def with_completeness(self):
+        """Annotates `known_<fact>` (1 or 0) for each fact of models/completeness.py and
+        `known_facts`, how many of them are known: the same rule as the fiche's, in SQL."""
+        flags = {f"known_{fact.key}": known_flag(self.model, fact) for fact in FACTS}
+        return self.annotate(**flags, known_facts=known_count(self.model))
+
+    def missing_any(self, keys):
+        """Laureates that miss at least one of the facts named by `keys`."""
+        condition = Q()
+        for fact in FACTS:
+            if fact.key in keys:
+                condition |= ~fact.condition(self.model)
+        return self.filter(condition)
+
+    def in_completeness_order(self, most_complete_first=False):
+        """The least complete first (or the most), then by name."""
+        known = known_count(self.model)
+        first = known.desc() if most_complete_first else known.asc()
+        return self.order_by(first, french("name"), "pk")
+
+    def completeness_totals(self):
+        """One query: `laureates`, `known` facts of them all, `possible` (laureates × facts),
+        `percent` known (rounded down, so that 99.6 % is never shown as complete) and
+        `missing`, {fact key: laureates missing it}."""
+        # Aliases unlike any field name: "scope" would shadow the column in the conditions.
+        sums = {f"known_{fact.key}": Sum(known_flag(self.model, fact)) for fact in FACTS}
+        result = self.order_by().aggregate(laureates_count=Count("pk"), **sums)
+        count = result.pop("laureates_count")
+        known = {fact.key: int(result[f"known_{fact.key}"] or 0) for fact in FACTS}
+        possible = count * len(FACTS)
+        return {
+            "laureates": count,
+            "known": sum(known.values()),
+            "possible": possible,
+            "percent": 100 * sum(known.values()) // possible if possible else None,
+            "missing": {key: count - value for key, value in known.items()},
+        }
 
     def in_name_order(self):
         """By name in French reading order (laureats/ordering.py), as every list shows them."""

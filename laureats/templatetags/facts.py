@@ -1,6 +1,7 @@
 from django import template
 
-from ..facts import missing_facts as compute_missing_facts
+from .. import facts
+from ..citation import Citation
 
 register = template.Library()
 
@@ -8,4 +9,17 @@ register = template.Library()
 @register.simple_tag
 def missing_facts(laureate):
     """`{% missing_facts laureate as missing %}`: see laureats.facts.missing_facts."""
-    return compute_missing_facts(laureate)
+    return facts.missing_facts(laureate)
+
+
+@register.simple_tag
+def completeness(laureate):
+    """`{% completeness laureate as known %}`: `known.known` facts out of `known.total`."""
+    return facts.completeness(laureate)
+
+
+@register.simple_tag(takes_context=True)
+def citation(context, laureate):
+    """`{% citation laureate as cite %}`: see laureats.citation."""
+    url = context["request"].build_absolute_uri(laureate.get_absolute_url())
+    return Citation(laureate, url)

@@ -14,6 +14,7 @@ from ..data_dictionary import (
 )
 from ..datapackage import CHANGELOG, FORMAT_VERSION, data_package
 from ..models import Laureate, Organisation
+from ..models.completeness import FACTS
 
 
 @require_safe
@@ -50,6 +51,7 @@ def open_data(request):
             "format_version": FORMAT_VERSION,
             "changelog": CHANGELOG,
             "dataset": catalogue.schema_org_dataset(request, dates),
+            "completeness_facts": FACTS,
             "api_throttle_rate": throttle_rate_text(api_settings.DEFAULT_THROTTLE_RATES["anon"]),
         },
     )

@@ -53,6 +53,7 @@ def home(request):
             .only("name", "slug", "acronym")[:HOME_LAUREATES],
             "region_map": region_map(stats.regions, id_prefix="home-"),
             "totals": stats.totals,
+            "completeness": Laureate.objects.published().completeness_totals(),
             "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
             "home_charts": [
                 bar_chart(stats.statuses, id_prefix="home-"),
@@ -87,7 +88,8 @@ def paginate(request, queryset, per_page, notices):
 @require_safe
 def laureate_list(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
-    page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices)
+    # Each card says how complete it is, from the page's own query (not the facets').
+    page = paginate(request, filterset.qs.with_completeness(), LAUREATES_PER_PAGE, notices)
     return render(
         request,
         "laureats/laureate_list.html",

@@ -56,6 +56,7 @@ def statistics(request):
             **Laureate.objects.coverage(),
             "totals": stats.totals,
             "coverage": stats.coverage,
+            "completeness": stats.matching().completeness_totals(),
             "sizes": stats.consortium_sizes,
             "charts": charts,
             "region_map": region_chart,

@@ -1,0 +1,175 @@
+"""Completeness: the facts a laureate's fiche should state, defined once, in Python and in SQL.
+
+Every page that counts what is known or missing reads this one list: the fiche ("7 informations
+sur 10") and its line of missing facts, the list's cards, sort and filter, the home page, the
+statistics, /a-completer/, /comparer/ and the description on /donnees/. Its order is the order
+of importance: /a-completer/ shows the most important missing facts first.
+
+Each fact has two equal definitions: `is_known(laureate)` reads an object whose relations are
+prefetched (`for_detail()`), `condition(model)` is the same rule as a database expression,
+for sorting, filtering and counting thousands of laureates in one query.
+tests/test_completeness.py checks that both agree on every combination of facts, on SQLite
+and PostgreSQL.
+
+Decisions:
+- A national laureate covers the whole country: it does not miss its regions. A laureate whose
+  scope is unknown misses them until regions are entered (its scope is missing anyway).
+- "Montants" are the total cost and the State aid (granted or requested); "dates" the start and
+  the end: each is known when both parts are, and its link opens the part still missing.
+- The website is not counted: a project may have none.
+
+This module imports no other model module but `organisations`, so that `laureates` can use it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from .organisations import Membership
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    # Its name in URLs (/laureats/?manque=porteur), French like every public address.
+    slug: str
+    label: str
+    # When it counts as known, in words, for /donnees/.
+    rule: str
+    # The field of /contribuer/ (a `Proposal.Field` value) that fills it in, or a function of
+    # the laureate choosing between two.
+    field: str | Callable
+    is_known: Callable
+    condition: Callable
+
+    def field_for(self, laureate):
+        return self.field(laureate) if callable(self.field) else self.field
+
+
+def has_partner(laureate):
+    return any(not membership.is_lead for membership in laureate.memberships.all())
+
+
+FACTS = [
+    Fact(
+        "name",
+        "nom",
+        _("nom"),
+        _("le nom du projet"),
+        "name",
+        lambda laureate: bool(laureate.name),
+        lambda m: ~Q(name=""),
+    ),
+    Fact(
+        "lead",
+        "porteur",
+        _("porteur"),
+        _("l'organisation porteuse est nommée"),
+        "lead",
+        lambda laureate: laureate.lead is not None,
+        lambda m: Q(Exists(Membership.objects.leads().of_each_laureate())),
+    ),
+    Fact(
+        "partner",
+        "partenaires",
+        _("partenaires"),
+        _("au moins un partenaire est nommé"),
+        "members",
+        has_partner,
+        lambda m: Q(Exists(Membership.objects.partners().of_each_laureate())),
+    ),
+    Fact(
+        "sectors",
+        "filieres",
+        _("filières"),
+        _("au moins une filière"),
+        "sectors",
+        lambda laureate: bool(laureate.sectors.all()),
+        lambda m: Q(Exists(m.sectors.through.objects.filter(laureate_id=OuterRef("pk")))),
+    ),
+    Fact(
+        "scope",
+        "portee",
+        _("portée"),
+        _("nationale ou interrégionale"),
+        "scope",
+        lambda laureate: bool(laureate.scope),
+        lambda m: ~Q(scope=""),
+    ),
+    Fact(
+        "regions",
+        "regions",
+        _("régions"),
+        _(
+            "au moins une région couverte ; un projet national couvre toute la France et n'en manque pas, un projet de portée inconnue en manque tant qu'aucune n'est saisie"
+        ),
+        "regions",
+        lambda laureate: laureate.scope == laureate.Scope.NATIONAL or bool(laureate.regions.all()),
+        lambda m: (
+            Q(scope=m.Scope.NATIONAL)
+            | Q(Exists(m.regions.through.objects.filter(laureate_id=OuterRef("pk"))))
+        ),
+    ),
+    Fact(
+        "amounts",
+        "montants",
+        _("montants"),
+        _("le coût total et l'aide de l'État (accordée ou demandée), les deux"),
+        lambda laureate: "total_cost" if laureate.total_cost is None else "state_aid",
+        lambda laureate: laureate.total_cost is not None and laureate.state_aid is not None,
+        lambda m: Q(total_cost__isnull=False, state_aid__isnull=False),
+    ),
+    Fact(
+        "dates",
+        "dates",
+        _("dates"),
+        _("la date de début et la date de fin, les deux"),
+        lambda laureate: "start_date" if laureate.start_date is None else "end_date",
+        lambda laureate: laureate.start_date is not None and laureate.end_date is not None,
+        lambda m: Q(start_date__isnull=False, end_date__isnull=False),
+    ),
+    Fact(
+        "description",
+        "description",
+        _("description"),
+        _("une description du projet"),
+        "description",
+        lambda laureate: bool(laureate.description),
+        lambda m: ~Q(description=""),
+    ),
+    Fact(
+        "source",
+        "source",
+        _("source"),
+        _("au moins une source publique"),
+        "sources",
+        lambda laureate: bool(laureate.sources.all()),
+        # Through the laureate table: this module may not import Source (see the docstring).
+        lambda m: Q(Exists(m.objects.filter(pk=OuterRef("pk"), sources__isnull=False))),
+    ),
+]
+FACT_KEYS = [fact.key for fact in FACTS]
+FACT_SLUGS = {fact.slug: fact.key for fact in FACTS}
+
+
+def known_flag(model, fact):
+    """1 when `fact` is known for the row, else 0."""
+    return Case(
+        When(fact.condition(model), then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+
+
+def known_count(model):
+    """How many of the facts the row has, as one expression."""
+    total = known_flag(model, FACTS[0])
+    for fact in FACTS[1:]:
+        total = total + known_flag(model, fact)
+    return total
+
+
+def is_known(laureate, fact):
+    """Read from `with_completeness()`'s annotations when there are, else from the object."""
+    flag = getattr(laureate, f"known_{fact.key}", None)
+    return fact.is_known(laureate) if flag is None else bool(flag)

@@ -1,0 +1,229 @@
+"""Laureates side by side (/comparer/) and "Citer cette fiche"."""
+
+import json
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from laureats.citation import Citation, bibtex_escape
+from laureats.models import Laureate
+
+from .factories import make_laureate
+from .test_queries import add_many_laureates
+
+pytestmark = pytest.mark.django_db
+
+COMPARE_URL = reverse("laureats:compare")
+BUILDING = "chantier-numerique-fictif"
+HEALTH = "soins-connectes-fictifs"
+FARM = "ferme-ecole-virtuelle-fictive"
+UNPUBLISHED = "projet-fictif-non-publie"
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = False
+
+
+def page(client, *slugs, **params):
+    response = client.get(COMPARE_URL, {"l": list(slugs), **params})
+    assert response.status_code == 200
+    return response, unescape(response.content.decode())
+
+
+def column_heads(body):
+    table = re.search(
+        r'<table class="data-table compare-table[^"]*">.*?</thead>', body, re.S
+    ).group(0)
+    return re.findall(r'<th scope="col"><a href="[^"]+">([^<]+)</a>', table)
+
+
+def test_two_laureates_side_by_side(client, sample_catalogue):
+    _response, body = page(client, BUILDING, HEALTH)
+    assert column_heads(body) == ["Chantier numérique fictif", "Soins connectés fictifs"]
+    for row in ["Complétude", "Porteur", "Partenaires", "Membres par type", "Taux d'aide"]:
+        assert f'<th scope="row">{row}</th>' in body
+    # The CFA of the sample catalogue belongs to both consortia.
+    shared = re.search(r'<ul class="shared-organisations">.*?</ul>', body, re.S).group(0)
+    assert "CFA fictif des Deux Rives" in shared
+    assert "<title>Comparer : " in body
+
+
+def test_the_order_of_the_url_is_the_order_of_the_columns(client, sample_catalogue):
+    _response, body = page(client, HEALTH, BUILDING)
+    assert column_heads(body) == ["Soins connectés fictifs", "Chantier numérique fictif"]
+
+
+def test_completeness_row_matches_each_fiche(client, sample_catalogue):
+    _response, body = page(client, BUILDING, HEALTH, FARM)
+    row = re.search(r'<th scope="row">Complétude</th>(.*?)</tr>', body, re.S).group(1)
+    compared = re.findall(r"(\d+) informations sur 10", row)
+    for slug, known in zip([BUILDING, HEALTH, FARM], compared, strict=True):
+        fiche = unescape(
+            client.get(reverse("laureats:laureate-detail", args=[slug])).content.decode()
+        )
+        assert f"Complétude : {known} informations sur 10" in fiche
+
+
+@pytest.mark.parametrize("other", ["inconnu", UNPUBLISHED])
+def test_unknown_or_unpublished_slug_gets_a_notice(client, sample_catalogue, other):
+    _response, body = page(client, BUILDING, other, HEALTH)
+    assert f"Aucun lauréat publié n'a l'identifiant « {other} »" in body
+    assert column_heads(body) == ["Chantier numérique fictif", "Soins connectés fictifs"]
+    assert "Projet fictif non publié" not in body
+
+
+@pytest.mark.parametrize("garbage", ["<script>alert(1)</script>", "x" * 500, "a b", "é/../"])
+def test_garbage_is_ignored_with_a_notice(client, sample_catalogue, garbage):
+    response, body = page(client, BUILDING, garbage, HEALTH)
+    assert "n'est pas l'identifiant d'un lauréat" in body
+    assert "<script>alert" not in response.content.decode()
+    assert len(column_heads(body)) == 2
+
+
+def test_more_than_four_are_cut_to_the_first_four(client, sample_catalogue):
+    slugs = list(Laureate.objects.published().order_by("slug").values_list("slug", flat=True))
+    assert len(slugs) == 5
+    _response, body = page(client, *slugs)
+    assert "On compare au plus 4 lauréats" in body
+    assert len(column_heads(body)) == 4
+    # Four chosen: nothing more to add.
+    assert 'id="compare-add"' not in body
+
+
+def test_fewer_than_two_explains_how_to_choose(client, sample_catalogue):
+    _response, body = page(client)
+    assert "Choisissez de 2 à 4 lauréats" in body
+    assert "<table" not in body
+    _response, body = page(client, BUILDING)
+    assert "Déjà choisi" in body and "Chantier numérique fictif" in body
+    # The select adds a second one and keeps the first.
+    form = re.search(r'<form class="compare-add".*?</form>', body, re.S).group(0)
+    assert f'<input type="hidden" name="l" value="{BUILDING}">' in form
+    assert f'<option value="{BUILDING}"' not in form
+    assert f'<option value="{HEALTH}">' in form
+    assert UNPUBLISHED not in form
+
+
+def test_repeated_slug_counts_once(client, sample_catalogue):
+    _response, body = page(client, BUILDING, BUILDING)
+    assert "<table" not in body and "Déjà choisi" in body
+
+
+def test_list_checkboxes_submit_to_the_comparison(client, sample_catalogue):
+    body = client.get(reverse("laureats:laureate-list")).content.decode()
+    assert (
+        f'<form class="compare-form" id="compare-form" method="get" action="{COMPARE_URL}">' in body
+    )
+    boxes = re.findall(
+        r'<input type="checkbox" name="l" value="([^"]+)"[^>]*form="compare-form"', body
+    )
+    assert len(boxes) == 5 and BUILDING in boxes
+
+
+def test_fiche_links_to_a_comparison_starting_with_it(client, sample_catalogue):
+    body = client.get(reverse("laureats:laureate-detail", args=[BUILDING])).content.decode()
+    assert f'href="{COMPARE_URL}?l={BUILDING}"' in body
+
+
+def test_comparison_in_english(client, sample_catalogue):
+    response = client.get("/en/comparer/", {"l": [BUILDING, HEALTH]})
+    body = unescape(response.content.decode())
+    assert '<html lang="en">' in body
+    assert "Compare laureates" in body and "Organisations in common" in body
+
+
+@pytest.mark.parametrize("growth", [{"count": 200}, {"count": 2000, "members_each": 2}])
+@pytest.mark.parametrize("slugs", [[], [BUILDING, HEALTH], [BUILDING, HEALTH, FARM, "inconnu"]])
+def test_comparison_has_a_fixed_query_count(
+    client, sample_catalogue, django_assert_num_queries, slugs, growth
+):
+    # The laureates and their 4 prefetches (or none if no slug is known), the select's options.
+    expected = 6 if slugs else 1
+    with django_assert_num_queries(expected):
+        client.get(COMPARE_URL, {"l": slugs})
+    add_many_laureates(**growth)
+    with django_assert_num_queries(expected):
+        response = client.get(COMPARE_URL, {"l": slugs})
+    assert response.status_code == 200
+
+
+# Citation ------------------------------------------------------------------------------------
+
+
+def test_fiche_gives_a_citation_line_bibtex_and_csl_json(client, sample_catalogue):
+    laureate = Laureate.objects.get(slug=BUILDING)
+    body = unescape(client.get(laureate.get_absolute_url()).content.decode())
+    assert "Citer cette fiche" in body
+    day = laureate.updated_at.astimezone().day
+    line = re.search(r'<p class="citation">(.*?)</p>', body).group(1)
+    assert line.startswith("« Chantier numérique fictif », Portail Deffinum, version du ")
+    assert f"du {day} " in line
+    assert line.endswith(f"http://testserver/laureats/{BUILDING}/")
+    csl = re.findall(r'<pre class="citation-code">(.*?)</pre>', body, re.S)
+    bibtex, csl_json = csl
+    assert bibtex.startswith(f"@misc{{deffinum-{BUILDING},")
+    (item,) = json.loads(csl_json)
+    assert item["title"] == "Chantier numérique fictif"
+    assert item["URL"] == f"http://testserver/laureats/{BUILDING}/"
+    assert item["type"] == "webpage" and item["container-title"] == "Portail Deffinum"
+    updated = laureate.updated_at.astimezone()
+    assert item["issued"] == {"date-parts": [[updated.year, updated.month, updated.day]]}
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("R&D 100 % {numérique}", r"R\&D 100 \% \{numérique\}"),
+        ("C:\\chemin_#1 $5 ^ ~", r"C:\textbackslash{}chemin\_\#1 \$5 \^{} \~{}"),
+        ("deux\nlignes", "deux lignes"),
+    ],
+)
+def test_bibtex_escapes_special_characters(raw, escaped):
+    assert bibtex_escape(raw) == escaped
+
+
+def test_bibtex_entry_of_a_title_with_special_characters(reference_data):
+    laureate = make_laureate(name="Santé & numérique : 100 % {test}", acronym="S_N")
+    entry = Citation(laureate, "https://example.org/laureats/x/").bibtex
+    assert r"title = {{Santé \& numérique : 100 \% \{test\} (S\_N)}}," in entry
+    assert "url = {https://example.org/laureats/x/}" in entry
+    # Balanced braces: a reference manager reads the entry to its end.
+    depth = 0
+    for index, char in enumerate(entry):
+        if char in "{}" and (index == 0 or entry[index - 1] != "\\"):
+            depth += 1 if char == "{" else -1
+            assert depth >= 0
+    assert depth == 0
+
+
+@pytest.mark.parametrize(
+    ("extension", "content_type"),
+    [("bib", "application/x-bibtex"), ("json", "application/vnd.citationstyles.csl+json")],
+)
+def test_citation_downloads_as_a_file(
+    client, sample_catalogue, django_assert_num_queries, extension, content_type
+):
+    url = reverse("laureats:laureate-citation", args=[BUILDING, extension])
+    fiche = client.get(reverse("laureats:laureate-detail", args=[BUILDING])).content.decode()
+    assert f'href="{url}"' in fiche
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    assert response["Content-Type"].startswith(content_type)
+    assert f'filename="deffinum-{BUILDING}.{extension}"' in response["Content-Disposition"]
+    body = response.content.decode()
+    # The same text as the fiche shows.
+    assert unescape(body.strip()) in unescape(fiche)
+
+
+def test_citation_of_an_unpublished_laureate_is_404(client, sample_catalogue):
+    url = reverse("laureats:laureate-citation", args=[UNPUBLISHED, "bib"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_shared_comparison_keeps_its_laureates_in_its_canonical_address(client, sample_catalogue):
+    _response, body = page(client, HEALTH, BUILDING, utm_source="x")
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', body).group(1)
+    assert canonical == f"http://testserver/comparer/?l={BUILDING}&l={HEALTH}"
