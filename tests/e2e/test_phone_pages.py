@@ -108,3 +108,13 @@ def test_organisations_come_before_their_filters_on_a_phone(page, portal_data):
     assert summary.inner_text() == "Filtrer · 1 actif"
     summary.click()
     assert page.get_by_role("group", name="Type d'organisation").get_by_label("CFA").is_checked()
+
+
+def test_home_map_is_large_enough_to_read_on_a_desktop(page, spread):
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    # 448 px wide before, in two thirds of the page beside two charts, with its list beside it.
+    assert page.locator(".home-map .region-map").bounding_box()["width"] >= 540
+    national = page.locator(".home-map .map-list a").first
+    assert national.inner_text().startswith("Portée nationale")
+    assert national.bounding_box()["height"] >= 44
