@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -119,12 +120,14 @@ def start_server():
         log(" ".join(command))
         subprocess.run([*manage, *command, "-v0"], cwd=ROOT, env=env, check=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    # Its own process group: stopping the run (Ctrl-C) stops the master and its workers.
     server = subprocess.Popen(
         [str(gunicorn), "--config", "gunicorn.conf.py", "deffinum.wsgi"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     for _attempt in range(150):
@@ -194,7 +197,7 @@ def main():
             rows.append(row)
     finally:
         if server:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait()
     write_table(rows, methods)
 
