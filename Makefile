@@ -26,7 +26,7 @@ run: install compile-messages
 	DEBUG=1 $(PYTHON) manage.py load_real_data
 	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
-.PHONY: serve bench
+.PHONY: serve bench lighthouse
 
 # The portal as in production: DEBUG off, hashed and compressed static files, gunicorn
 # (gunicorn.conf.py: WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_WORKER_CLASS). Without
@@ -43,6 +43,12 @@ serve: install
 # Load test against the speed limit of this machine (bench/run.py): about ten minutes.
 bench: install
 	BENCH_README=$(BENCH_README) $(PYTHON) bench/run.py
+
+# Lighthouse's four scores and the Nu HTML checker on every public page type, served as in
+# production (bench/lighthouse.py): a few minutes; needs Node (npm), Java and Chromium. Not part
+# of `make test`. The table goes to bench/results/lighthouse.md.
+lighthouse: install
+	$(PYTHON) bench/lighthouse.py
 
 # The whole suite needs two system packages besides Python: Chromium (tests/e2e) and GNU gettext
 # (compilemessages, tests/test_translations.py). system-packages installs them first, or stops.

@@ -28,6 +28,13 @@ PAGES = {
     "statistiques": "/statistiques/",
     "contribuer-champ": "/contribuer/?laureat=e-deffinum&champ=website",
     "organisation": "/organisations/ccca-btp/",
+    "organisations": "/organisations/",
+    "donnees": "/donnees/",
+    "contribuer": "/contribuer/",
+    "plan-du-site": "/plan-du-site/",
+    "accessibilite": "/accessibilite/",
+    "mentions-legales": "/mentions-legales/",
+    "api-docs": "/api/docs/",
 }
 WIDTHS = [375, 1280]
 

@@ -122,10 +122,17 @@ def organisation_list(request):
         Organisation.objects.for_list().filter(laureate_count__gt=0),
     )
     page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices)
+    chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    active_filters = len(chosen.get("type") or []) + bool(chosen.get("q"))
     return render(
         request,
         "laureats/organisation_list.html",
-        {"filter": filterset, "page_obj": page, "notices": notices},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "notices": notices,
+            "active_filters": active_filters,
+        },
     )
 
 

@@ -218,6 +218,7 @@ def test_a_history_with_entries_works_under_the_content_security_policy(
 def test_api_pages_work_under_the_content_security_policy(page, portal_data):
     # The `page` fixture fails the test if the browser refuses a script or a style here.
     page.goto("/api/docs/")
+    page.get_by_role("button", name="Ouvrir la console interactive").click()
     page.locator(".swagger-ui .opblock").first.wait_for()
     assert page.locator(".swagger-ui .opblock").count() >= 5
     response = page.goto("/api/laureats/", wait_until="load")

@@ -1,0 +1,120 @@
+"""Issue 13: the statistics page in a few phone screens, a map people can read and touch, and an
+API documentation that a phone need not parse a megabyte of script to show."""
+
+import pytest
+
+from laureats.models import Laureate, Sector
+
+from ..factories import make_laureate
+from .conftest import accessibility_problems, screenshot
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def spread(portal_data):
+    """The sample catalogue (official figures with their sources) and twenty more laureates over
+    eight regions and every sector, two of them national: every chart and the map's list long."""
+    sectors = list(Sector.objects.all())
+    regions = ["11", "24", "27", "28", "32", "44", "53", "84"]
+    for number in range(20):
+        make_laureate(
+            name=f"Projet réparti {number}",
+            sectors=[sectors[number % len(sectors)]],
+            regions=[regions[number % len(regions)]],
+            scope=Laureate.Scope.NATIONAL if number < 2 else Laureate.Scope.INTERREGIONAL,
+        )
+
+
+def screens(page):
+    return page.evaluate("document.documentElement.scrollHeight") / PHONE["height"]
+
+
+def test_statistics_fit_in_a_few_phone_screens(page, spread):
+    page.set_viewport_size(PHONE)
+    page.goto("/statistiques/")
+    screenshot(page, "telephone-statistiques")
+    # 8.6 screens before issue 13's compaction with this data, for the same content.
+    assert screens(page) < 7.5, screens(page)
+    # Nothing was dropped to get there: every chart and its folded table is still in the page.
+    assert page.locator(".chart-block svg").count() >= 6
+    assert (
+        page.locator("details.chart-table").count()
+        == page.locator(".chart-block svg.bar-chart").count() + 1
+    )
+    # The official figures read as rows, the number beside its label: not cut, not overflowing.
+    figure = page.locator(".stats-official .figure").first
+    value, label = figure.locator(".figure-value"), figure.locator(".figure-label")
+    assert value.bounding_box()["x"] < label.bounding_box()["x"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_computed_charts_go_two_by_two_on_a_wide_screen(page, spread):
+    page.set_viewport_size(DESKTOP)
+    page.goto("/statistiques/")
+    first, second = page.locator(".chart-grid > .chart-block").all()[:2]
+    assert first.bounding_box()["y"] == second.bounding_box()["y"]
+    assert first.bounding_box()["x"] < second.bounding_box()["x"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_map_lists_every_region_beside_it_as_44_px_targets(page, spread, viewport):
+    page.set_viewport_size(viewport)
+    page.goto("/statistiques/")
+    entries = page.locator(".map-list a")
+    names = [text.split("\n")[0] for text in entries.all_inner_texts()]
+    # National laureates first, as plainly as a region, then the regions in the table's order.
+    assert names[0].startswith("Portée nationale")
+    table = page.locator("#carte details.chart-table tbody th")
+    assert names[1:] == [name.strip() for name in table.all_text_contents()][: len(names) - 1]
+    for box in (entry.bounding_box() for entry in entries.all()):
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    # The map itself is large enough to read at desktop width, and its counts are printed.
+    if viewport is DESKTOP:
+        assert page.locator(".region-map").bounding_box()["width"] >= 560
+    # Every region with laureates is in the list, and has its count printed on the map.
+    assert page.locator(".map-count:not(.map-count-zero)").count() == len(names) - 1 >= 8
+
+
+def test_api_documentation_loads_swagger_only_when_asked(page, portal_data):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.set_viewport_size(PHONE)
+    page.goto("/api/docs/", wait_until="load")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Documentation de l'API")
+    assert page.get_by_role("link", name="Schéma OpenAPI 3").is_visible()
+    assert not [url for url in requested if "swagger-ui" in url and url.endswith((".js", ".css"))]
+    assert not accessibility_problems(page)
+    page.get_by_role("button", name="Ouvrir la console interactive").click()
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert page.locator(".swagger-ui .opblock").count() >= 5
+    screenshot(page, "telephone-api-docs-console")
+
+
+def test_a_link_into_the_api_console_opens_it_at_once(page, portal_data):
+    page.goto("/api/docs/#/laureats/laureats_list")
+    page.locator(".swagger-ui .opblock").first.wait_for()
+    assert page.get_by_role("button", name="Ouvrir la console interactive").is_hidden()
+
+
+def test_organisations_come_before_their_filters_on_a_phone(page, portal_data):
+    page.set_viewport_size(PHONE)
+    page.goto("/organisations/?type=cfa")
+    top = page.locator(".org-list li").first.bounding_box()["y"]
+    assert top + 40 < PHONE["height"], f"première organisation à {top} px"
+    summary = page.locator("summary.filters-summary")
+    assert summary.inner_text() == "Filtrer · 1 actif"
+    summary.click()
+    assert page.get_by_role("group", name="Type d'organisation").get_by_label("CFA").is_checked()
+
+
+def test_home_map_is_large_enough_to_read_on_a_desktop(page, spread):
+    page.set_viewport_size(DESKTOP)
+    page.goto("/")
+    # 448 px wide before, in two thirds of the page beside two charts, with its list beside it.
+    assert page.locator(".home-map .region-map").bounding_box()["width"] >= 540
+    national = page.locator(".home-map .map-list a").first
+    assert national.inner_text().startswith("Portée nationale")
+    assert national.bounding_box()["height"] >= 44
