@@ -52,7 +52,7 @@ class JournalFeed(AtomFeed):
         return reverse("laureats:journal-feed")
 
     def items(self, journal):
-        return [entry for entry in journal.entries() if entry.laureate_slug][:FEED_ENTRIES]
+        return journal.entries(laureates_only=True)[:FEED_ENTRIES]
 
     def item_title(self, entry):
         return entry.summary()

@@ -219,9 +219,10 @@ class Journal:
         self.laureates = {row["id"]: row for row in rows}
         self.laureate = next((row for row in rows if slug and row["slug"] == slug), None)
 
-    def entries(self, kind=None):
+    def entries(self, kind=None, laureates_only=False):
+        """The entries, newest first; of `kind` only if given (and only its changes)."""
         entries = self.laureate_entries()
-        if self.laureate is None:
+        if self.laureate is None and not laureates_only:
             entries += self.organisation_entries() + self.figure_entries()
         if kind:
             entries = [entry for entry in entries if kind in entry.kinds]
