@@ -9,10 +9,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .test_journal import edited  # noqa: F401 (a fixture)
-from .test_journal import JOURNAL, admin_edit
+from .test_journal import JOURNAL, admin_edit, make_edited
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edited(staff_client, reference_data):
+    return make_edited(staff_client)
+
 
 SEARCHES = [
     "",

@@ -54,6 +54,10 @@ def admin_edit(staff_client, laureate, memberships, **changes):
 
 @pytest.fixture
 def edited(staff_client, reference_data):
+    return make_edited(staff_client)
+
+
+def make_edited(staff_client):
     """A published laureate, then an admin edit of its name and cost, and a lead added."""
     laureate = LaureateFactory(name="Ancien nom fictif", total_cost=1_000_000)
     lead = OrganisationFactory(name="Organisation fictive nouvelle")
@@ -295,3 +299,37 @@ def test_journal_query_count_is_fixed(client, reference_data, django_assert_num_
     with django_assert_num_queries(LAUREATE_HISTORY_QUERIES):
         response = client.get(url)
     assert response.context["page_obj"].paginator.count == 4
+
+
+def add_bulk_history(count, edits=3):
+    """`count` laureates with a lead each and `edits` changes, written in bulk as the import
+    writes them (laureats/importer/history.py): thousands of records in a few statements."""
+    from django.utils import timezone
+
+    from laureats.importer.history import record, record_with_m2m
+
+    from .test_queries import add_many_laureates
+
+    add_many_laureates(count=count, members_each=1)
+    laureates = list(Laureate.objects.filter(is_synthetic=True))
+    start = timezone.now() - timedelta(days=edits + 1)
+    record_with_m2m(Laureate, laureates, "+", None, start)
+    record(Membership, list(Membership.objects.filter(laureate__in=laureates)), "+", None, start)
+    for edit in range(edits):
+        for laureate in laureates:
+            laureate.total_cost = 1_000_000 + edit
+        record(Laureate, laureates, "~", None, start + timedelta(days=edit + 1), "Import : x.csv")
+    return laureates
+
+
+@pytest.mark.parametrize("count", [62, 2000])
+def test_journal_and_feed_query_counts_hold_at_thousands(
+    client, sample_catalogue, django_assert_num_queries, count
+):
+    add_bulk_history(count)
+    with django_assert_num_queries(JOURNAL_QUERIES):
+        response = client.get(JOURNAL + "?page=3")
+    assert response.context["page_obj"].paginator.count >= count * 4
+    assert "Importé depuis le fichier « x.csv »" in text(response)
+    with django_assert_num_queries(JOURNAL_QUERIES - 3):
+        assert client.get(reverse("laureats:journal-feed")).status_code == 200
