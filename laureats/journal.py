@@ -299,6 +299,7 @@ class Journal:
             FIGURE_FIELDS,
             title=lambda pk: labels[pk],
             url=lambda pk: home,
+            # A new figure says its value (only figures announce their creation).
             announce_creation=True,
             record="figure",
         )
@@ -316,7 +317,14 @@ class Journal:
                     changes = [Change(kind, str(model._meta.verbose_name), text=_("retiré"))]
                 elif not before:
                     changes = (
-                        [Change(kind, str(model._meta.verbose_name), text=_("ajouté"))]
+                        [
+                            Change(
+                                kind,
+                                str(model._meta.verbose_name),
+                                text=_("ajouté, %(value)s")
+                                % {"value": shown(model, "value", after["value"])},
+                            )
+                        ]
                         if announce_creation and group[0]["history_type"] == "+"
                         else []
                     )
