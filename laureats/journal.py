@@ -21,24 +21,18 @@ diffed in Python: the log costs the same queries at 5 or 2,000 laureates, and it
 with the number of history rows.
 """
 
-import re
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.apps import apps
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import formats
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .field_docs import field_label
+from .journal_entries import Change, Entry, field_changes, reason_of, shown
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
 
 GROUP_WINDOW = timedelta(seconds=5)
-TEXT_SHOWN = 160  # characters of a long text shown before and after
 
 # The kinds of change, as the `type` parameter names them.
 KINDS = {
@@ -70,104 +64,6 @@ LAUREATE_M2M = {"sectors": "sector__name", "regions": "region__name"}
 ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
 HISTORY = ["history_id", "history_date", "history_type", "history_change_reason"]
-
-# The reasons the portal writes itself (moderation.py, importer/applying.py).
-PROPOSAL_REASON = re.compile(r"^Proposition n°\d+ acceptée — source : (?P<url>https?://\S+)$")
-IMPORT_REASON_PREFIX = "Import : "
-
-
-@dataclass
-class Change:
-    kind: str
-    label: str
-    before: str = ""
-    after: str = ""
-    text: str = ""  # for a change that has no before/after ("Membre ajouté : …")
-
-
-@dataclass
-class Entry:
-    date: object
-    title: str
-    url: str
-    record: str  # "laureate:12", "organisation:3", "figure:7": what the entry is about
-    changes: list = field(default_factory=list)
-    reason: str = ""
-    reason_url: str = ""
-    laureate_slug: str = ""
-
-    @property
-    def kinds(self):
-        return {change.kind for change in self.changes}
-
-    @property
-    def anchor(self):
-        return f"{self.record.replace(':', '-')}-{int(self.date.timestamp() * 1000)}"
-
-    @property
-    def is_publication(self):
-        return "publication" in self.kinds
-
-    def summary(self):
-        """One line of text, for a feed title."""
-        if self.is_publication:
-            return _("%(title)s : fiche publiée") % {"title": self.title}
-        labels = list(dict.fromkeys(change.label for change in self.changes))
-        return _("%(title)s : %(labels)s modifié(s)") % {
-            "title": self.title,
-            "labels": ", ".join(labels),
-        }
-
-
-def reason_of(raw):
-    """(text, url) of a reason the portal wrote; ("", "") for any other."""
-    if not raw:
-        return "", ""
-    match = PROPOSAL_REASON.match(raw)
-    if match:
-        return _("proposition du public acceptée, source :"), match["url"]
-    if raw.startswith(IMPORT_REASON_PREFIX):
-        name = raw.removeprefix(IMPORT_REASON_PREFIX)
-        return _("importé depuis le fichier « %(name)s »") % {"name": name}, ""
-    return "", ""
-
-
-def shown(model, name, value):
-    """A value as a reader sees it, in the active language."""
-    if value is None or value == "" or value == ():
-        return _("non renseigné")
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    model_field = model._meta.get_field(name.split("__")[0])
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if name in {"total_cost", "state_aid"}:
-        return _("%(amount)s €") % {"amount": intcomma(value)}
-    if hasattr(value, "isoformat") and not hasattr(value, "hour"):
-        return formats.date_format(value, "j F Y")
-    if hasattr(value, "as_tuple"):  # a Decimal figure: 62.00 reads 62
-        value = int(value) if value == value.to_integral_value() else value
-        return intcomma(value)
-    return Truncator(str(value)).chars(TEXT_SHOWN)
-
-
-def label_of(model, name):
-    return field_label(model._meta.get_field(name.split("__")[0]))
-
-
-def field_changes(model, kind, before, after, names):
-    changes = []
-    for name in names:
-        if before.get(name) != after.get(name):
-            changes.append(
-                Change(
-                    kind,
-                    label_of(model, name),
-                    shown(model, name, before.get(name)),
-                    shown(model, name, after.get(name)),
-                )
-            )
-    return changes
 
 
 def groups(rows):
