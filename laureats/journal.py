@@ -218,7 +218,10 @@ class Journal:
                                 kind,
                                 str(model._meta.verbose_name),
                                 text=_("ajouté, %(value)s")
-                                % {"value": shown(model, "value", after["value"])},
+                                % {
+                                    "value": f"{shown(model, 'value', after['value'])} "
+                                    f"{after['unit']}".strip()
+                                },
                             )
                         ]
                         if announce_creation and group[0]["history_type"] == "+"

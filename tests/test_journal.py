@@ -8,6 +8,7 @@ import pytest
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, ProgrammeFigure, Sector, Source
@@ -333,3 +334,25 @@ def test_journal_and_feed_query_counts_hold_at_thousands(
     assert "Importé depuis le fichier « x.csv »" in text(response)
     with django_assert_num_queries(JOURNAL_QUERIES - 3):
         assert client.get(reverse("laureats:journal-feed")).status_code == 200
+
+
+def test_an_admin_edit_of_loaded_data_shows_its_value_before(staff_client, tmp_path):
+    """As after `make run`: rows loaded raw by loaddata, then a first edit in the admin."""
+    from django.core.management import call_command
+
+    from laureats.importer.history import record_first_entries
+
+    call_command("loaddata", "regions", "sectors", verbosity=0)
+    laureate = make_laureate(name="Projet fictif chargé", sectors=[Sector.objects.first()])
+    lead = OrganisationFactory(name="Organisation fictive chargée")
+    Membership.objects.create(laureate=laureate, organisation=lead, role=Membership.Role.LEAD)
+    for model in HISTORY_MODELS:
+        model.history.all().delete()  # what loaddata leaves
+    record_first_entries(HISTORY_MODELS, timezone.now() - timedelta(days=1), with_m2m=[Laureate])
+    sector = laureate.sectors.get()
+    admin_edit(staff_client, laureate, [], name="Projet fictif corrigé", sectors=[sector.pk])
+    Membership.objects.get(organisation=lead).delete()
+    page = entries(Client().get(JOURNAL))
+    assert "Nom du projet : Projet fictif chargé → Projet fictif corrigé" in page
+    assert "Membre : Organisation fictive chargée retiré" in page
+    assert "Filières" not in page

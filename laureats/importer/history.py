@@ -62,3 +62,18 @@ def record_with_m2m(model, objects, history_type, user, date, reason=None):
             batch_size=BATCH_SIZE,
         )
     return entries
+
+
+def record_first_entries(models, date, with_m2m=()):
+    """A "+" entry for each row of `models` that has none (rows loaded raw by loaddata, which
+    simple_history skips): the first edit of such a row then has a "before", which the public
+    change log (laureats/journal.py) shows as "before → after". Models of `with_m2m` also
+    record their many-to-many fields. The entries created."""
+    created = []
+    for model in models:
+        history_model = model.history.model
+        recorded = history_model.objects.values(model._meta.pk.attname)
+        objects = list(model.objects.exclude(pk__in=recorded))
+        writer = record_with_m2m if model in with_m2m else record
+        created += writer(model, objects, "+", None, date)
+    return created
