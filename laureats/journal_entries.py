@@ -97,16 +97,31 @@ def label_of(model, name):
     return field_label(model._meta.get_field(name.split("__")[0]))
 
 
+class FieldChange:
+    """A Change of one field, put in words only when read: a log of thousands of changes shows
+    one page of them."""
+
+    text = ""
+
+    def __init__(self, kind, model, name, old, new):
+        self.kind, self.model, self.name, self.old, self.new = kind, model, name, old, new
+
+    @property
+    def label(self):
+        return label_of(self.model, self.name)
+
+    @property
+    def before(self):
+        return shown(self.model, self.name, self.old)
+
+    @property
+    def after(self):
+        return shown(self.model, self.name, self.new)
+
+
 def field_changes(model, kind, before, after, names):
-    changes = []
-    for name in names:
-        if before.get(name) != after.get(name):
-            changes.append(
-                Change(
-                    kind,
-                    label_of(model, name),
-                    shown(model, name, before.get(name)),
-                    shown(model, name, after.get(name)),
-                )
-            )
-    return changes
+    return [
+        FieldChange(kind, model, name, before.get(name), after.get(name))
+        for name in names
+        if before.get(name) != after.get(name)
+    ]
