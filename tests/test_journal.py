@@ -236,10 +236,11 @@ def test_the_journal_is_paginated(reference_data):
 
 
 def test_the_journal_speaks_english(edited):
-    page = text(Client().get("/en" + JOURNAL))
+    response = Client().get("/en" + JOURNAL)
+    page = text(response)
     assert '<html lang="en"' in page
     assert "Change log" in page
-    assert "Project name:" in page or "Project name :" in page
+    assert "Project name: Ancien nom fictif → Nouveau nom fictif" in entries(response)
 
 
 def test_the_journal_is_in_the_sitemap_and_site_map(client, reference_data):
