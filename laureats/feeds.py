@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .facets import active_chips
 from .filters import LaureateFilter, bind_filterset
 from .journal import Journal
 from .models import Laureate
@@ -122,7 +123,11 @@ class SearchFeed(AtomFeed):
         return Search(request)
 
     def title(self, search):
-        return _("Lauréats Deffinum : recherche")
+        # What a reader's list of feeds shows: the search's filters, as the list's chips say.
+        values = [str(chip["value"]) for chip in active_chips(search.filterset)]
+        if not values:
+            return _("Lauréats Deffinum : tous les lauréats")
+        return _("Lauréats Deffinum : %(filters)s") % {"filters": ", ".join(values)}
 
     def subtitle(self, search):
         return _("Les lauréats de cette recherche sur le portail Deffinum.")

@@ -70,6 +70,7 @@ def test_a_search_feed_holds_exactly_the_laureates_of_the_same_search(sample_cat
 
 def test_a_sector_feed_is_that_sector(sample_catalogue):
     feed = parsed(Client().get("/laureats/flux.atom?secteur=sante-social"))
+    assert feed.feed.title == "Lauréats Deffinum : Santé et social"
     assert sorted(entry.title for entry in feed.entries) == [
         "Soins connectés fictifs"
     ]  # the other health-sector laureate is not published
