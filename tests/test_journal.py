@@ -337,13 +337,10 @@ def test_journal_and_feed_query_counts_hold_at_thousands(
         assert client.get(reverse("laureats:journal-feed")).status_code == 200
 
 
-def test_an_admin_edit_of_loaded_data_shows_its_value_before(staff_client, tmp_path):
+def test_an_admin_edit_of_loaded_data_shows_its_value_before(staff_client, reference_data):
     """As after `make run`: rows loaded raw by loaddata, then a first edit in the admin."""
-    from django.core.management import call_command
-
     from laureats.importer.history import record_first_entries
 
-    call_command("loaddata", "regions", "sectors", verbosity=0)
     laureate = make_laureate(name="Projet fictif chargé", sectors=[Sector.objects.first()])
     lead = OrganisationFactory(name="Organisation fictive chargée")
     Membership.objects.create(laureate=laureate, organisation=lead, role=Membership.Role.LEAD)
