@@ -15,6 +15,8 @@ PAGES = {
     "journal-filtre": "/journal/?laureat=soins-connectes-fictifs&type=fiche",
     "journal-en": "/en/journal/",
     "historique": "/laureats/soins-connectes-fictifs/historique/",
+    # The fiche, with its new link to its history.
+    "fiche-historique": "/laureats/soins-connectes-fictifs/",
 }
 
 
@@ -35,7 +37,8 @@ def edited_catalogue(portal_data):
 def test_journal_page_has_no_serious_accessibility_violation(page, edited_catalogue, name):
     response = page.goto(PAGES[name])
     assert response.status == 200
-    assert page.locator(".journal-entry").count() >= 1
+    if name != "fiche-historique":
+        assert page.locator(".journal-entry").count() >= 1
     problems = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
