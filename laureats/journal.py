@@ -114,6 +114,9 @@ class Journal:
         rows = Laureate.objects.published().in_name_order().values("id", "slug", "name")
         self.laureates = {row["id"]: row for row in rows}
         self.laureate = next((row for row in rows if slug and row["slug"] == slug), None)
+        # {organisation id: when it first showed as a member of a published laureate}: what
+        # an organisation's record says before that was not public (laureate_entries fills it).
+        self.public_since = {}
 
     def entries(self, kind=None, laureates_only=False):
         """The entries, newest first; of `kind` only if given (and only its changes)."""
@@ -155,7 +158,8 @@ class Journal:
         for laureate_id, timeline in timelines.items():
             if laureate_id in self.laureates:
                 timeline.sort(key=lambda item: item[:2])
-                entries += LaureateTimeline(self.laureates[laureate_id], timeline).entries()
+                laureate = self.laureates[laureate_id]
+                entries += LaureateTimeline(laureate, timeline, self.public_since).entries()
         return entries
 
     # Organisations and figures --------------------------------------------------------------
@@ -170,7 +174,7 @@ class Journal:
         )
         current = {pk: (name, slug) for pk, name, slug in public.values_list("pk", "name", "slug")}
         rows = history_rows(Organisation, ORGANISATION_FIELDS, id__in=public.values("pk"))
-        return self.simple_entries(
+        entries = self.simple_entries(
             Organisation,
             "organisations",
             rows,
@@ -181,6 +185,14 @@ class Journal:
             announce_creation=False,
             record="organisation",
         )
+        # Diffed from its whole history, shown from when it was public (without history of its
+        # memberships, from the start).
+        since = self.public_since
+        return [
+            entry
+            for entry in entries
+            if entry.date >= since.get(int(entry.record.split(":")[1]), entry.date)
+        ]
 
     def figure_entries(self):
         rows = history_rows(ProgrammeFigure, FIGURE_FIELDS)
@@ -247,8 +259,9 @@ class LaureateTimeline:
     """One laureate's rows in order, walked once: what it looked like before each group of rows,
     and whether it was published then."""
 
-    def __init__(self, laureate, timeline):
+    def __init__(self, laureate, timeline, public_since):
         self.laureate = laureate
+        self.public_since = public_since
         self.timeline = timeline
         self.url = reverse("laureats:laureate-detail", args=[laureate["slug"]])
         self.state = None  # the last laureate row
@@ -288,6 +301,10 @@ class LaureateTimeline:
                 self.apply(self.sources, row["url"], row["title"], row)
         if self.state is None or not self.state["is_published"]:
             return None
+        date = group[-1]["history_date"]
+        for organisation_id in self.members:
+            known = self.public_since.get(organisation_id, date)
+            self.public_since[organisation_id] = min(known, date)
         if not was_published:
             changes = [Change("publication", _("fiche"), text=_("publiée"))]
         else:

@@ -354,3 +354,21 @@ def test_an_admin_edit_of_loaded_data_shows_its_value_before(staff_client, refer
     assert "Nom du projet : Projet fictif chargé → Projet fictif corrigé" in page
     assert "Membre : Organisation fictive chargée retiré" in page
     assert "Filières" not in page
+
+
+def test_an_organisation_shows_only_the_changes_made_once_it_was_public(reference_data):
+    organisation = OrganisationFactory(name="Organisation fictive discrète", city="Avant")
+    laureate = make_laureate(name="Projet fictif discret", is_published=False)
+    Membership.objects.create(laureate=laureate, organisation=organisation)
+    age_history(days=3)
+    organisation.city = "Pendant"
+    organisation.save()
+    age_history(days=2)
+    laureate.is_published = True
+    laureate.save()
+    age_history(days=1)
+    organisation.city = "Après"
+    organisation.save()
+    page = entries(Client().get(JOURNAL + "?type=organisations"))
+    assert "Ville : Pendant → Après" in page
+    assert "Avant" not in page
