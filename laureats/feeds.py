@@ -8,10 +8,12 @@ data write invalidates them. Their Last-Modified is the data version's, as for p
 than the newest entry's: a laureate leaving a search changes the feed but adds no newer entry.
 """
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -34,11 +36,25 @@ class AtomFeed(Feed):
         return response
 
 
+def with_guid_base(journal, request):
+    """An Atom id is an absolute IRI, the same in every language and every feed that holds
+    the entry: the address of the entry in the French /journal/."""
+    with translation.override(settings.LANGUAGE_CODE):
+        journal.guid_base = request.build_absolute_uri(reverse("laureats:journal"))
+    return journal
+
+
+def with_guids(journal, entries):
+    for entry in entries:
+        entry.guid = f"{journal.guid_base}#{entry.anchor}"
+    return entries
+
+
 class JournalFeed(AtomFeed):
     """The newest changes of every published laureate (publications included)."""
 
     def get_object(self, request):
-        return Journal()
+        return with_guid_base(Journal(), request)
 
     def title(self, journal):
         return _("Lauréats Deffinum : nouveautés et modifications")
@@ -53,7 +69,7 @@ class JournalFeed(AtomFeed):
         return reverse("laureats:journal-feed")
 
     def items(self, journal):
-        return journal.entries(laureates_only=True)[:FEED_ENTRIES]
+        return with_guids(journal, journal.entries(laureates_only=True)[:FEED_ENTRIES])
 
     def item_title(self, entry):
         return entry.summary()
@@ -65,7 +81,7 @@ class JournalFeed(AtomFeed):
         return entry.url
 
     def item_guid(self, entry):
-        return f"{reverse('laureats:journal')}#{entry.anchor}"
+        return entry.guid
 
     def item_guid_is_permalink(self, entry):
         return False
@@ -84,7 +100,7 @@ class LaureateHistoryFeed(JournalFeed):
         journal = Journal(slug=slug)
         if journal.laureate is None:
             raise Http404
-        return journal
+        return with_guid_base(journal, request)
 
     def title(self, journal):
         return _("%(name)s : modifications de la fiche") % {"name": journal.laureate["name"]}
@@ -99,7 +115,7 @@ class LaureateHistoryFeed(JournalFeed):
         return reverse("laureats:laureate-history-feed", args=[journal.laureate["slug"]])
 
     def items(self, journal):
-        return journal.entries()[:FEED_ENTRIES]
+        return with_guids(journal, journal.entries()[:FEED_ENTRIES])
 
 
 class Search:

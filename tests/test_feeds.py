@@ -100,6 +100,7 @@ def test_an_admin_edit_is_in_the_global_and_the_laureate_feed(edited):
         summary = unescape(latest.summary)
         assert "Ancien nom fictif" in summary and "Nouveau nom fictif" in summary
         assert "author" not in latest and "author" not in feed.feed
+        assert latest.id.startswith("http://testserver/journal/#laureate-")
 
 
 def test_the_laureate_feed_of_an_unpublished_or_unknown_laureate_is_not_found(sample_catalogue):
