@@ -20,6 +20,7 @@ DATA_PAGES = [
 OPTIONAL_DATA_PAGES = [
     ("/statistiques/", _("Statistiques")),
     ("/donnees/", _("Données ouvertes et API")),
+    ("/journal/", _("Journal des modifications")),
 ]
 OPTIONAL_PAGES = [("/contribuer/", _("Proposer une correction"))]
 ABOUT_PAGES = [

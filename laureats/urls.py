@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from .views import cite, compare, contributions, opendata, public, site, statistics
+from . import feeds
+from .views import cite, compare, contributions, journal, opendata, public, site, statistics
 
 app_name = "laureats"
 
@@ -44,4 +45,14 @@ urlpatterns = [
     path("mentions-legales/", site.legal_notice, name="legal-notice"),
     path("contribuer/", contributions.contribute, name="contribute"),
     path("contribuer/merci/", contributions.contribute_done, name="contribute-done"),
+    # The change log and the feeds (laureats/journal.py, feeds.py).
+    path("journal/", journal.journal, name="journal"),
+    path("journal/flux.atom", feeds.JournalFeed(), name="journal-feed"),
+    path("laureats/flux.atom", feeds.SearchFeed(), name="laureate-feed"),
+    path("laureats/<slug:slug>/historique/", journal.laureate_history, name="laureate-history"),
+    path(
+        "laureats/<slug:slug>/historique/flux.atom",
+        feeds.LaureateHistoryFeed(),
+        name="laureate-history-feed",
+    ),
 ]

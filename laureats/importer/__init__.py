@@ -2,6 +2,8 @@
 every change), which `apply_plan` writes in one transaction. `import_laureates` and the admin
 import both go through `import_file`'s two steps."""
 
+from pathlib import PurePath
+
 from ..csv_format import ImportFailed, Problem, read_file
 from .applying import apply_plan
 from .planning import Change, Plan, Planner, RowPlan, database_state
@@ -9,7 +11,10 @@ from .planning import Change, Plan, Planner, RowPlan, database_state
 
 def plan_file(name, data):
     """The Plan of a file's bytes; ImportFailed with every problem otherwise."""
-    return Planner().plan(read_file(name, data))
+    plan = Planner().plan(read_file(name, data))
+    # Only the name: a path given to the command may say where files are kept.
+    plan.file_name = PurePath(name).name
+    return plan
 
 
 __all__ = [

@@ -38,6 +38,8 @@ class Writer:
         self.user = user
         self.organisation_pks = {}
         self.date = timezone.now()
+        # Read back by the public change log (laureats/journal.py, IMPORT_REASON_PREFIX).
+        self.reason = f"Import : {plan.file_name}"[:100] if plan.file_name else None
 
     def write(self):
         rows = [row for row in self.plan.rows if row.action != "unchanged"]
@@ -58,7 +60,7 @@ class Writer:
         return {change.column for change in row.changes} if row.laureate_pk else set(row.values)
 
     def history(self, model, objects, history_type):
-        return record(model, objects, history_type, self.user, self.date)
+        return record(model, objects, history_type, self.user, self.date, self.reason)
 
     def write_organisations(self):
         new = [
@@ -141,8 +143,8 @@ class Writer:
                 new.append(laureate)
             elif self.changed(row) - {"sources", "membres"}:
                 changed.append(laureate)
-        record_with_m2m(Laureate, new, "+", self.user, self.date)
-        record_with_m2m(Laureate, changed, "~", self.user, self.date)
+        record_with_m2m(Laureate, new, "+", self.user, self.date, self.reason)
+        record_with_m2m(Laureate, changed, "~", self.user, self.date, self.reason)
 
     def current(self, model, rows, laureates, column):
         """{laureate pk: {key: object}} of the sources or memberships the file's rows replace."""

@@ -16,8 +16,10 @@ def enabled():
     return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
 
 
-def record(model, objects, history_type, user, date):
-    """One history entry per object, in bulk; the entries created (with their ids)."""
+def record(model, objects, history_type, user, date, reason=None):
+    """One history entry per object, in bulk; the entries created (with their ids).
+
+    `reason`: the change reason every entry records (the import's file name)."""
     if not enabled() or not objects:
         return []
     history_model = model.history.model
@@ -26,6 +28,7 @@ def record(model, objects, history_type, user, date):
             history_date=date,
             history_user=user,
             history_type=history_type,
+            history_change_reason=reason,
             **{
                 field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields
             },
@@ -35,9 +38,9 @@ def record(model, objects, history_type, user, date):
     return history_model.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
 
-def record_with_m2m(model, objects, history_type, user, date):
+def record_with_m2m(model, objects, history_type, user, date, reason=None):
     """record(), plus each entry's many-to-many rows read from the through tables as they are."""
-    entries = record(model, objects, history_type, user, date)
+    entries = record(model, objects, history_type, user, date, reason)
     if not entries:
         return entries
     history_model = model.history.model
@@ -59,3 +62,18 @@ def record_with_m2m(model, objects, history_type, user, date):
             batch_size=BATCH_SIZE,
         )
     return entries
+
+
+def record_first_entries(models, date, with_m2m=()):
+    """A "+" entry for each row of `models` that has none (rows loaded raw by loaddata, which
+    simple_history skips): the first edit of such a row then has a "before", which the public
+    change log (laureats/journal.py) shows as "before → after". Models of `with_m2m` also
+    record their many-to-many fields. The entries created."""
+    created = []
+    for model in models:
+        history_model = model.history.model
+        recorded = history_model.objects.values(model._meta.pk.attname)
+        objects = list(model.objects.exclude(pk__in=recorded))
+        writer = record_with_m2m if model in with_m2m else record
+        created += writer(model, objects, "+", None, date)
+    return created

@@ -93,6 +93,9 @@ class Plan:
     new_organisations: list
     organisation_updates: dict
     description: str = ""
+    # The file's name, which the history of every row written records (the public change log
+    # shows it as the change's source).
+    file_name: str = ""
 
     def with_action(self, action):
         return [row for row in self.rows if row.action == action]

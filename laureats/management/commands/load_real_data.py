@@ -1,7 +1,20 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from laureats.models import Laureate, Region
+from laureats.importer.history import record_first_entries
+from laureats.models import (
+    Laureate,
+    Membership,
+    Organisation,
+    ProgrammeFigure,
+    Region,
+    Sector,
+    Source,
+)
+
+# Every model of the fixtures that keeps a history.
+HISTORY_MODELS = [Region, Sector, ProgrammeFigure, Organisation, Laureate, Membership, Source]
 
 REAL_DATA_FIXTURES = ["regions", "sectors", "programme_figures", "laureates"]
 
@@ -28,5 +41,8 @@ class Command(BaseCommand):
         call_command("loaddata", *REAL_DATA_FIXTURES, verbosity=options["verbosity"])
         # loaddata saves rows raw, which the search-text receivers skip: one bulk rebuild instead.
         Laureate.objects.all().refresh_search_documents()
+        # loaddata writes no history either: each row's first entry, so that the first edit in
+        # the admin shows in the change log (/journal/) with its value before.
+        record_first_entries(HISTORY_MODELS, timezone.now(), with_m2m=[Laureate])
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Données réelles chargées."))

@@ -1,0 +1,373 @@
+"""The public change log (/journal/, each fiche's history, the feeds), read from the records
+django-simple-history keeps of laureates, their members and sources, organisations and
+official figures.
+
+What is public, and only that:
+- a laureate's changes once it is published, and only while it is: what was written while it
+  was unpublished shows as one "publié" entry when it is published, and a laureate that is not
+  published today shows nothing at all;
+- an organisation's changes while it belongs to a published laureate (its page is public);
+- the official figures, which the home page shows.
+Never the staff member who wrote, nor a proposal's content: a reason is shown only when it is
+one the portal writes itself, an accepted proposal's source or an import's file name.
+
+Rows written together (one admin save: the fields, then each many-to-many change and each
+inline member or source; one import) come as several history rows a few milliseconds apart:
+the rows of one record within GROUP_WINDOW make one entry, diffed from the state before the
+first to the state after the last, so that a sector replaced reads "A → B".
+
+The records are read in a fixed number of queries (values() rows, no model instances), then
+diffed in Python: the log costs the same queries at 5 or 2,000 laureates, and its time grows
+with the number of history rows.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .journal_entries import Change, Entry, field_changes, reason_of, shown
+from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
+
+GROUP_WINDOW = timedelta(seconds=5)
+
+# The kinds of change, as the `type` parameter names them.
+KINDS = {
+    "publication": gettext_lazy("publication d'une fiche"),
+    "fiche": gettext_lazy("informations d'une fiche"),
+    "membres": gettext_lazy("membres"),
+    "sources": gettext_lazy("sources"),
+    "organisations": gettext_lazy("organisations"),
+    "chiffres": gettext_lazy("chiffres officiels"),
+}
+LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
+
+LAUREATE_FIELDS = [
+    "name",
+    "acronym",
+    "status",
+    "scope",
+    "summary",
+    "description",
+    "total_cost",
+    "state_aid",
+    "state_aid_kind",
+    "start_date",
+    "end_date",
+    "website",
+    "data_note",
+]
+LAUREATE_M2M = {"sectors": "sector__name", "regions": "region__name"}
+ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
+FIGURE_FIELDS = ["label", "value", "unit", "note"]
+HISTORY = ["history_id", "history_date", "history_type", "history_change_reason"]
+
+
+def groups(rows):
+    """Rows sorted by date, cut where two are further apart than GROUP_WINDOW."""
+    group = []
+    for row in rows:
+        if group and row["history_date"] - group[-1]["history_date"] > GROUP_WINDOW:
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
+
+
+# Reading the records --------------------------------------------------------------------------
+
+
+def history_rows(model, fields, **filters):
+    return list(
+        model.history.filter(**filters)
+        .order_by("history_date", "history_id")
+        .values("id", *HISTORY, *fields)
+    )
+
+
+def m2m_values(laureate_filter):
+    """{history_id: {"sectors": (names...), "regions": (...)}} of the laureate rows."""
+    result = {}
+    for name, column in LAUREATE_M2M.items():
+        m2m = apps.get_model("laureats", f"HistoricalLaureate_{name}")
+        rows = m2m.objects.filter(**{f"history__{key}": v for key, v in laureate_filter.items()})
+        for history_id, value in rows.order_by(column).values_list("history_id", column):
+            result.setdefault(history_id, {}).setdefault(name, []).append(value)
+    return {
+        history_id: {name: tuple(values) for name, values in by_name.items()}
+        for history_id, by_name in result.items()
+    }
+
+
+class Journal:
+    """The public entries, newest first; with `slug` (a published laureate's), only its own.
+
+    `laureates`, {id: {"id", "slug", "name"}} of every published laureate in name order, is
+    what a page offers to filter on; `laureate` the one of `slug`, None if it is not published.
+    """
+
+    def __init__(self, slug=None):
+        rows = Laureate.objects.published().in_name_order().values("id", "slug", "name")
+        self.laureates = {row["id"]: row for row in rows}
+        self.laureate = next((row for row in rows if slug and row["slug"] == slug), None)
+        # {organisation id: when it first showed as a member of a published laureate}: what
+        # an organisation's record says before that was not public (laureate_entries fills it).
+        self.public_since = {}
+
+    def entries(self, kind=None, laureates_only=False):
+        """The entries, newest first; of `kind` only if given (and only its changes)."""
+        entries = self.laureate_entries()
+        if self.laureate is None and not laureates_only:
+            entries += self.organisation_entries() + self.figure_entries()
+        if kind:
+            entries = [entry for entry in entries if kind in entry.kinds]
+            for entry in entries:
+                entry.changes = [change for change in entry.changes if change.kind == kind]
+        entries.sort(key=lambda entry: (entry.date, entry.record), reverse=True)
+        return entries
+
+    # Laureates, their members and sources ---------------------------------------------------
+
+    def laureate_entries(self):
+        ids = Laureate.objects.published().values("pk")
+        if self.laureate is not None:
+            ids = ids.filter(pk=self.laureate["id"])
+        owned = {"laureate_id__in": ids}
+        rows = history_rows(Laureate, [*LAUREATE_FIELDS, "is_published"], id__in=ids)
+        m2m = m2m_values({"id__in": ids})
+        members = history_rows(
+            Membership, ["laureate_id", "organisation_id", "organisation__name", "role"], **owned
+        )
+        sources = history_rows(Source, ["laureate_id", "title", "url"], **owned)
+
+        # One timeline per laureate: its own rows first at equal dates (an import writes the
+        # laureate and its members under one date), then members and sources.
+        timelines = {}
+        for row in rows:
+            row.update(m2m.get(row["history_id"], {}))
+            timelines.setdefault(row["id"], []).append((row["history_date"], 0, "laureate", row))
+        for name, found in [("member", members), ("source", sources)]:
+            for row in found:
+                timeline = timelines.setdefault(row["laureate_id"], [])
+                timeline.append((row["history_date"], 1, name, row))
+        entries = []
+        for laureate_id, timeline in timelines.items():
+            if laureate_id in self.laureates:
+                timeline.sort(key=lambda item: item[:2])
+                laureate = self.laureates[laureate_id]
+                entries += LaureateTimeline(laureate, timeline, self.public_since).entries()
+        return entries
+
+    # Organisations and figures --------------------------------------------------------------
+
+    def organisation_entries(self):
+        public = Organisation.objects.filter(
+            Exists(
+                Membership.objects.filter(
+                    organisation_id=OuterRef("pk"), laureate__is_published=True
+                )
+            )
+        )
+        current = {pk: (name, slug) for pk, name, slug in public.values_list("pk", "name", "slug")}
+        rows = history_rows(Organisation, ORGANISATION_FIELDS, id__in=public.values("pk"))
+        entries = self.simple_entries(
+            Organisation,
+            "organisations",
+            rows,
+            ORGANISATION_FIELDS,
+            title=lambda pk: current[pk][0],
+            url=lambda pk: reverse("laureats:organisation-detail", args=[current[pk][1]]),
+            # A new organisation shows as a member added to a laureate.
+            announce_creation=False,
+            record="organisation",
+        )
+        # Diffed from its whole history, shown from when it was public (without history of its
+        # memberships, from the start).
+        since = self.public_since
+        return [
+            entry
+            for entry in entries
+            if entry.date >= since.get(int(entry.record.split(":")[1]), entry.date)
+        ]
+
+    def figure_entries(self):
+        rows = history_rows(ProgrammeFigure, FIGURE_FIELDS)
+        home = reverse("laureats:home")
+        labels = {}
+        for row in rows:
+            labels[row["id"]] = row["label"]
+        return self.simple_entries(
+            ProgrammeFigure,
+            "chiffres",
+            rows,
+            FIGURE_FIELDS,
+            title=lambda pk: labels[pk],
+            url=lambda pk: home,
+            # A new figure says its value (only figures announce their creation).
+            announce_creation=True,
+            record="figure",
+        )
+
+    def simple_entries(self, model, kind, rows, names, *, title, url, announce_creation, record):
+        by_record = {}
+        for row in rows:
+            by_record.setdefault(row["id"], []).append(row)
+        entries = []
+        for pk, records in by_record.items():
+            before = {}
+            for group in groups(records):
+                after = {name: group[-1][name] for name in names}
+                if group[-1]["history_type"] == "-":
+                    changes = [Change(kind, str(model._meta.verbose_name), text=_("retiré"))]
+                elif not before:
+                    changes = (
+                        [
+                            Change(
+                                kind,
+                                str(model._meta.verbose_name),
+                                text=_("ajouté, %(value)s")
+                                % {
+                                    "value": f"{shown(model, 'value', after['value'])} "
+                                    f"{after['unit']}".strip()
+                                },
+                            )
+                        ]
+                        if announce_creation and group[0]["history_type"] == "+"
+                        else []
+                    )
+                else:
+                    changes = field_changes(model, kind, before, after, names)
+                before = after
+                if changes:
+                    entries.append(
+                        Entry(
+                            group[-1]["history_date"],
+                            title(pk),
+                            url(pk),
+                            f"{record}:{pk}",
+                            changes,
+                        )
+                    )
+        return entries
+
+
+class LaureateTimeline:
+    """One laureate's rows in order, walked once: what it looked like before each group of rows,
+    and whether it was published then."""
+
+    def __init__(self, laureate, timeline, public_since):
+        self.laureate = laureate
+        self.public_since = public_since
+        self.timeline = timeline
+        self.url = reverse("laureats:laureate-detail", args=[laureate["slug"]])
+        self.state = None  # the last laureate row
+        self.members = {}  # organisation id -> (name, role)
+        self.sources = {}  # url -> title
+
+    def entries(self):
+        entries = []
+        rows = [dict(row, _what=what) for _date, _order, what, row in self.timeline]
+        for group in groups(rows):
+            entry = self.entry(group)
+            if entry is not None:
+                entries.append(entry)
+        return entries
+
+    def entry(self, group):
+        was_published = bool(self.state and self.state["is_published"])
+        before, members_before, sources_before = self.state, dict(self.members), dict(self.sources)
+        reason = ("", "")
+        for row in group:
+            what = row["_what"]
+            if what == "laureate":
+                self.state = row
+                reason = (
+                    reason_of(row["history_change_reason"])
+                    if row["history_change_reason"]
+                    else reason
+                )
+            elif what == "member":
+                self.apply(
+                    self.members,
+                    row["organisation_id"],
+                    (row["organisation__name"], row["role"]),
+                    row,
+                )
+            else:
+                self.apply(self.sources, row["url"], row["title"], row)
+        if self.state is None or not self.state["is_published"]:
+            return None
+        date = group[-1]["history_date"]
+        for organisation_id in self.members:
+            known = self.public_since.get(organisation_id, date)
+            self.public_since[organisation_id] = min(known, date)
+        if not was_published:
+            changes = [Change("publication", _("fiche"), text=_("publiée"))]
+        else:
+            changes = field_changes(
+                Laureate, "fiche", before, self.state, [*LAUREATE_FIELDS, *LAUREATE_M2M]
+            )
+            changes += self.member_changes(members_before)
+            changes += self.source_changes(sources_before)
+        if not changes:
+            return None
+        text, url = reason
+        return Entry(
+            group[-1]["history_date"],
+            self.laureate["name"],
+            self.url,
+            f"laureate:{self.laureate['id']}",
+            changes,
+            reason=text,
+            reason_url=url,
+            laureate_slug=self.laureate["slug"],
+        )
+
+    @staticmethod
+    def apply(state, key, value, row):
+        if row["history_type"] == "-":
+            state.pop(key, None)
+        else:
+            state[key] = value
+
+    def member_changes(self, before):
+        changes = []
+        roles = dict(Membership.Role.choices)
+        for pk in before.keys() | self.members.keys():
+            old, new = before.get(pk), self.members.get(pk)
+            if old == new:
+                continue
+            name = (new or old)[0]
+            if old is None:
+                text = _("%(name)s ajouté (%(role)s)") % {"name": name, "role": roles[new[1]]}
+                changes.append(Change("membres", _("membre"), text=text))
+            elif new is None:
+                text = _("%(name)s retiré") % {"name": name}
+                changes.append(Change("membres", _("membre"), text=text))
+            else:
+                label = _("rôle de %(name)s") % {"name": name}
+                changes.append(Change("membres", label, roles[old[1]], roles[new[1]]))
+        return sorted(changes, key=lambda change: change.text or change.label)
+
+    def source_changes(self, before):
+        changes = []
+        for url in sorted(before.keys() | self.sources.keys()):
+            old, new = before.get(url), self.sources.get(url)
+            if url in before and url in self.sources and old == new:
+                continue
+            if url not in before:
+                text = _("%(title)s ajoutée") % {"title": new or url}
+            elif url not in self.sources:
+                text = _("%(title)s retirée") % {"title": old or url}
+            else:
+                text = _("titre de %(url)s : %(old)s → %(new)s") % {
+                    "url": url,
+                    "old": old or "—",
+                    "new": new or "—",
+                }
+            changes.append(Change("sources", _("source"), text=text))
+        return changes

@@ -1,0 +1,42 @@
+"""Feed autodiscovery: the <link rel="alternate"> of the feeds that belong to the current page."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+
+from ..feeds import NOT_FILTERS
+
+register = template.Library()
+
+
+def page_feeds(request):
+    """(title, URL) of the feeds of the page `request` asked for."""
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match else ""
+    feeds = []
+    if name == "laureats:laureate-list":
+        params = request.GET.copy()
+        for parameter in NOT_FILTERS:
+            params.pop(parameter, None)
+        query = params.urlencode()
+        url = reverse("laureats:laureate-feed") + (f"?{query}" if query else "")
+        feeds.append((_("Les lauréats de cette recherche"), url))
+    elif name in {"laureats:laureate-detail", "laureats:laureate-history"}:
+        url = reverse("laureats:laureate-history-feed", args=[match.kwargs["slug"]])
+        feeds.append((_("Les modifications de cette fiche"), url))
+    # Every page offers the site's feed of new and changed laureates.
+    feeds.append((_("Nouveautés et modifications des lauréats"), reverse("laureats:journal-feed")))
+    return feeds
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context):
+    request = context.get("request")
+    if request is None:
+        return ""
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" type="application/atom+xml" title="{}" href="{}">',
+        page_feeds(request),
+    )
