@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write("Données réelles déjà présentes : rien à charger.")
             return
         call_command("loaddata", *REAL_DATA_FIXTURES, verbosity=options["verbosity"])
-        # loaddata saves rows raw, which the search-text receivers skip: one bulk rebuild instead.
-        Laureate.objects.all().refresh_search_documents()
+        # loaddata saves rows raw, which the receivers of search_sync skip: one bulk rebuild instead.
+        Laureate.objects.all().refresh_derived()
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Données réelles chargées."))
