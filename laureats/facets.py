@@ -13,40 +13,32 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
-from .models import Laureate, Membership, Organisation, Region
+from .models import Laureate, Region
 
 
 def regions_with_involved_count(laureates):
-    """(code, name, count) for every region: how many of `laureates` `has_region` selects there.
+    """(code, name, count) for every region: how many of `laureates` (published ones, as a
+    queryset of primary keys, `.values("pk")`) `has_region` selects there.
 
-    The two ways of being involved live in two tables, so their (laureate, region) pairs are
-    united first and counted once, in one query: a correlated count per region took seconds
-    with 10,000 laureates. UNION already makes each pair distinct, so a plain COUNT counts
-    laureates (COUNT(DISTINCT) sorted all 70,000 pairs again). `laureates` is a queryset of
-    primary keys (`.values("pk")`); its ordering is dropped, as a sort of every matching
-    laureate by name inside the subquery cost more than the count itself.
+    Read from `Laureate.region_codes`, which holds that rule's answer for each laureate: one
+    pass over the published rows' index, where uniting the (laureate, region) pairs of the
+    regions covered and of 70,000 memberships took a tenth of a second at 10,000 laureates.
+    Ordering is dropped: a sort of every match by name inside the subquery cost more than
+    the count itself.
     """
     laureate_sql, params = laureates.order_by().query.sql_with_params()
-    covered = Laureate.regions.through._meta.db_table
-    membership = Membership._meta.db_table
-    organisation = Organisation._meta.db_table
-    region = Region._meta.db_table
+    position = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
     sql = f"""
-        SELECT region.code, region.name, COUNT(pairs.laureate_id)
-        FROM {region} AS region
+        SELECT region.code, region.name, COUNT(laureate.id)
+        FROM {Region._meta.db_table} AS region
         LEFT JOIN (
-            SELECT laureate_id, region_id FROM {covered}
-            WHERE laureate_id IN ({laureate_sql})
-            UNION
-            SELECT membership.laureate_id, organisation.region_id
-            FROM {membership} AS membership
-            JOIN {organisation} AS organisation ON organisation.id = membership.organisation_id
-            WHERE organisation.region_id IS NOT NULL AND membership.laureate_id IN ({laureate_sql})
-        ) AS pairs ON pairs.region_id = region.code
+            SELECT id, region_codes FROM {Laureate._meta.db_table}
+            WHERE is_published AND id IN ({laureate_sql})
+        ) AS laureate ON {position}(laureate.region_codes, '|' || region.code || '|') > 0
         GROUP BY region.code, region.name
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 

@@ -2,7 +2,6 @@ from django.db import migrations, models
 
 # Frozen copy of laureats.ordering.COLLATION: a migration must not follow later code.
 COLLATION = "fr_natural"
-NAME_INDEX = "laureate_published_name_idx"
 
 
 def joined(values):
@@ -33,20 +32,28 @@ def fill_facet_columns(apps, schema_editor):
     Laureate.objects.bulk_update(laureates, ["region_codes", "member_kinds"], batch_size=500)
 
 
-# The list's order (by name in French order, then id) read from an index: a page of 20 without
-# sorting every published laureate. PostgreSQL only: SQLite's collation is a Python function,
-# which an index would require of every connection that writes the table.
-def create_name_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{NAME_INDEX}" ON "laureats_laureate" '
-            f'(("name" COLLATE "{COLLATION}"), "id") WHERE "is_published"'
-        )
+# Both lists' order (by name in French order, then id) read from an index: a page without
+# sorting every row. PostgreSQL only: SQLite's collation is a Python function, which an index
+# would require of every connection that writes the table.
+NAME_INDEXES = {
+    "laureate_published_name_idx": ("laureats_laureate", 'WHERE "is_published"'),
+    "organisation_name_idx": ("laureats_organisation", ""),
+}
 
 
-def drop_name_index(apps, schema_editor):
+def create_name_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{NAME_INDEX}"')
+        for name, (table, condition) in NAME_INDEXES.items():
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+                f'(("name" COLLATE "{COLLATION}"), "id") {condition}'
+            )
+
+
+def drop_name_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name in NAME_INDEXES:
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
 class Migration(migrations.Migration):
@@ -74,5 +81,5 @@ class Migration(migrations.Migration):
                 name="laureate_published_idx",
             ),
         ),
-        migrations.RunPython(create_name_index, drop_name_index),
+        migrations.RunPython(create_name_indexes, drop_name_indexes),
     ]

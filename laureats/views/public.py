@@ -117,7 +117,7 @@ def organisation_list(request):
     filterset, notices = bind_filterset(
         OrganisationFilter,
         request.GET,
-        Organisation.objects.for_list().filter(laureate_count__gt=0),
+        Organisation.objects.for_list(),
     )
     page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices)
     return render(
