@@ -77,7 +77,16 @@ class Migration(migrations.Migration):
             model_name="laureate",
             index=models.Index(
                 condition=models.Q(("is_published", True)),
-                fields=["id", "scope", "status", "region_codes", "member_kinds"],
+                fields=[
+                    "id",
+                    "scope",
+                    "status",
+                    "region_codes",
+                    "member_kinds",
+                    "state_aid_kind",
+                    "state_aid",
+                    "total_cost",
+                ],
                 name="laureate_published_idx",
             ),
         ),

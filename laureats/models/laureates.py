@@ -291,7 +291,16 @@ class Laureate(models.Model):
             # Every count of the list, its facets and the statistics reads the published rows'
             # ids and these few columns: an index-only scan instead of the whole wide table.
             models.Index(
-                fields=["id", "scope", "status", "region_codes", "member_kinds"],
+                fields=[
+                    "id",
+                    "scope",
+                    "status",
+                    "region_codes",
+                    "member_kinds",
+                    "state_aid_kind",
+                    "state_aid",
+                    "total_cost",
+                ],
                 condition=Q(is_published=True),
                 name="laureate_published_idx",
             ),
