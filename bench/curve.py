@@ -169,6 +169,8 @@ def probe():
             "status": status,
             "bytes": size,
             "ms": 1000 * statistics.median(times),
+            # The machine is shared: the fastest render is the one least slowed by others.
+            "min_ms": 1000 * min(times),
             "queries": len(queries.captured_queries),
         }
         if key == "export_csv":
@@ -184,22 +186,28 @@ def probe():
 def table(results):
     small, large = results
     lines = [
-        f"| page | SQL | p50 à {small[0]} (ms) | p50 à {large[0]} (ms) | rapport | objectif |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        f"| page | SQL | p50 à {small[0]} (ms) | p50 à {large[0]} (ms) | min à {large[0]} (ms) "
+        "| rapport (p50) | objectif |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for key, label in PAGES:
         one, ten = small[1][key], large[1][key]
         target = TARGETS.get(key, HTML_TARGET)
         ratio = ten["ms"] / one["ms"] if one["ms"] else 0
         met = ten["ms"] <= target and ratio <= 1.5
-        queries = str(ten["queries"]) if ten["queries"] == one["queries"] else (
-            f"{one['queries']} → {ten['queries']}"
-        )
+        if ten["queries"] == one["queries"]:
+            queries = str(ten["queries"])
+        else:
+            queries = f"{one['queries']} → {ten['queries']}"
         extra = f", pic Python {ten['peak_mb']:.1f} Mo" if "peak_mb" in ten else ""
         lines.append(
-            f"| {label} | {queries} | {one['ms']:.1f} | {ten['ms']:.1f} | × {ratio:.2f} "
-            f"| ≤ {target} ms, ≤ × 1.5 : {'atteint' if met else '**manqué**'}{extra} |"
+            f"| {label} | {queries} | {one['ms']:.1f} | {ten['ms']:.1f} | {ten['min_ms']:.1f} "
+            f"| × {ratio:.2f} | ≤ {target} ms, ≤ × 1.5 : {'atteint' if met else '**manqué**'}"
+            f"{extra} |"
         )
+    load = os.getloadavg()[0]
+    lines.append("")
+    lines.append(f"Charge moyenne de la machine (1 min) à la fin : {load:.1f}.")
     return "\n".join(lines)
 
 
@@ -213,6 +221,7 @@ def main():
     output = os.environ.get("BENCH_CURVE_OUTPUT")
     if output:
         Path(output).write_text(text + "\n")
+    return text
 
 
 if __name__ == "__main__":
