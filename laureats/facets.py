@@ -60,16 +60,24 @@ def option_counts(name, values):
     return [Q(**{field: value}) for value in values]
 
 
+class FacetCounts(dict):
+    """{facet: {option: count}}, and `matching`: how many laureates every active filter
+    selects, counted along with the facets not ticked (None when every facet is ticked)."""
+
+    matching = None
+
+
 def facet_counts(filterset):
     """For every facet option, how many laureates ticking it would give under the other active
-    filters. The facets not ticked all count under the same filters: one query for them all,
-    the filter evaluated once; each ticked facet counts without its own filter, one query more.
+    filters. The facets not ticked all count under the same filters: one query for them all
+    and for the number of results, the filter evaluated once; each ticked facet counts without
+    its own filter, one query more.
     """
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     groups = {}
     for name in filterset.FACETS:
         groups.setdefault(name if data.get(name) else None, []).append(name)
-    counts = {}
+    counts = FacetCounts()
     for excluded, names in groups.items():
         # Ordering means nothing to a count, and sorting every match by name is costly.
         base = filterset.queryset_without(excluded).order_by().values("pk")
@@ -81,8 +89,11 @@ def facet_counts(filterset):
             for name in names
             for index, condition in enumerate(option_counts(name, options[name]))
         }
+        if excluded is None:
+            aggregates["matching"] = Count("pk")
         # Published: so that the partial index laureate_published_idx covers the outer scan.
         result = Laureate.objects.published().filter(pk__in=base).aggregate(**aggregates)
+        counts.matching = result.get("matching", counts.matching)
         for name in names:
             counts[name] = {
                 value: result[f"{name}_{index}"] for index, value in enumerate(options[name])
@@ -147,9 +158,9 @@ def facet_options(filterset, counts=None, id_prefix="id"):
     return result
 
 
-def facets(filterset):
+def facets(filterset, counts=None):
     """The list's facets, each option counted under the other active filters."""
-    return facet_options(filterset, facet_counts(filterset))
+    return facet_options(filterset, counts if counts is not None else facet_counts(filterset))
 
 
 def active_chips(filterset):

@@ -134,3 +134,21 @@ def test_facet_counts_follow_a_new_member_at_once(client, sample_catalogue):
     )
     after = {f["name"]: f for f in client.get(LIST_URL).context["facets"]}["type_membre"]
     assert {o["value"]: o["count"] for o in after["options"]}["association"] == count + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?portee=nationale",
+        # Every facet ticked: no query counts the results along with the facets.
+        "?secteur=construction-btp&portee=nationale&region=11&statut=retenu&type_membre=cfa",
+    ],
+)
+def test_result_count_is_the_number_of_matches(client, sample_catalogue, query):
+    response = client.get(LIST_URL + query)
+    base = dict(pair.split("=") for pair in query.lstrip("?").split("&") if pair)
+    filterset, _notices = bind_filterset(
+        LaureateFilter, QueryDictLike(base), Laureate.objects.for_list()
+    )
+    assert response.context["page_obj"].paginator.count == filterset.qs.count()
