@@ -89,14 +89,18 @@ def organisation_saved(sender, instance, raw, created, update_fields, **kwargs):
 
 def laureate_regions_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """The regions a laureate covers are part of its `region_codes`."""
-    if not action.startswith("post_"):
+    if not reverse:
+        if action.startswith("post_"):
+            refresh([instance.pk], search=False)
         return
-    if reverse:
-        # From a region's side: `instance` is the region; pk_set (None on clear) its laureates.
-        ids = pk_set if pk_set is not None else instance.laureates.values_list("pk", flat=True)
-        refresh(ids, search=False)
-    else:
-        refresh([instance.pk], search=False)
+    # From a region's side: `instance` is the region, pk_set its laureates added or removed;
+    # a clear gives none, so the laureates it will leave are noted before.
+    if action == "pre_clear":
+        instance.cleared_laureate_ids = list(instance.laureates.values_list("pk", flat=True))
+    elif action == "post_clear":
+        refresh(getattr(instance, "cleared_laureate_ids", []), search=False)
+    elif action.startswith("post_"):
+        refresh(pk_set, search=False)
 
 
 def connect():

@@ -79,6 +79,9 @@ def test_memberships_organisations_and_regions_keep_the_columns(reference_data):
     Region.objects.get(pk="11").laureates.add(laureate)
     laureate.refresh_from_db()
     assert laureate.region_codes == "|11|27|84|93|"
+    Region.objects.get(pk="93").laureates.clear()
+    laureate.refresh_from_db()
+    assert laureate.region_codes == "|11|27|84|"
     laureate.regions.clear()
     laureate.refresh_from_db()
     assert laureate.region_codes == "|27|"
