@@ -16,7 +16,10 @@ What it does, end to end (about ten minutes on two cores):
 5. A soak: 64 connections for 60 s on a mix of pages (a Lua script cycles through them), with
    the cache on; errors and the workers' memory before and after.
 6. Prints one Markdown table and writes it, with the machine and the versions, to
-   bench/results/latest.md.
+   bench/results/latest.md, followed by the curve of bench/curve.py: every page rendered
+   in-process at 1,000 and at 10,000 laureates, and the ratio of the two.
+
+`BENCH_QUICK=1` (or `--quick`) runs that curve alone: a minute or two, no server, no wrk.
 
 Settings (environment): BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/14, a database number that is emptied before each server start),
@@ -676,6 +679,12 @@ def main():
     started = time.monotonic()
     LOAD.append(os.getloadavg()[0])
     os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT / "bench"))
+    import curve
+
+    if "--quick" in sys.argv or os.environ.get("BENCH_QUICK") == "1":
+        curve.main()
+        return
     ensure_wrk()
     collect_static()
     for dataset in DATASETS:
@@ -684,6 +693,8 @@ def main():
         bench_dataset(dataset)
     LOAD.append(os.getloadavg()[0])
     text = report(DATASETS, started)
+    log("courbe 1 000 → 10 000 lauréats (bench/curve.py)")
+    text += "\n## Sans cache, en processus, à 1 000 et à 10 000 lauréats\n\n" + curve.main() + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text)
     # The README is a tracked document: it quotes new figures only when asked

@@ -8,6 +8,7 @@ at a time. The laureate CSV is `csv_format`'s: the whole list's file imports bac
 
 import datetime
 import tempfile
+from collections import namedtuple
 from dataclasses import dataclass
 from itertools import islice
 
@@ -34,10 +35,15 @@ from .data_dictionary import (
     member_fields,
 )
 from .filters import LaureateFilter, bind_filterset
-from .models import Laureate, Membership, lead_first
+from .models import Laureate, Membership, Source, lead_first
 
 # Laureates read, prefetched and written per round trip to the database.
 CHUNK_SIZE = 200
+# Laureates whose related rows are read together for the laureate file: within SQLite's 999
+# parameters a query, and a few megabytes of tuples.
+ROWS_CHUNK_SIZE = 900
+# Large columns that no file holds.
+UNEXPORTED_FIELDS = ["search_document", "search_vector", "region_codes", "member_kinds"]
 # Rows of text joined into one piece of the streamed response.
 LINES_PER_PIECE = 100
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,6 +77,22 @@ class Extraction:
 
     def laureates(self):
         return self.filterset.qs.iterator(chunk_size=CHUNK_SIZE)
+
+    def laureates_for_rows(self):
+        """The laureates as `laureate_to_row` reads them, for the laureate CSV and XLSX: each
+        chunk's sectors, regions, members and sources read as plain tuples, four queries a
+        chunk, instead of prefetched model instances (250,000 of them for 10,000 laureates,
+        and a queryset built per laureate and relation), which took seconds."""
+        laureates = (
+            self.filterset.qs.prefetch_related(None)
+            .defer(*UNEXPORTED_FIELDS)
+            .iterator(chunk_size=ROWS_CHUNK_SIZE)
+        )
+        for chunk in chunks(laureates, ROWS_CHUNK_SIZE):
+            rows = related_rows([laureate.pk for laureate in chunk])
+            for laureate in chunk:
+                laureate.related_rows = rows[laureate.pk]
+                yield laureate
 
     def memberships(self):
         """(laureate, membership) pairs: laureates in the list's order, lead first in each."""
@@ -122,6 +144,35 @@ class Extraction:
 
 
 # Rows -------------------------------------------------------------------------------------
+
+# What csv_format's codecs read of each related row (csv_format.codecs.related).
+SectorRow = namedtuple("SectorRow", "slug")
+RegionRow = namedtuple("RegionRow", "code")
+OrganisationRow = namedtuple("OrganisationRow", "kind siren name")
+MembershipRow = namedtuple("MembershipRow", "role organisation")
+SourceRow = namedtuple("SourceRow", "url title")
+
+
+def related_rows(laureate_ids):
+    """{laureate id: {relation: rows}} for these laureates, in four queries."""
+    rows = {
+        pk: {"sectors": [], "regions": [], "memberships": [], "sources": []} for pk in laureate_ids
+    }
+    sectors = Laureate.sectors.through.objects.filter(laureate_id__in=laureate_ids)
+    for pk, slug in sectors.values_list("laureate_id", "sector__slug"):
+        rows[pk]["sectors"].append(SectorRow(slug))
+    regions = Laureate.regions.through.objects.filter(laureate_id__in=laureate_ids)
+    for pk, code in regions.values_list("laureate_id", "region_id"):
+        rows[pk]["regions"].append(RegionRow(code))
+    members = Membership.objects.filter(laureate_id__in=laureate_ids).values_list(
+        "laureate_id", "role", "organisation__kind", "organisation__siren", "organisation__name"
+    )
+    for pk, role, kind, siren, name in members.order_by():
+        rows[pk]["memberships"].append(MembershipRow(role, OrganisationRow(kind, siren, name)))
+    sources = Source.objects.filter(laureate_id__in=laureate_ids).order_by("laureate_id", "pk")
+    for pk, url, title in sources.values_list("laureate_id", "url", "title"):
+        rows[pk]["sources"].append(SourceRow(url, title))
+    return rows
 
 
 def member_row(laureate, membership):
@@ -305,14 +356,14 @@ def members_response(extraction, extension):
 def laureates_file(extraction, extension):
     filename = extraction.filename("laureats", extension)
     if extension == "csv":
-        rows = (laureate_to_row(laureate) for laureate in extraction.laureates())
+        rows = (laureate_to_row(laureate) for laureate in extraction.laureates_for_rows())
         return csv_response(csv_pieces(rows, COLUMN_NAMES), filename)
     if extension == "json":
         count = extraction.filterset.qs.count()
         metadata = extraction.metadata(_("Lauréats Deffinum"), count, json_fields())
         pieces = json_pieces(metadata, "laureates", serialized_laureates(extraction))
         return json_response(pieces, filename)
-    rows = (typed_laureate_row(laureate) for laureate in extraction.laureates())
+    rows = (typed_laureate_row(laureate) for laureate in extraction.laureates_for_rows())
     fields = laureate_fields()
     names = [field.name for field in fields]
     return xlsx_response(extraction, _("Lauréats"), rows, names, fields, filename)

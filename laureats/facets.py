@@ -1,97 +1,103 @@
 """The list's facets and active filters, as the list page and the statistics page show them.
 
 For each facet option, how many laureates ticking it would give under the other active filters
-(one query a facet, whatever the number of laureates); the options as checkboxes; and the active
-filters as removable chips. The rule of what matches is the FilterSet's (`filters.py`).
+(one query for the facets not ticked, one more per facet ticked, whatever the number of
+laureates); the options as checkboxes; and the active filters as removable chips. The rule of
+what matches is the FilterSet's (`filters.py`).
 """
 
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
-from .models import Laureate, Membership, Organisation, Region
-
-
-def count_by_sector(laureates):
-    return (
-        Laureate.sectors.through.objects.filter(laureate_id__in=laureates)
-        .values_list("sector__slug")
-        .annotate(n=Count("laureate_id", distinct=True))
-    )
+from .models import Laureate, Region
 
 
 def regions_with_involved_count(laureates):
-    """(code, name, count) for every region: how many of `laureates` `has_region` selects there.
+    """(code, name, count) for every region: how many of `laureates` (published ones, as a
+    queryset of primary keys, `.values("pk")`) `has_region` selects there.
 
-    The two ways of being involved live in two tables, so their (laureate, region) pairs are
-    united first and counted once, in one query: a correlated count per region took seconds
-    with 10,000 laureates. `laureates` is a queryset of primary keys (`.values("pk")`).
+    Read from `Laureate.region_codes`, which holds that rule's answer for each laureate: one
+    pass over the published rows' index, where uniting the (laureate, region) pairs of the
+    regions covered and of 70,000 memberships took a tenth of a second at 10,000 laureates.
+    Ordering is dropped: a sort of every match by name inside the subquery cost more than
+    the count itself.
     """
-    laureate_sql, params = laureates.query.sql_with_params()
-    covered = Laureate.regions.through._meta.db_table
-    membership = Membership._meta.db_table
-    organisation = Organisation._meta.db_table
-    region = Region._meta.db_table
+    laureate_sql, params = laureates.order_by().query.sql_with_params()
+    position = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
     sql = f"""
-        SELECT region.code, region.name, COUNT(DISTINCT pairs.laureate_id)
-        FROM {region} AS region
+        SELECT region.code, region.name, COUNT(laureate.id)
+        FROM {Region._meta.db_table} AS region
         LEFT JOIN (
-            SELECT laureate_id, region_id FROM {covered}
-            WHERE laureate_id IN ({laureate_sql})
-            UNION
-            SELECT membership.laureate_id, organisation.region_id
-            FROM {membership} AS membership
-            JOIN {organisation} AS organisation ON organisation.id = membership.organisation_id
-            WHERE organisation.region_id IS NOT NULL AND membership.laureate_id IN ({laureate_sql})
-        ) AS pairs ON pairs.region_id = region.code
+            SELECT id, region_codes FROM {Laureate._meta.db_table}
+            WHERE is_published AND id IN ({laureate_sql})
+        ) AS laureate ON {position}(laureate.region_codes, '|' || region.code || '|') > 0
         GROUP BY region.code, region.name
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def count_by_region(laureates):
-    return [(code, count) for code, _name, count in regions_with_involved_count(laureates)]
+def option_counts(name, values):
+    """One aggregate per option of facet `name`: the laureates that ticking it would select,
+    by the FilterSet's rule, read from the laureate's own row wherever it can be."""
+    if name == "secteur":
+        through = Laureate.sectors.through.objects
+        return [
+            Q(pk__in=through.filter(sector__slug=value).values("laureate_id")) for value in values
+        ]
+    if name in ("region", "type_membre"):
+        # `region_codes` holds `filters.involved_in_region`'s answer for every region,
+        # `member_kinds` `filters.has_member_kind`'s. STRPOS rather than LIKE "%…%", which
+        # PostgreSQL runs eight times slower.
+        column = "region_codes" if name == "region" else "member_kinds"
+        return [GreaterThan(StrIndex(column, Value(f"|{value}|")), 0) for value in values]
+    field = {"portee": "scope", "statut": "status"}[name]
+    return [Q(**{field: value}) for value in values]
 
 
-def count_by_field(field):
-    def counter(laureates):
-        return (
-            Laureate.objects.filter(pk__in=laureates)
-            .order_by()
-            .values_list(field)
-            .annotate(n=Count("pk"))
-        )
+class FacetCounts(dict):
+    """{facet: {option: count}}, and `matching`: how many laureates every active filter
+    selects, counted along with the facets not ticked (None when every facet is ticked)."""
 
-    return counter
-
-
-def count_by_member_kind(laureates):
-    return (
-        Membership.objects.filter(laureate_id__in=laureates)
-        .order_by()
-        .values_list("organisation__kind")
-        .annotate(n=Count("laureate_id", distinct=True))
-    )
-
-
-FACET_COUNTERS = {
-    "secteur": count_by_sector,
-    "portee": count_by_field("scope"),
-    "region": count_by_region,
-    "statut": count_by_field("status"),
-    "type_membre": count_by_member_kind,
-}
+    matching = None
 
 
 def facet_counts(filterset):
-    """For every facet option, how many laureates ticking it would give (one query a facet)."""
-    counts = {}
+    """For every facet option, how many laureates ticking it would give under the other active
+    filters. The facets not ticked all count under the same filters: one query for them all
+    and for the number of results, the filter evaluated once; each ticked facet counts without
+    its own filter, one query more.
+    """
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    groups = {}
     for name in filterset.FACETS:
-        base = filterset.queryset_without(name).values("pk")
-        counts[name] = dict(FACET_COUNTERS[name](base))
+        groups.setdefault(name if data.get(name) else None, []).append(name)
+    counts = FacetCounts()
+    for excluded, names in groups.items():
+        # Ordering means nothing to a count, and sorting every match by name is costly.
+        base = filterset.queryset_without(excluded).order_by().values("pk")
+        options = {
+            name: [value for value, _label in filterset.form.fields[name].choices] for name in names
+        }
+        aggregates = {
+            f"{name}_{index}": Count("pk", filter=condition)
+            for name in names
+            for index, condition in enumerate(option_counts(name, options[name]))
+        }
+        if excluded is None:
+            aggregates["matching"] = Count("pk")
+        # Published: so that the partial index laureate_published_idx covers the outer scan.
+        result = Laureate.objects.published().filter(pk__in=base).aggregate(**aggregates)
+        counts.matching = result.get("matching", counts.matching)
+        for name in names:
+            counts[name] = {
+                value: result[f"{name}_{index}"] for index, value in enumerate(options[name])
+            }
     return counts
 
 
@@ -152,9 +158,9 @@ def facet_options(filterset, counts=None, id_prefix="id"):
     return result
 
 
-def facets(filterset):
+def facets(filterset, counts=None):
     """The list's facets, each option counted under the other active filters."""
-    return facet_options(filterset, facet_counts(filterset))
+    return facet_options(filterset, counts if counts is not None else facet_counts(filterset))
 
 
 def active_chips(filterset):

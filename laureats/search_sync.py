@@ -1,32 +1,41 @@
-"""Keeps every laureate's search text current, whoever writes: the one mechanism for it.
+"""Keeps what is derived from every laureate's rows current, whoever writes: its search text
+and its facet columns (`region_codes`, `member_kinds`). The one mechanism for both.
 
-The text spans three tables (the laureate, its memberships, its members' names), so no single
-save() could keep it right, and explicit calls in each writer (admin, import, proposals, shell)
-get forgotten. Receivers on the three models rebuild the text of the laureates a write touches,
-inside the same transaction: a rollback undoes both, and the writer's next query already finds
-the new text. Writes are rare (a few per admin action), so the few queries each costs are cheap.
+Both span several tables (the laureate, its regions, its memberships, its members' names, kinds
+and regions), so no single save() could keep them right, and explicit calls in each writer
+(admin, import, proposals, shell) get forgotten. Receivers on these models rebuild what a write
+touches, inside the same transaction: a rollback undoes both, and the writer's next query
+already finds the new values. Writes are rare (a few per admin action), so the few queries each
+costs are cheap.
 
 Not covered, by design: raw saves (`loaddata`) and bulk_create()/update(), which send no
 per-row signal; their callers, load_real_data, generate_synthetic and the import
-(laureats/importer/applying.py), rebuild in bulk with
-LaureateQuerySet.refresh_search_documents(), the only other way the text is written.
+(laureats/importer/applying.py), rebuild in bulk with LaureateQuerySet.refresh_derived(), the
+only other way these columns are written.
 """
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import Laureate, Membership, Organisation
 
 # The fields the search text is built from (Laureate.build_search_document); sectors and
-# regions are not part of it, so m2m changes need no receiver.
+# regions are not part of it.
 LAUREATE_FIELDS = {"name", "acronym", "summary", "description"}
 ORGANISATION_FIELDS = {"name"}
+# An organisation's fields that its laureates' facet columns hold.
+ORGANISATION_FACET_FIELDS = {"kind", "region", "region_id"}
 
 
-def refresh(laureate_ids):
+def refresh(laureate_ids, search=True, facets=True):
     laureate_ids = {pk for pk in laureate_ids if pk is not None}
-    if laureate_ids:
-        Laureate.objects.filter(pk__in=laureate_ids).refresh_search_documents()
+    if not laureate_ids:
+        return
+    laureates = Laureate.objects.filter(pk__in=laureate_ids)
+    if facets:
+        laureates.refresh_involvement()
+    if search:
+        laureates.refresh_search_documents()
 
 
 def touches(update_fields, fields):
@@ -35,7 +44,7 @@ def touches(update_fields, fields):
 
 def laureate_saved(sender, instance, raw, update_fields, **kwargs):
     if not raw and touches(update_fields, LAUREATE_FIELDS):
-        refresh([instance.pk])
+        refresh([instance.pk], facets=False)
 
 
 def membership_will_save(sender, instance, raw, **kwargs):
@@ -66,10 +75,32 @@ def membership_deleted(sender, instance, origin=None, **kwargs):
 
 def organisation_saved(sender, instance, raw, created, update_fields, **kwargs):
     # A new organisation belongs to no consortium yet.
-    if not raw and not created and touches(update_fields, ORGANISATION_FIELDS):
+    if raw or created:
+        return
+    search = touches(update_fields, ORGANISATION_FIELDS)
+    facets = touches(update_fields, ORGANISATION_FACET_FIELDS)
+    if search or facets:
         refresh(
-            Membership.objects.filter(organisation=instance).values_list("laureate_id", flat=True)
+            Membership.objects.filter(organisation=instance).values_list("laureate_id", flat=True),
+            search=search,
+            facets=facets,
         )
+
+
+def laureate_regions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """The regions a laureate covers are part of its `region_codes`."""
+    if not reverse:
+        if action.startswith("post_"):
+            refresh([instance.pk], search=False)
+        return
+    # From a region's side: `instance` is the region, pk_set its laureates added or removed;
+    # a clear gives none, so the laureates it will leave are noted before.
+    if action == "pre_clear":
+        instance.cleared_laureate_ids = list(instance.laureates.values_list("pk", flat=True))
+    elif action == "post_clear":
+        refresh(getattr(instance, "cleared_laureate_ids", []), search=False)
+    elif action.startswith("post_"):
+        refresh(pk_set, search=False)
 
 
 def connect():
@@ -80,3 +111,8 @@ def connect():
     post_save.connect(membership_saved, sender=Membership, dispatch_uid=uid + "membership")
     post_delete.connect(membership_deleted, sender=Membership, dispatch_uid=uid + "membership-del")
     post_save.connect(organisation_saved, sender=Organisation, dispatch_uid=uid + "organisation")
+    m2m_changed.connect(
+        laureate_regions_changed,
+        sender=Laureate.regions.through,
+        dispatch_uid=uid + "laureate-regions",
+    )

@@ -27,14 +27,15 @@ PAGES = {
 }
 
 # Exact counts with the sample catalogue, every page showing at least one result. The list:
-# 2 option lists, count, page, 3 prefetches, 5 facets, coverage count.
+# 2 option lists, page, 3 prefetches, coverage count, and the facets: one query for those not
+# ticked, which also counts the results, one more for each facet ticked (4 in list_filtered).
 EXPECTED = {
     # Figures, sources, count, sectors, the entered laureates; the small map and two charts:
     # totals, regions, kinds; the completeness of them all.
     "home": 9,
-    "list": 13,
-    "list_filtered": 13,
-    "list_search": 13,
+    "list": 8,
+    "list_filtered": 12,
+    "list_search": 8,
     "laureate": 5,
     "organisation": 3,
     "organisations": 2,
@@ -79,6 +80,8 @@ def add_many_laureates(count=200, members_each=7, shared_member=ORGANISATION):
         Laureate.regions.through(laureate=laureate, region=regions[i % len(regions)])
         for i, laureate in enumerate(laureates)
     )
+    # What every bulk writer does (search_sync.py): the derived columns follow.
+    Laureate.objects.filter(is_synthetic=True).refresh_involvement()
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -93,10 +96,10 @@ def test_page_query_count_is_fixed(client, sample_catalogue, django_assert_num_q
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_query_count_does_not_grow_with_data(
-    client, sample_catalogue, django_assert_max_num_queries, page
+    client, sample_catalogue, django_assert_num_queries, page
 ):
     add_many_laureates()
     url = PAGES[page]()
-    with django_assert_max_num_queries(EXPECTED[page]):
+    with django_assert_num_queries(EXPECTED[page]):
         response = client.get(url)
     assert response.status_code == 200

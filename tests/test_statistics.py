@@ -474,6 +474,8 @@ def add_synthetic_laureates(count=2000):
         for n, laureate in enumerate(laureates)
         if laureate.scope == "interregionale"
     )
+    # What every bulk writer does (laureats/search_sync.py): the derived columns follow.
+    Laureate.objects.filter(is_synthetic=True).refresh_involvement()
 
 
 @pytest.mark.parametrize("query", ["", "secteur=sante-social&portee=nationale&region=27"])

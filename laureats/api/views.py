@@ -130,7 +130,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             return Organisation.objects.for_detail()
-        return Organisation.objects.for_list().filter(laureate_count__gt=0)
+        return Organisation.objects.for_list()
 
     def get_object(self):
         organisation = super().get_object()

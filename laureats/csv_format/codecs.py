@@ -11,6 +11,15 @@ from ..models import Membership, Organisation, Source
 from ..validators import validate_siren, validate_web_address
 from . import values as v
 
+
+def related(laureate, field):
+    """The rows of the laureate's relation `field` (sectors, regions, memberships, sources):
+    those an export read in bulk for many laureates at once (`related_rows`, exports.py), or
+    the relation's own, prefetched or not."""
+    rows = getattr(laureate, "related_rows", None)
+    return rows[field] if rows is not None else getattr(laureate, field).all()
+
+
 MAX_CELL_CHARS = 100_000
 
 
@@ -143,9 +152,7 @@ class Codes(Codec):
         return v.join_values(value)
 
     def current(self, laureate, column):
-        return sorted(
-            getattr(item, self.attribute) for item in getattr(laureate, column.field).all()
-        )
+        return sorted(getattr(item, self.attribute) for item in related(laureate, column.field))
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ class Members(Codec):
     def current(self, laureate, column):
         return members_in_order(
             Member(m.role, m.organisation.kind, m.organisation.siren, m.organisation.name)
-            for m in laureate.memberships.all()
+            for m in related(laureate, "memberships")
         )
 
 
@@ -267,4 +274,4 @@ class Sources(Codec):
         return v.join_values(f"{url} {title}".strip() for url, title in value)
 
     def current(self, laureate, column):
-        return [(source.url, source.title) for source in laureate.sources.all()]
+        return [(source.url, source.title) for source in related(laureate, "sources")]

@@ -4,8 +4,8 @@ Only what the plan says changed is written, and in bulk: one statement (or one p
 rows) per table and per kind of write, whatever the number of laureates and members, so that a
 5,000-row list fits in a request. Bulk writes send no per-row signal, so this module does by
 itself what the receivers would: one history entry per row written (`history`), and the
-search text of the laureates written rebuilt once at the end (search_sync would have rebuilt it
-at every save).
+search text and facet columns of the laureates written rebuilt once at the end (search_sync would
+have rebuilt them at every save).
 """
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -52,9 +52,7 @@ class Writer:
         self.record_laureates(rows, laureates)
         self.write_sources(rows, laureates)
         self.write_members(rows, laureates)
-        Laureate.objects.filter(
-            pk__in=[laureate.pk for laureate in laureates]
-        ).refresh_search_documents()
+        Laureate.objects.filter(pk__in=[laureate.pk for laureate in laureates]).refresh_derived()
 
     def changed(self, row):
         return {change.column for change in row.changes} if row.laureate_pk else set(row.values)

@@ -137,6 +137,43 @@ class LaureateQuerySet(models.QuerySet):
     def without_lead(self):
         return self.exclude(Exists(Membership.objects.leads().of_each_laureate()))
 
+    def refresh_derived(self):
+        """Rebuild what is derived from these laureates' rows and their members: the search
+        text and the facet columns. The bulk path, for writers that send no per-row signal."""
+        self.refresh_involvement()
+        return self.refresh_search_documents()
+
+    def refresh_involvement(self):
+        """Rebuild `region_codes` and `member_kinds` of these laureates: three queries and one
+        update per 500 laureates (within SQLite's 999 parameters a statement)."""
+        ids = list(self.values_list("pk", flat=True))
+        covered = Laureate.regions.through.objects
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            regions = {pk: set() for pk in batch}
+            kinds = {pk: set() for pk in batch}
+            for pk, code in covered.filter(laureate_id__in=batch).values_list(
+                "laureate_id", "region_id"
+            ):
+                regions[pk].add(code)
+            members = Membership.objects.filter(laureate_id__in=batch).values_list(
+                "laureate_id", "organisation__region_id", "organisation__kind"
+            )
+            for pk, code, kind in members:
+                if code:
+                    regions[pk].add(code)
+                kinds[pk].add(kind)
+            Laureate.objects.bulk_update(
+                [
+                    Laureate(
+                        pk=pk, region_codes=joined(regions[pk]), member_kinds=joined(kinds[pk])
+                    )
+                    for pk in batch
+                ],
+                ["region_codes", "member_kinds"],
+                batch_size=500,
+            )
+
     def refresh_search_documents(self):
         """Rebuild the search text of these laureates from their fields and members' names.
 
@@ -166,6 +203,11 @@ class LaureateQuerySet(models.QuerySet):
                 search_vector=weighted_vector()
             )
         return len(laureates)
+
+
+def joined(values):
+    """Values as `Laureate.region_codes` stores them: "|11|84|", so that "|11|" finds one."""
+    return f"|{'|'.join(sorted(values))}|" if values else ""
 
 
 class Laureate(models.Model):
@@ -239,13 +281,19 @@ class Laureate(models.Model):
     # `search_vector`, its French full-text form, through a GIN index (migration 0005).
     search_document = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the list's region and member-kind facets count, kept on the row so that counting
+    # them reads this table alone, not 70,000 memberships joined to their organisations: the
+    # regions it is involved in (`filters.involved_in_region`: covered, or a member's) and its
+    # members' kinds, each as "|11|84|". Rebuilt on every write by laureats/search_sync.py.
+    region_codes = models.TextField(editable=False, blank=True, default="")
+    member_kinds = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = LaureateQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[sectors, regions],
-        excluded_fields=["search_document", "search_vector"],
+        excluded_fields=["search_document", "search_vector", "region_codes", "member_kinds"],
         # Accepted public proposals record "Proposition n°12 acceptée — source : <url>" here,
         # longer than the library's default 100 characters.
         history_change_reason_field=models.TextField(null=True),
@@ -279,6 +327,22 @@ class Laureate(models.Model):
             # The list's "last updated" and "largest aid" sorts.
             models.Index(fields=["-updated_at"], name="laureate_updated_idx"),
             models.Index(fields=["-state_aid"], name="laureate_aid_idx"),
+            # Every count of the list, its facets and the statistics reads the published rows'
+            # ids and these few columns: an index-only scan instead of the whole wide table.
+            models.Index(
+                fields=[
+                    "id",
+                    "scope",
+                    "status",
+                    "region_codes",
+                    "member_kinds",
+                    "state_aid_kind",
+                    "state_aid",
+                    "total_cost",
+                ],
+                condition=Q(is_published=True),
+                name="laureate_published_idx",
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """The member organisations, and their place in each consortium: its lead or a partner."""
 
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -38,17 +38,19 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
     def for_list(self):
-        """Organisations with the number of published consortia they belong to."""
+        """Organisations of at least one published consortium, each with `laureate_count`, how
+        many. An EXISTS and a count subquery, which the database evaluates for one page of
+        names read in index order, where a GROUP BY over every membership took a quarter of
+        a second at 10,000 laureates."""
+        published = Membership.objects.filter(
+            organisation_id=OuterRef("pk"), laureate__is_published=True
+        )
+        # One membership per (laureate, organisation): counting them counts consortia.
+        count = published.order_by().values("organisation_id").annotate(n=Count("pk")).values("n")
         return (
             self.select_related("region")
-            .annotate(
-                laureate_count=Count(
-                    "memberships",
-                    filter=Q(memberships__laureate__is_published=True),
-                    distinct=True,
-                )
-            )
-            # Meta.ordering does not apply to a GROUP BY query.
+            .filter(Exists(published))
+            .annotate(laureate_count=Subquery(count))
             .in_name_order()
         )
 

@@ -1,12 +1,13 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from ..charts import bar_chart, list_url, region_map
-from ..facets import active_chips, facets
+from ..facets import active_chips, facet_counts, facets
 from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Sector
 from ..stats import LaureateStatistics
@@ -63,9 +64,22 @@ def home(request):
     )
 
 
-def paginate(request, queryset, per_page, notices):
-    """The requested page; a page number that is not one is replaced, with a notice."""
-    paginator = Paginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """A Paginator told the number of rows, when a query already counted them."""
+
+    def __init__(self, object_list, per_page, count=None):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count if self.known_count is not None else super().count
+
+
+def paginate(request, queryset, per_page, notices, count=None):
+    """The requested page; a page number that is not one is replaced, with a notice. `count`,
+    when known, saves counting the rows again."""
+    paginator = CountedPaginator(queryset, per_page, count)
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)
@@ -88,8 +102,12 @@ def paginate(request, queryset, per_page, notices):
 @require_safe
 def laureate_list(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
-    # Each card says how complete it is, from the page's own query (not the facets').
-    page = paginate(request, filterset.qs.with_completeness(), LAUREATES_PER_PAGE, notices)
+    # The facets' query counts the results too, in the same pass over the matches. Each card
+    # says how complete it is, from the page's own query (not the facets').
+    counts = facet_counts(filterset)
+    page = paginate(
+        request, filterset.qs.with_completeness(), LAUREATES_PER_PAGE, notices, counts.matching
+    )
     return render(
         request,
         "laureats/laureate_list.html",
@@ -97,7 +115,7 @@ def laureate_list(request):
             "filter": filterset,
             "page_obj": page,
             "notices": notices,
-            "facets": facets(filterset),
+            "facets": facets(filterset, counts),
             "chips": active_chips(filterset),
             **Laureate.objects.coverage(),
         },
@@ -119,7 +137,7 @@ def organisation_list(request):
     filterset, notices = bind_filterset(
         OrganisationFilter,
         request.GET,
-        Organisation.objects.for_list().filter(laureate_count__gt=0),
+        Organisation.objects.for_list(),
     )
     page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices)
     chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}

@@ -178,11 +178,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation_ids = generator.create_organisations(organisations)
             laureate_ids = generator.create_laureates(laureates, organisation_ids)
-        # bulk_create() sends no signal, so the search-text receivers never saw these rows:
+        # bulk_create() sends no signal, so the receivers of search_sync never saw these rows:
         # the documented bulk rebuild, by the model's own rule.
         for start in range(0, len(laureate_ids), BATCH_SIZE):
             batch = laureate_ids[start : start + BATCH_SIZE]
-            Laureate.objects.filter(pk__in=batch).refresh_search_documents()
+            Laureate.objects.filter(pk__in=batch).refresh_derived()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{laureates} lauréats et {organisations} organisations synthétiques créés "

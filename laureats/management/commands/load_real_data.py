@@ -39,8 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write("Données réelles déjà présentes : rien à charger.")
             return
         call_command("loaddata", *REAL_DATA_FIXTURES, verbosity=options["verbosity"])
-        # loaddata saves rows raw, which the search-text receivers skip: one bulk rebuild instead.
-        Laureate.objects.all().refresh_search_documents()
+        # loaddata saves rows raw, which the receivers of search_sync skip: one bulk rebuild instead.
+        Laureate.objects.all().refresh_derived()
         # loaddata writes no history either: each row's first entry, so that the first edit in
         # the admin shows in the change log (/journal/) with its value before.
         record_first_entries(HISTORY_MODELS, timezone.now(), with_m2m=[Laureate])

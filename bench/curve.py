@@ -1,0 +1,231 @@
+"""The quick benchmark: uncached render times in-process, at two sizes of data (issue 16).
+
+`python bench/curve.py`: every page of bench/run.py rendered by the Django test client, without
+the page cache, against two PostgreSQL databases of synthetic laureates (1,000 and 10,000 by
+default); for each, the median of BENCH_REPEAT renders and the SQL queries, then the ratio of
+the two sizes, which says whether a page's cost still grows with the data. No server, no wrk:
+a minute, not ten, and what `make bench` measures as "sans cache, 1 connexion" minus the HTTP
+stack.
+
+Settings (environment): BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_CURVE_DATABASES
+("deffinum_curve_1000,deffinum_curve_10000": each name ends with its number of laureates),
+BENCH_REPEAT (7), BENCH_REUSE_DB=1 (keep databases that already exist), BENCH_CURVE_OUTPUT (a
+Markdown file to write the table to).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+DATABASES = os.environ.get(
+    "BENCH_CURVE_DATABASES", "deffinum_curve_1000,deffinum_curve_10000"
+).split(",")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+FILTERS = "secteur=construction-btp&portee=nationale"
+SEARCH = "q=r%C3%A9alit%C3%A9+virtuelle"  # « réalité virtuelle »
+PAGES = [
+    ("home", "accueil"),
+    ("list", "liste"),
+    ("list_filters", "liste, 2 filtres"),
+    ("list_search", "liste, recherche"),
+    ("list_filters_search", "liste, 2 filtres + recherche"),
+    ("list_page_50", "liste, page 50"),
+    ("laureate", "un lauréat"),
+    ("organisation", "une organisation"),
+    ("organisations", "liste des organisations"),
+    ("statistics", "statistiques"),
+    ("api", "API, liste"),
+    ("export_csv", "export CSV (tout)"),
+]
+# Targets of issue 16, in ms (p50, uncached, one connection, 10,000 laureates).
+TARGETS = {"statistics": 100, "api": 30, "export_csv": 1500}
+HTML_TARGET = 50
+
+
+def laureate_count(database):
+    return int(database.rsplit("_", 1)[1])
+
+
+def prepare(database):
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
+        if exists and os.environ.get("BENCH_REUSE_DB"):
+            return
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    env = environment(database)
+    for args in (
+        ["migrate", "--noinput", "--verbosity", "0"],
+        ["generate_synthetic", "--laureates", str(laureate_count(database))],
+    ):
+        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    with psycopg.connect(f"{PG}/{database}", autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+def environment(database):
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "REDIS_URL"}}
+    env.update(
+        DATABASE_URL=f"{PG}/{database}",
+        DEBUG="0",
+        SECRET_KEY="bench-only-key-never-used-elsewhere-" + "x" * 20,
+        ALLOWED_HOSTS="testserver",
+        CACHE_DISABLED="1",
+        API_THROTTLE_RATE="1000000000/second",
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def measure(database):
+    result = subprocess.run(
+        [PYTHON, __file__, "--probe"],
+        cwd=ROOT,
+        env=environment(database),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def probe():
+    """Inside Django: each page's median render time, its query count and its status."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deffinum.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    import tracemalloc
+
+    from django.conf import settings
+
+    # Plain static names: no collectstatic needed for a render (DEBUG is off).
+    settings.STORAGES["staticfiles"]["BACKEND"] = (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from laureats.models import Laureate, Organisation
+
+    laureate = (
+        Laureate.objects.published().annotate(n=Count("memberships")).order_by("-n", "slug")[0]
+    )
+    organisation = Organisation.objects.annotate(
+        n=Count("memberships", filter=Q(memberships__laureate__is_published=True))
+    ).order_by("-n", "slug")[0]
+    paths = {
+        "home": "/",
+        "list": "/laureats/",
+        "list_filters": f"/laureats/?{FILTERS}",
+        "list_search": f"/laureats/?{SEARCH}",
+        "list_filters_search": f"/laureats/?{FILTERS}&{SEARCH}",
+        "list_page_50": "/laureats/?page=50",
+        "laureate": laureate.get_absolute_url(),
+        "organisation": organisation.get_absolute_url(),
+        "organisations": "/organisations/",
+        "statistics": "/statistiques/",
+        "api": "/api/laureats/",
+        "export_csv": "/laureats/export.csv",
+    }
+    client = Client()
+
+    def get(path):
+        response = client.get(path)
+        if response.streaming:
+            size = sum(len(chunk) for chunk in response.streaming_content)
+        else:
+            size = len(response.content)
+        return response.status_code, size
+
+    pages = {}
+    for key, path in paths.items():
+        get(path)  # imports and templates loaded
+        repeat = 3 if key == "export_csv" else REPEAT
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            status, size = get(path)
+            times.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            get(path)
+        page = {
+            "path": path,
+            "status": status,
+            "bytes": size,
+            "ms": 1000 * statistics.median(times),
+            # The machine is shared: the fastest render is the one least slowed by others.
+            "min_ms": 1000 * min(times),
+            "queries": len(queries.captured_queries),
+        }
+        if key == "export_csv":
+            # Python's own allocations while streaming: what a worker's memory grows by.
+            tracemalloc.start()
+            get(path)
+            page["peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        pages[key] = page
+    print(json.dumps(pages))
+
+
+def table(results):
+    small, large = results
+    lines = [
+        f"| page | SQL | p50 à {small[0]} (ms) | p50 à {large[0]} (ms) | min à {large[0]} (ms) "
+        "| rapport (p50) | objectif |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for key, label in PAGES:
+        one, ten = small[1][key], large[1][key]
+        target = TARGETS.get(key, HTML_TARGET)
+        ratio = ten["ms"] / one["ms"] if one["ms"] else 0
+        met = ten["ms"] <= target and ratio <= 1.5
+        if ten["queries"] == one["queries"]:
+            queries = str(ten["queries"])
+        else:
+            queries = f"{one['queries']} → {ten['queries']}"
+        extra = f", pic Python {ten['peak_mb']:.1f} Mo" if "peak_mb" in ten else ""
+        lines.append(
+            f"| {label} | {queries} | {one['ms']:.1f} | {ten['ms']:.1f} | {ten['min_ms']:.1f} "
+            f"| × {ratio:.2f} | ≤ {target} ms, ≤ × 1.5 : {'atteint' if met else '**manqué**'}"
+            f"{extra} |"
+        )
+    load = os.getloadavg()[0]
+    lines.append("")
+    lines.append(f"Charge moyenne de la machine (1 min) à la fin : {load:.1f}.")
+    return "\n".join(lines)
+
+
+def main():
+    results = []
+    for database in DATABASES:
+        prepare(database)
+        results.append((laureate_count(database), measure(database)))
+    text = table(results)
+    print(text)
+    output = os.environ.get("BENCH_CURVE_OUTPUT")
+    if output:
+        Path(output).write_text(text + "\n")
+    return text
+
+
+if __name__ == "__main__":
+    if "--probe" in sys.argv:
+        probe()
+    else:
+        main()
