@@ -237,10 +237,10 @@ def test_list_sorted_by_completeness_has_a_fixed_query_count(
     client, sample_catalogue, django_assert_num_queries, growth
 ):
     url = LIST_URL + "?tri=completude&manque=dates"
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         client.get(url)
     add_many_laureates(**growth)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert len(response.context["page_obj"]) == 20
 
