@@ -8,6 +8,8 @@ data write invalidates them. Their Last-Modified is the data version's, as for p
 than the newest entry's: a laureate leaving a search changes the feed but adds no newer entry.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -27,8 +29,25 @@ FEED_ENTRIES = 50
 NOT_FILTERS = {"page"}
 
 
+# XML 1.0 has no place for these: Django refuses to write them, which would make a search for
+# "\x01", or a name pasted with a stray control character, a server error for the whole feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    return NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+
 class AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)

@@ -183,3 +183,15 @@ def test_feed_query_count_is_fixed(client, reference_data, django_assert_num_que
     assert len(parsed(response).entries) == (
         count if feed == "search" else 4 if feed == "laureate" else min(count * 4, 50)
     )
+
+
+def test_control_characters_in_a_search_or_in_the_data_do_not_break_a_feed(sample_catalogue):
+    # XML 1.0 cannot hold them: Django refused to write the feed, a 500 for the whole search.
+    laureate = sample_catalogue.laureates["chantier"]
+    laureate.description = "Formation\x01 en ligne\x0b"
+    laureate.save()
+    for query in ["q=%01", "q=Chantier%02"]:
+        feed = parsed(Client().get(f"{reverse('laureats:laureate-feed')}?{query}"))
+        assert "\x01" not in feed.feed.title and "\x02" not in feed.feed.title
+    feed = parsed(Client().get(reverse("laureats:laureate-feed")))
+    assert laureate.name in [entry.title for entry in feed.entries]

@@ -62,7 +62,7 @@ def test_filter_form_with_the_keyboard_alone(page, portal_data):
         if state["tag"] == "summary" and not page.evaluate(
             "document.activeElement.parentElement.open"
         ):
-            # A folded facet (regions, member kinds) opens with Enter.
+            # A folded facet (regions, member kinds, missing facts) opens with Enter.
             page.keyboard.press("Enter")
             unfolded.append(page.evaluate("document.activeElement.textContent").strip())
         if state["type"] == "checkbox":
@@ -87,6 +87,7 @@ def test_filter_form_with_the_keyboard_alone(page, portal_data):
     assert [name for name in unfolded if not name.startswith("autres")] == [
         "Région",
         "Type de membre",
+        "Information manquante",
     ]
     page.keyboard.press("Enter")
     page.wait_for_url("**/laureats/?*secteur=construction-btp*")
