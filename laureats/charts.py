@@ -22,9 +22,11 @@ CHART_WIDTH = 360
 LABEL_SIZE = 14
 LINE_HEIGHT = 17
 LABEL_CHARS = 44  # characters per label line before wrapping, at 14 units a character is ~7
-BAR_HEIGHT = 16
-BAR_GAP = 4  # between a label and its bar
-ROW_GAP = 14
+# A row is its label line over a thin bar: 41 units, not 51, so that a 12-row chart is no longer
+# a phone screen on its own; the gap between rows stays wider than the one inside a row.
+BAR_HEIGHT = 12
+BAR_GAP = 3  # between a label and its bar
+ROW_GAP = 9
 COUNT_ROOM = 64  # right of the longest bar, for its number
 
 # The map's sequential scale (ColorBrewer "Blues"), lightest to darkest. Text on the two light
@@ -121,7 +123,7 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         # A non-zero count always shows a sliver, so it never reads as zero.
         row["bar_width"] = max(width, 2) if row["count"] else 0
         row["count_x"] = row["bar_width"] + 6
-        row["count_y"] = row["bar_y"] + BAR_HEIGHT - 3
+        row["count_y"] = row["bar_y"] + BAR_HEIGHT - 1
         # The bar's visible words, then its count: the name contains the visible text, as
         # speech input needs ("label in name"); no <title> inside, which would add to it.
         row["aria_label"] = label_value(row["label"], row["count_text"])
