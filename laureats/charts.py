@@ -70,6 +70,14 @@ def zero_note(breakdown, zero_rows):
     keeps every row."""
     if not zero_rows:
         return ""
+    return label_value(*zero_parts(breakdown, zero_rows))
+
+
+def zero_parts(breakdown, zero_rows):
+    """The zero note's count ("5 filières sans lauréat saisi") and names, apart: the statistics
+    page shows the count and folds the names, which took six phone lines for the map."""
+    if not zero_rows:
+        return "", ""
     count = len(zero_rows)
     texts = {
         "filieres": lambda: ngettext(
@@ -100,7 +108,7 @@ def zero_note(breakdown, zero_rows):
         lambda: ngettext("%(count)s valeur à zéro", "%(count)s valeurs à zéro", count),
     )()
     names = pgettext("between list items", ", ").join(str(row["label"]) for row in zero_rows)
-    return label_value(text % {"count": count}, names)
+    return text % {"count": count}, names
 
 
 def bar_chart(breakdown, active=(), id_prefix=""):
@@ -150,6 +158,7 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         "bar_height": BAR_HEIGHT,
         "empty": not shown,
         "zero_note": zero_note(breakdown, [row for row in rows if not row["count"]]),
+        "zero_parts": zero_parts(breakdown, [row for row in rows if not row["count"]]),
     }
 
 
@@ -254,4 +263,5 @@ def region_map(breakdown, active=(), id_prefix=""):
         "rows": ordered,
         "shown_rows": [region for region in ordered if region["count"]],
         "zero_note": zero_note(breakdown, [region for region in ordered if not region["count"]]),
+        "zero_parts": zero_parts(breakdown, [region for region in ordered if not region["count"]]),
     }
