@@ -22,9 +22,11 @@ CHART_WIDTH = 360
 LABEL_SIZE = 14
 LINE_HEIGHT = 17
 LABEL_CHARS = 44  # characters per label line before wrapping, at 14 units a character is ~7
-BAR_HEIGHT = 16
-BAR_GAP = 4  # between a label and its bar
-ROW_GAP = 14
+# A row is its label line over a thin bar: 41 units, not 51, so that a 12-row chart is no longer
+# a phone screen on its own; the gap between rows stays wider than the one inside a row.
+BAR_HEIGHT = 12
+BAR_GAP = 3  # between a label and its bar
+ROW_GAP = 9
 COUNT_ROOM = 64  # right of the longest bar, for its number
 
 # The map's sequential scale (ColorBrewer "Blues"), lightest to darkest. Text on the two light
@@ -68,6 +70,14 @@ def zero_note(breakdown, zero_rows):
     keeps every row."""
     if not zero_rows:
         return ""
+    return label_value(*zero_parts(breakdown, zero_rows))
+
+
+def zero_parts(breakdown, zero_rows):
+    """The zero note's count ("5 filières sans lauréat saisi") and names, apart: the statistics
+    page shows the count and folds the names, which took six phone lines for the map."""
+    if not zero_rows:
+        return "", ""
     count = len(zero_rows)
     texts = {
         "filieres": lambda: ngettext(
@@ -98,7 +108,7 @@ def zero_note(breakdown, zero_rows):
         lambda: ngettext("%(count)s valeur à zéro", "%(count)s valeurs à zéro", count),
     )()
     names = pgettext("between list items", ", ").join(str(row["label"]) for row in zero_rows)
-    return label_value(text % {"count": count}, names)
+    return text % {"count": count}, names
 
 
 def bar_chart(breakdown, active=(), id_prefix=""):
@@ -121,7 +131,7 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         # A non-zero count always shows a sliver, so it never reads as zero.
         row["bar_width"] = max(width, 2) if row["count"] else 0
         row["count_x"] = row["bar_width"] + 6
-        row["count_y"] = row["bar_y"] + BAR_HEIGHT - 3
+        row["count_y"] = row["bar_y"] + BAR_HEIGHT - 1
         # The bar's visible words, then its count: the name contains the visible text, as
         # speech input needs ("label in name"); no <title> inside, which would add to it.
         row["aria_label"] = label_value(row["label"], row["count_text"])
@@ -148,6 +158,7 @@ def bar_chart(breakdown, active=(), id_prefix=""):
         "bar_height": BAR_HEIGHT,
         "empty": not shown,
         "zero_note": zero_note(breakdown, [row for row in rows if not row["count"]]),
+        "zero_parts": zero_parts(breakdown, [row for row in rows if not row["count"]]),
     }
 
 
@@ -252,4 +263,5 @@ def region_map(breakdown, active=(), id_prefix=""):
         "rows": ordered,
         "shown_rows": [region for region in ordered if region["count"]],
         "zero_note": zero_note(breakdown, [region for region in ordered if not region["count"]]),
+        "zero_parts": zero_parts(breakdown, [region for region in ordered if not region["count"]]),
     }

@@ -175,6 +175,31 @@ def test_official_figures_keep_their_sources_and_notes(client, sample_catalogue)
     assert counts(filtered["sectors"]) == counts(official["sectors"])
 
 
+def test_official_figures_fold_their_sources_and_notes_one_per_figure(client, sample_catalogue):
+    html = unescape(get_stats(client).content.decode())
+    official = html[html.index('id="officiels"') : html.index('id="calcules"')]
+    figures = official.count('<li class="figure">')
+    # Every figure keeps its sources, folded under one summary; a note goes with them.
+    assert figures >= 2 and official.count('<details class="figure-sources">') == figures + 1
+    assert re.search(
+        r'<summary>Précision et sources?[^<]*</summary>\s*<p class="figure-note">Note fictive',
+        official,
+    )
+
+
+def test_zero_rows_are_counted_and_their_names_folded(client, known):
+    html = unescape(get_stats(client).content.decode())
+    regions = html[html.index('id="carte"') :]
+    note = re.search(
+        r'<details class="chart-zero-note">\s*<summary>(\d+) régions sans lauréat saisi</summary>'
+        r"\s*<p>([^<]*)</p>",
+        regions,
+    )
+    assert note, "pas de note des régions à zéro"
+    count, names = int(note[1]), note[2]
+    assert "Île-de-France" in names and count == len(names.split(", "))
+
+
 def test_unpublished_laureates_are_never_counted(client, known):
     response = get_stats(client)
     html = response.content.decode()
