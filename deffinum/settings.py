@@ -188,6 +188,8 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
+    # The laureates compared, in the order of their columns (the key keeps the order).
+    "laureats:compare": ["l"],
     "api:laureate-list": [LAUREATE_FILTERS, "page", "page_size"],
     "api:organisation-list": [ORGANISATION_FILTERS, "page", "page_size"],
     "api:sector-list": ["page", "page_size"],
