@@ -4,6 +4,7 @@ have in common. The page reads the same facts as the fiche (models/completeness.
 import re
 from collections import Counter
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .facts import completeness
@@ -71,6 +72,14 @@ class Comparison:
     @property
     def is_complete(self):
         return len(self.laureates) >= MIN_COMPARED
+
+    @property
+    def title(self):
+        """The page's <title>: the laureates compared, by their acronym when they have one."""
+        names = ", ".join(
+            Truncator(laureate.acronym or laureate.name).chars(40) for laureate in self.laureates
+        )
+        return _("Comparer : %(names)s") % {"names": names}
 
     @property
     def slugs(self):

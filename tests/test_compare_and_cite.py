@@ -227,3 +227,10 @@ def test_a_shared_comparison_keeps_its_laureates_in_its_canonical_address(client
     _response, body = page(client, HEALTH, BUILDING, utm_source="x")
     canonical = re.search(r'<link rel="canonical" href="([^"]+)">', body).group(1)
     assert canonical == f"http://testserver/comparer/?l={BUILDING}&l={HEALTH}"
+
+
+def test_the_title_of_a_comparison_follows_each_languages_typography(client, sample_catalogue):
+    french = unescape(client.get(COMPARE_URL, {"l": [BUILDING, HEALTH]}).content.decode())
+    assert "<title>Comparer : Chantier numérique fictif, Soins connectés fictifs — " in french
+    english = unescape(client.get("/en/comparer/", {"l": [BUILDING, HEALTH]}).content.decode())
+    assert "<title>Compare: Chantier numérique fictif, Soins connectés fictifs — " in english
