@@ -9,7 +9,7 @@ are. The programme's official figures are not computed: they are `ProgrammeFigur
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -103,21 +103,14 @@ class LaureateStatistics:
     @cached_property
     def totals(self):
         """One query: counts, filled-in fields, scopes, statuses and amounts."""
-        partner = Membership.objects.partners().of_each_laureate()
-        lead = Membership.objects.leads().of_each_laureate()
-        sector = Laureate.sectors.through.objects.filter(laureate_id=OuterRef("pk"))
         granted = Q(state_aid_kind=Laureate.StateAidKind.GRANTED)
         aggregates = {
             "count": Count("pk"),
             "with_scope": Count("pk", filter=~Q(scope="")),
-            "with_sector": Count("pk", filter=Q(Exists(sector))),
             "with_region": Count("pk", filter=involved_in_region("__isnull", False)),
-            "with_lead": Count("pk", filter=Q(Exists(lead))),
-            "with_partner": Count("pk", filter=Q(Exists(partner))),
             # Only granted aid adds up; a requested amount is counted and shown apart.
             "with_aid": Count("state_aid", filter=granted),
             "with_requested_aid": Count("state_aid", filter=~granted),
-            "with_any_aid": Count("state_aid"),
             "with_cost": Count("total_cost"),
             "total_aid": Sum("state_aid", filter=granted),
             "total_requested_aid": Sum("state_aid", filter=~granted),
@@ -141,21 +134,6 @@ class LaureateStatistics:
         result["without_region"] = result["count"] - result["with_region"]
         result["national"] = result["scopes"][Laureate.Scope.NATIONAL]
         return result
-
-    @cached_property
-    def coverage(self):
-        """How many of the laureates have each field filled in, in the order shown."""
-        totals = self.totals
-        return [
-            (_("portée"), totals["with_scope"]),
-            (_("filière"), totals["with_sector"]),
-            (_("région (couverte ou d'un membre)"), totals["with_region"]),
-            (_("porteur"), totals["with_lead"]),
-            (_("partenaire nommé"), totals["with_partner"]),
-            # Any amount known, granted or requested: this is about what is filled in.
-            (_("aide de l'État"), totals["with_any_aid"]),
-            (_("coût total"), totals["with_cost"]),
-        ]
 
     @cached_property
     def sectors(self):

@@ -335,3 +335,13 @@ def test_percentages_follow_english_typography(client, sample_catalogue):
         page = plain(text(client.get(url)))
         assert re.search(r"\d+% of the information known", page), url
         assert not re.search(r"\d+ % of the information", page), url
+
+
+def test_statistics_count_each_fact_as_to_complete_does(client, sample_catalogue):
+    statistics = plain(text(client.get(reverse("laureats:statistics"))))
+    to_complete = plain(text(client.get(TO_COMPLETE_URL)))
+    published = Laureate.objects.published().count()
+    for fact in FACTS:
+        known = int(re.search(rf"{fact.label} : (\d+) sur {published}", statistics).group(1))
+        missing = re.search(rf"{str(fact.label).capitalize()} \((\d+) lauréats?\)", to_complete)
+        assert published - known == (int(missing.group(1)) if missing else 0), fact.key
