@@ -234,3 +234,15 @@ def test_the_title_of_a_comparison_follows_each_languages_typography(client, sam
     assert "<title>Comparer : Chantier numérique fictif, Soins connectés fictifs — " in french
     english = unescape(client.get("/en/comparer/", {"l": [BUILDING, HEALTH]}).content.decode())
     assert "<title>Compare: Chantier numérique fictif, Soins connectés fictifs — " in english
+
+
+def test_two_fiches_never_share_a_citation_key(client, reference_data):
+    underscored = make_laureate(name="Projet A fictif", slug="projet_a")
+    plain_slug = make_laureate(name="Projet A bis fictif", slug="projeta")
+    keys = set()
+    for laureate in [underscored, plain_slug]:
+        response = client.get(reverse("laureats:laureate-citation", args=[laureate.slug, "json"]))
+        (item,) = json.loads(response.content)
+        assert f'filename="{item["id"]}.json"' in response["Content-Disposition"]
+        keys.add(item["id"])
+    assert keys == {"deffinum-projet_a", "deffinum-projeta"}
