@@ -246,3 +246,21 @@ def test_two_fiches_never_share_a_citation_key(client, reference_data):
         assert f'filename="{item["id"]}.json"' in response["Content-Disposition"]
         keys.add(item["id"])
     assert keys == {"deffinum-projet_a", "deffinum-projeta"}
+
+
+def test_an_unknown_slug_does_not_push_out_a_known_one(client, sample_catalogue):
+    slugs = list(Laureate.objects.published().order_by("slug").values_list("slug", flat=True))
+    _response, body = page(client, "inconnu", *slugs[:4])
+    assert len(column_heads(body)) == 4
+    assert "Aucun lauréat publié n'a l'identifiant « inconnu »" in body
+    assert "On compare au plus 4" not in body
+    _response, body = page(client, "inconnu", *slugs)
+    assert len(column_heads(body)) == 4
+    assert body.count("On compare au plus 4 lauréats") == 1
+
+
+def test_a_thousand_bad_values_get_a_bounded_page(client, sample_catalogue, settings):
+    values = [f"x y{number}" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 2)]
+    _response, body = page(client, BUILDING, HEALTH, *values)
+    assert len(column_heads(body)) == 2
+    assert body.count("n'est pas l'identifiant d'un lauréat") <= 20
