@@ -264,3 +264,22 @@ def test_a_thousand_bad_values_get_a_bounded_page(client, sample_catalogue, sett
     _response, body = page(client, BUILDING, HEALTH, *values)
     assert len(column_heads(body)) == 2
     assert body.count("n'est pas l'identifiant d'un lauréat") <= 20
+
+
+def test_an_import_changing_only_the_sources_dates_the_cited_version(client, reference_data):
+    from datetime import timedelta
+
+    from laureats.importer import apply_plan, plan_file
+
+    laureate = make_laureate(name="Projet importé fictif", slug="projet-importe-fictif")
+    long_ago = laureate.updated_at - timedelta(days=400)
+    Laureate.objects.filter(pk=laureate.pk).update(updated_at=long_ago)
+    text = "slug,sources\nprojet-importe-fictif,https://presse.example.org/nouvel-article Article\n"
+    apply_plan(plan_file("laureats.csv", text.encode()))
+    laureate.refresh_from_db()
+    assert laureate.sources.count() == 1
+    assert laureate.updated_at > long_ago
+    url = reverse("laureats:laureate-citation", args=[laureate.slug, "json"])
+    (item,) = json.loads(client.get(url).content)
+    today = laureate.updated_at.astimezone()
+    assert item["issued"] == {"date-parts": [[today.year, today.month, today.day]]}
