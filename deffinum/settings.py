@@ -192,6 +192,8 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:laureate-feed": [LAUREATE_FILTERS, "page"],
     "laureats:journal": ["laureat", "type", "page"],
     "laureats:laureate-history": ["type", "page"],
+    # The laureates compared, in the order of their columns (the key keeps the order).
+    "laureats:compare": ["l"],
     "api:laureate-list": [LAUREATE_FILTERS, "page", "page_size"],
     "api:organisation-list": [ORGANISATION_FILTERS, "page", "page_size"],
     "api:sector-list": ["page", "page_size"],

@@ -61,7 +61,9 @@ class Citation:
 
     @property
     def key(self):
-        return "deffinum-" + re.sub(r"[^a-z0-9-]", "", self.laureate.slug)
+        # A slug's characters (letters, digits, "-", "_") are all valid in a BibTeX key and a
+        # file name: kept as they are, so that two fiches never share a key.
+        return "deffinum-" + self.laureate.slug
 
     @property
     def csl_json(self):

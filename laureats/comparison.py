@@ -4,6 +4,7 @@ have in common. The page reads the same facts as the fiche (models/completeness.
 import re
 from collections import Counter
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .facts import completeness
@@ -12,6 +13,8 @@ from .ordering import sort_key
 
 MIN_COMPARED = 2
 MAX_COMPARED = 4
+# Slugs looked up, so that a known laureate after an unknown one still takes its place.
+MAX_CANDIDATES = 20
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
 
 
@@ -19,27 +22,32 @@ def shown(value):
     return value if len(value) <= 60 else value[:60] + "…"
 
 
+def too_many():
+    return _("On compare au plus %(max)s lauréats : seuls les %(max)s premiers sont affichés.") % {
+        "max": MAX_COMPARED
+    }
+
+
 def requested_slugs(params):
     """The `l` values in the order given, without repeats or blanks, and notices for the
-    values that cannot be slugs or that go beyond MAX_COMPARED."""
+    values that cannot be slugs. At most MAX_CANDIDATES of each: a crafted address of a
+    thousand values gets neither a thousand notices nor a thousand-value query."""
     notices, slugs = [], []
     for value in params.getlist("l"):
         value = value.strip()
         if not value or value in slugs:
             continue
         if not SLUG.match(value):
-            notices.append(
-                _("« %(value)s » n'est pas l'identifiant d'un lauréat : il est ignoré.")
-                % {"value": shown(value)}
-            )
+            if len(notices) < MAX_CANDIDATES:
+                notices.append(
+                    _("« %(value)s » n'est pas l'identifiant d'un lauréat : il est ignoré.")
+                    % {"value": shown(value)}
+                )
             continue
+        if len(slugs) == MAX_CANDIDATES:
+            notices.append(too_many())
+            break
         slugs.append(value)
-    if len(slugs) > MAX_COMPARED:
-        notices.append(
-            _("On compare au plus %(max)s lauréats : seuls les %(max)s premiers sont affichés.")
-            % {"max": MAX_COMPARED}
-        )
-        slugs = slugs[:MAX_COMPARED]
     return slugs, notices
 
 
@@ -51,7 +59,9 @@ class Comparison:
             laureate.slug: laureate
             for laureate in Laureate.objects.for_detail().filter(slug__in=slugs)
         }
-        self.laureates = [found[slug] for slug in slugs if slug in found]
+        laureates = [found[slug] for slug in slugs if slug in found]
+        self.laureates = laureates[:MAX_COMPARED]
+        self.cut = len(laureates) > MAX_COMPARED
         self.unknown = [slug for slug in slugs if slug not in found]
         for laureate in self.laureates:
             laureate.completeness = completeness(laureate)
@@ -62,15 +72,24 @@ class Comparison:
 
     @property
     def notices(self):
-        return [
+        notices = [
             _("Aucun lauréat publié n'a l'identifiant « %(slug)s » : il n'est pas comparé.")
             % {"slug": shown(slug)}
             for slug in self.unknown
         ]
+        return [*notices, too_many()] if self.cut else notices
 
     @property
     def is_complete(self):
         return len(self.laureates) >= MIN_COMPARED
+
+    @property
+    def title(self):
+        """The page's <title>: the laureates compared, by their acronym when they have one."""
+        names = ", ".join(
+            Truncator(laureate.acronym or laureate.name).chars(40) for laureate in self.laureates
+        )
+        return _("Comparer : %(names)s") % {"names": names}
 
     @property
     def slugs(self):

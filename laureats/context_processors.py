@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import SuspiciousOperation
 from django.urls import translate_url
 from django.utils import translation
 
@@ -47,8 +47,9 @@ def page_urls(request):
     current = translation.get_language()
     try:
         canonical = canonical_url(request)
-    except DisallowedHost:
-        # The 400 page for a forged Host header: no address to give.
+    except SuspiciousOperation:
+        # The 400 page for a forged Host header or a query string Django refuses to read
+        # (more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS): no address to give.
         return {}
     full_path = request.get_full_path()
     return {

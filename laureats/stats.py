@@ -105,24 +105,15 @@ class LaureateStatistics:
     @cached_property
     def totals(self):
         """One query: counts, filled-in fields, scopes, statuses and amounts."""
-        # Uncorrelated IN rather than EXISTS: the database hashes each list of ids once
-        # instead of probing an index for every laureate.
-        partners = Membership.objects.partners().values("laureate_id")
-        leads = Membership.objects.leads().values("laureate_id")
-        sectors = Laureate.sectors.through.objects.values("laureate_id")
         granted = Q(state_aid_kind=Laureate.StateAidKind.GRANTED)
         aggregates = {
             "count": Count("pk"),
             "with_scope": Count("pk", filter=~Q(scope="")),
-            "with_sector": Count("pk", filter=Q(pk__in=sectors)),
             # `region_codes` holds `filters.involved_in_region`'s answer.
             "with_region": Count("pk", filter=~Q(region_codes="")),
-            "with_lead": Count("pk", filter=Q(pk__in=leads)),
-            "with_partner": Count("pk", filter=Q(pk__in=partners)),
             # Only granted aid adds up; a requested amount is counted and shown apart.
             "with_aid": Count("state_aid", filter=granted),
             "with_requested_aid": Count("state_aid", filter=~granted),
-            "with_any_aid": Count("state_aid"),
             "with_cost": Count("total_cost"),
             "total_aid": Sum("state_aid", filter=granted),
             "total_requested_aid": Sum("state_aid", filter=~granted),
@@ -154,21 +145,6 @@ class LaureateStatistics:
         result["without_region"] = result["count"] - result["with_region"]
         result["national"] = result["scopes"][Laureate.Scope.NATIONAL]
         return result
-
-    @cached_property
-    def coverage(self):
-        """How many of the laureates have each field filled in, in the order shown."""
-        totals = self.totals
-        return [
-            (_("portée"), totals["with_scope"]),
-            (_("filière"), totals["with_sector"]),
-            (_("région (couverte ou d'un membre)"), totals["with_region"]),
-            (_("porteur"), totals["with_lead"]),
-            (_("partenaire nommé"), totals["with_partner"]),
-            # Any amount known, granted or requested: this is about what is filled in.
-            (_("aide de l'État"), totals["with_any_aid"]),
-            (_("coût total"), totals["with_cost"]),
-        ]
 
     @cached_property
     def sectors(self):

@@ -129,3 +129,18 @@ def test_no_query_string_makes_a_public_page_fail(sample_catalogue, url, pairs):
     query = "&".join(f"{quote(name)}={quote_from_bytes(value, safe='')}" for name, value in pairs)
     response = Client(raise_request_exception=False).get(url, QUERY_STRING=query)
     assert response.status_code < 500, (url, query)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    # Pages that read their parameters refuse the request; the others ignore them.
+    [("/comparer/", 400), ("/laureats/", 400), ("/a-completer/", 200), ("/", 200)],
+)
+def test_too_many_parameters_never_make_a_500(sample_catalogue, settings, path, status):
+    # More `l=` values than DATA_UPLOAD_MAX_NUMBER_FIELDS: Django refuses to read the query
+    # string, and the page's canonical URL (context processor) must not fail on it.
+    query = "&".join(["l=chantier-numerique-fictif"] * (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = Client(raise_request_exception=False).get(path, QUERY_STRING=query)
+    assert response.status_code == status
+    if status == 400:
+        assert "Demande incorrecte" in unescape(response.content.decode())

@@ -227,3 +227,59 @@ def test_a_shared_comparison_keeps_its_laureates_in_its_canonical_address(client
     _response, body = page(client, HEALTH, BUILDING, utm_source="x")
     canonical = re.search(r'<link rel="canonical" href="([^"]+)">', body).group(1)
     assert canonical == f"http://testserver/comparer/?l={BUILDING}&l={HEALTH}"
+
+
+def test_the_title_of_a_comparison_follows_each_languages_typography(client, sample_catalogue):
+    french = unescape(client.get(COMPARE_URL, {"l": [BUILDING, HEALTH]}).content.decode())
+    assert "<title>Comparer : Chantier numérique fictif, Soins connectés fictifs — " in french
+    english = unescape(client.get("/en/comparer/", {"l": [BUILDING, HEALTH]}).content.decode())
+    assert "<title>Compare: Chantier numérique fictif, Soins connectés fictifs — " in english
+
+
+def test_two_fiches_never_share_a_citation_key(client, reference_data):
+    underscored = make_laureate(name="Projet A fictif", slug="projet_a")
+    plain_slug = make_laureate(name="Projet A bis fictif", slug="projeta")
+    keys = set()
+    for laureate in [underscored, plain_slug]:
+        response = client.get(reverse("laureats:laureate-citation", args=[laureate.slug, "json"]))
+        (item,) = json.loads(response.content)
+        assert f'filename="{item["id"]}.json"' in response["Content-Disposition"]
+        keys.add(item["id"])
+    assert keys == {"deffinum-projet_a", "deffinum-projeta"}
+
+
+def test_an_unknown_slug_does_not_push_out_a_known_one(client, sample_catalogue):
+    slugs = list(Laureate.objects.published().order_by("slug").values_list("slug", flat=True))
+    _response, body = page(client, "inconnu", *slugs[:4])
+    assert len(column_heads(body)) == 4
+    assert "Aucun lauréat publié n'a l'identifiant « inconnu »" in body
+    assert "On compare au plus 4" not in body
+    _response, body = page(client, "inconnu", *slugs)
+    assert len(column_heads(body)) == 4
+    assert body.count("On compare au plus 4 lauréats") == 1
+
+
+def test_a_thousand_bad_values_get_a_bounded_page(client, sample_catalogue, settings):
+    values = [f"x y{number}" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 2)]
+    _response, body = page(client, BUILDING, HEALTH, *values)
+    assert len(column_heads(body)) == 2
+    assert body.count("n'est pas l'identifiant d'un lauréat") <= 20
+
+
+def test_an_import_changing_only_the_sources_dates_the_cited_version(client, reference_data):
+    from datetime import timedelta
+
+    from laureats.importer import apply_plan, plan_file
+
+    laureate = make_laureate(name="Projet importé fictif", slug="projet-importe-fictif")
+    long_ago = laureate.updated_at - timedelta(days=400)
+    Laureate.objects.filter(pk=laureate.pk).update(updated_at=long_ago)
+    text = "slug,sources\nprojet-importe-fictif,https://presse.example.org/nouvel-article Article\n"
+    apply_plan(plan_file("laureats.csv", text.encode()))
+    laureate.refresh_from_db()
+    assert laureate.sources.count() == 1
+    assert laureate.updated_at > long_ago
+    url = reverse("laureats:laureate-citation", args=[laureate.slug, "json"])
+    (item,) = json.loads(client.get(url).content)
+    today = laureate.updated_at.astimezone()
+    assert item["issued"] == {"date-parts": [[today.year, today.month, today.day]]}

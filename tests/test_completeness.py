@@ -305,3 +305,43 @@ def test_exports_follow_the_completeness_sort_and_filter(client, sample_catalogu
     listed = client.get(LIST_URL, {"tri": "completude", "manque": "dates"})
     assert slugs == [laureate.slug for laureate in listed.context["page_obj"]]
     assert len(slugs) >= 2
+
+
+def test_a_fiche_that_states_one_fact_says_it_in_the_singular(client, reference_data):
+    # Only its name: the fewest facts a laureate can have (a name is required).
+    alone = make_laureate(name="Projet seul fictif", scope="")
+    make_laureate(name="Projet voisin fictif", scope="")
+    assert completeness(Laureate.objects.for_detail().get(pk=alone.pk))["known"] == 1
+    french = [
+        plain(text(client.get(alone.get_absolute_url()))),
+        plain(text(client.get(LIST_URL))),
+    ]
+    for page in french:
+        assert "Complétude : 1 information sur 10" in page
+        assert "1 informations" not in page
+    english = [
+        plain(text(client.get("/en" + alone.get_absolute_url()))),
+        plain(text(client.get("/en" + LIST_URL))),
+    ]
+    for page in english:
+        assert "Completeness: 1 piece of information out of 10" in page
+    compared = {"l": list(Laureate.objects.values_list("slug", flat=True))}
+    table = plain(text(client.get("/comparer/", compared)))
+    assert table.count("1 information sur 10") == 2 and "1 informations" not in table
+
+
+def test_percentages_follow_english_typography(client, sample_catalogue):
+    for url in ["/en/", "/en/a-completer/", "/en/statistiques/"]:
+        page = plain(text(client.get(url)))
+        assert re.search(r"\d+% of the information known", page), url
+        assert not re.search(r"\d+ % of the information", page), url
+
+
+def test_statistics_count_each_fact_as_to_complete_does(client, sample_catalogue):
+    statistics = plain(text(client.get(reverse("laureats:statistics"))))
+    to_complete = plain(text(client.get(TO_COMPLETE_URL)))
+    published = Laureate.objects.published().count()
+    for fact in FACTS:
+        known = int(re.search(rf"{fact.label} : (\d+) sur {published}", statistics).group(1))
+        missing = re.search(rf"{str(fact.label).capitalize()} \((\d+) lauréats?\)", to_complete)
+        assert published - known == (int(missing.group(1)) if missing else 0), fact.key

@@ -59,6 +59,8 @@ PARAMETER_NAMES = st.sampled_from(
         "type_porteur",
         "organisation",
         "tri",
+        "manque",
+        "l",
         "page",
         "page_size",
         "type",

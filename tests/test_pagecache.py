@@ -679,3 +679,40 @@ def test_the_component_imports_nothing_from_the_domain_app():
             else:
                 continue
             assert not [name for name in names if name.split(".")[0] == "laureats"], path
+
+
+COMPARED = "?l=chantier-numerique-fictif&l=soins-connectes-fictifs"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/comparer/" + COMPARED,
+        "/en/comparer/" + COMPARED,
+        "/a-completer/",
+        "/en/a-completer/",
+        "/laureats/chantier-numerique-fictif/citer.bib",
+        "/laureats/chantier-numerique-fictif/citer.json",
+        "/laureats/?tri=completude",
+    ],
+)
+def test_comparison_completeness_and_citation_pages_are_cached_and_follow_an_edit(
+    anonymous, sample_catalogue, django_assert_num_queries, url
+):
+    first = anonymous.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        assert anonymous.get(url).status_code == 200
+    laureate = Laureate.objects.get(slug="chantier-numerique-fictif")
+    laureate.name = "Chantier renommé fictif"
+    laureate.save()
+    assert "Chantier renommé fictif" in text(anonymous.get(url))
+
+
+def test_the_columns_of_a_cached_comparison_keep_their_order(anonymous, sample_catalogue):
+    forward = text(anonymous.get("/comparer/" + COMPARED))
+    backward = text(
+        anonymous.get("/comparer/?l=soins-connectes-fictifs&l=chantier-numerique-fictif")
+    )
+    assert forward.index("Chantier numérique fictif") < forward.index("Soins connectés fictifs")
+    assert backward.index("Soins connectés fictifs") < backward.index("Chantier numérique fictif")

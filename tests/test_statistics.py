@@ -117,11 +117,8 @@ def test_figures_of_a_known_data_set_are_exact(known):
     totals = stats.totals
     assert totals["count"] == 3
     assert totals["with_scope"] == 2
-    assert totals["with_sector"] == 3
     assert totals["with_region"] == 2
     assert totals["without_region"] == 1
-    assert totals["with_lead"] == 3
-    assert totals["with_partner"] == 2
     assert (totals["with_aid"], totals["total_aid"]) == (2, 1000)
     assert (totals["with_cost"], totals["total_cost"]) == (2, 2000)
     assert totals["national"] == 1
@@ -154,7 +151,10 @@ def test_page_shows_the_computed_and_the_official_figures_apart(client, known):
     assert official < computed
     # Coverage: how many of the 62 are entered, and how many have each field.
     assert "3 lauréats saisis sur les 62 annoncés" in text
-    assert [count for _label, count in response.context["coverage"]] == [2, 3, 2, 3, 2, 2, 2]
+    # Each fact of completeness (models/completeness.py): name, lead, partner, sectors, scope,
+    # regions (national or covered), amounts (both), dates, description, source.
+    by_fact = [count for _fact, count in response.context["completeness"]["by_fact"]]
+    assert by_fact == [3, 3, 2, 3, 2, 2, 2, 0, 0, 0]
     assert re.search(r"1\s000\s€", text)
     assert "pour 2 lauréats sur 3 dont l'aide accordée est connue" in text
     assert "1,7" in text  # average consortium size, 5 members over 3 laureates

@@ -90,8 +90,10 @@ class Writer:
                 setattr(laureate, BY_NAME[name].field, row.values[name])
             if laureate.pk is None:
                 created.append(laureate)
-            elif scalars:
-                # bulk_update() leaves auto_now alone; save() would have set it.
+            elif self.changed(row):
+                # bulk_update() leaves auto_now alone; save() would have set it. A row that
+                # changes only members, sources, sectors or regions changes the fiche too: its
+                # date is the "version du" of its citation and its "dernière mise à jour".
                 laureate.updated_at = self.date
                 fields |= {BY_NAME[name].field for name in scalars} | {"updated_at"}
                 updated.append(laureate)

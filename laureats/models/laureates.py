@@ -75,8 +75,8 @@ class LaureateQuerySet(models.QuerySet):
 
     def completeness_totals(self):
         """One query: `laureates`, `known` facts of them all, `possible` (laureates × facts),
-        `percent` known (rounded down, so that 99.6 % is never shown as complete) and
-        `missing`, {fact key: laureates missing it}."""
+        `percent` known (rounded down, so that 99.6 % is never shown as complete),
+        `missing`, {fact key: laureates missing it}, and `by_fact`."""
         # Aliases unlike any field name: "scope" would shadow the column in the conditions.
         sums = {f"known_{fact.key}": Sum(known_flag(self.model, fact)) for fact in FACTS}
         result = self.order_by().aggregate(laureates_count=Count("pk"), **sums)
@@ -89,6 +89,8 @@ class LaureateQuerySet(models.QuerySet):
             "possible": possible,
             "percent": 100 * sum(known.values()) // possible if possible else None,
             "missing": {key: count - value for key, value in known.items()},
+            # (fact, laureates that state it), most important first: the statistics' list.
+            "by_fact": [(fact, known[fact.key]) for fact in FACTS],
         }
 
     def in_name_order(self):

@@ -19,7 +19,8 @@ def compare(request):
         {
             "comparison": comparison,
             "laureates": comparison.laureates,
-            "notices": notices + comparison.notices,
+            # Once each: "at most 4" may come from the request and from the comparison.
+            "notices": list(dict.fromkeys(notices + comparison.notices)),
             "choices": comparison.choices() if comparison.can_add() else [],
             "min_compared": MIN_COMPARED,
             "max_compared": MAX_COMPARED,

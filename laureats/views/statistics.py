@@ -55,7 +55,6 @@ def statistics(request):
             "is_filtered": bool(active),
             **Laureate.objects.coverage(),
             "totals": stats.totals,
-            "coverage": stats.coverage,
             "completeness": stats.matching().completeness_totals(),
             "sizes": stats.consortium_sizes,
             "charts": charts,

@@ -15,6 +15,9 @@ PAGES = {
     "compare-choisir": f"/comparer/?l={BUILDING}&l=inconnu",
     "compare-en": f"/en/comparer/?l={BUILDING}&l={HEALTH}",
     "compare-a-completer": "/a-completer/",
+    "compare-a-completer-en": "/en/a-completer/",
+    "compare-quatre-en": f"/en/comparer/?l={BUILDING}&l={HEALTH}&l={FARM}&l=atelier-fictif-sans-details",
+    "compare-choisir-en": f"/en/comparer/?l={BUILDING}&l=inconnu",
     "compare-liste-completude": "/laureats/?tri=completude&manque=dates",
     "compare-fiche": f"/laureats/{BUILDING}/",
 }
