@@ -56,6 +56,10 @@ PAGES = {
     "Accessibilité": "/accessibilite/",
     "Mentions légales": "/mentions-legales/",
     "Documentation de l'API": "/api/docs/",
+    "Journal des modifications": "/journal/",
+    "Historique d'une fiche": "/laureats/e-deffinum/historique/",
+    "Comparaison": "/comparer/?l=e-deffinum&l=creer-innover-hybrider-metiers-batiment",
+    "À compléter": "/a-completer/",
 }
 METHODS = ["simulate", "provided"]
 
