@@ -91,7 +91,7 @@ def facet_counts(filterset):
         }
         if excluded is None:
             aggregates["matching"] = Count("pk")
-        # Published: so that the partial index laureate_published_idx covers the outer scan.
+        # Published: so that the partial index laureate_published_counts_idx covers the outer scan.
         result = Laureate.objects.published().filter(pk__in=base).aggregate(**aggregates)
         counts.matching = result.get("matching", counts.matching)
         for name in names:
