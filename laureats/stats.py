@@ -18,7 +18,10 @@ from django.utils.translation import ngettext
 
 from .facets import regions_with_involved_count
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
+from .models.completeness import FACTS, is_stored_known
 from .text import normalize_text
+
+FACTS_BY_KEY = {fact.key: fact for fact in FACTS}
 
 
 @dataclass(frozen=True)
@@ -105,20 +108,17 @@ class LaureateStatistics:
     @cached_property
     def totals(self):
         """One query: counts, filled-in fields, scopes, statuses and amounts."""
-        # Uncorrelated IN rather than EXISTS: the database hashes each list of ids once
-        # instead of probing an index for every laureate.
-        partners = Membership.objects.partners().values("laureate_id")
-        leads = Membership.objects.leads().values("laureate_id")
-        sectors = Laureate.sectors.through.objects.values("laureate_id")
+        # Sector, lead and partner are facts of completeness, read from the stored mask: no
+        # list of 60,000 memberships hashed on every request.
         granted = Q(state_aid_kind=Laureate.StateAidKind.GRANTED)
         aggregates = {
             "count": Count("pk"),
             "with_scope": Count("pk", filter=~Q(scope="")),
-            "with_sector": Count("pk", filter=Q(pk__in=sectors)),
+            "with_sector": Count("pk", filter=is_stored_known(FACTS_BY_KEY["sectors"])),
             # `region_codes` holds `filters.involved_in_region`'s answer.
             "with_region": Count("pk", filter=~Q(region_codes="")),
-            "with_lead": Count("pk", filter=Q(pk__in=leads)),
-            "with_partner": Count("pk", filter=Q(pk__in=partners)),
+            "with_lead": Count("pk", filter=is_stored_known(FACTS_BY_KEY["lead"])),
+            "with_partner": Count("pk", filter=is_stored_known(FACTS_BY_KEY["partner"])),
             # Only granted aid adds up; a requested amount is counted and shown apart.
             "with_aid": Count("state_aid", filter=granted),
             "with_requested_aid": Count("state_aid", filter=~granted),
