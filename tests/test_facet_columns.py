@@ -23,15 +23,28 @@ def expected_columns(laureate):
     """The columns as the rows say they should be, read the slow way."""
     regions = set(laureate.regions.values_list("code", flat=True))
     kinds = set()
-    for membership in laureate.memberships.select_related("organisation"):
+    lead_kind = ""
+    memberships = list(laureate.memberships.select_related("organisation"))
+    for membership in memberships:
         kinds.add(membership.organisation.kind)
         if membership.organisation.region_id:
             regions.add(membership.organisation.region_id)
+        if membership.is_lead:
+            lead_kind = membership.organisation.kind
 
     def joined(values):
         return "|" + "|".join(sorted(values)) + "|" if values else ""
 
-    return joined(regions), joined(kinds)
+    return joined(regions), joined(kinds), lead_kind, len(memberships)
+
+
+def stored_columns(laureate):
+    return (
+        laureate.region_codes,
+        laureate.member_kinds,
+        laureate.lead_kind,
+        laureate.consortium_size,
+    )
 
 
 def expected_mask(laureate):
@@ -48,9 +61,7 @@ def known(laureate):
 def assert_columns_follow_the_rows():
     laureates = Laureate.objects.prefetch_related("sectors", "regions", "sources", "memberships")
     for laureate in laureates:
-        assert (laureate.region_codes, laureate.member_kinds) == expected_columns(laureate), (
-            laureate.slug
-        )
+        assert stored_columns(laureate) == expected_columns(laureate), laureate.slug
         assert laureate.known_mask == expected_mask(laureate), laureate.slug
 
 
@@ -82,12 +93,19 @@ def test_memberships_organisations_and_regions_keep_the_columns(reference_data):
     laureate.refresh_from_db()
     assert (laureate.region_codes, laureate.member_kinds) == ("|11|84|", "|entreprise|")
 
+    assert (laureate.lead_kind, laureate.consortium_size) == ("", 1)
+    membership.role = Membership.Role.LEAD
+    membership.save()
+    laureate.refresh_from_db()
+    assert (laureate.lead_kind, laureate.consortium_size) == ("entreprise", 1)
+
     # An organisation moved or reclassified moves its laureates' columns with it.
     organisation.region_id = "27"
     organisation.kind = Organisation.Kind.RESEARCH
     organisation.save()
     laureate.refresh_from_db()
     assert (laureate.region_codes, laureate.member_kinds) == ("|27|84|", "|laboratoire|")
+    assert laureate.lead_kind == "laboratoire"
 
     # Regions covered, from either side of the relation.
     laureate.regions.add(Region.objects.get(pk="93"))
@@ -107,11 +125,11 @@ def test_memberships_organisations_and_regions_keep_the_columns(reference_data):
     membership.save()
     laureate.refresh_from_db()
     other.refresh_from_db()
-    assert (laureate.region_codes, laureate.member_kinds) == ("", "")
-    assert (other.region_codes, other.member_kinds) == ("|27|", "|laboratoire|")
+    assert stored_columns(laureate) == ("", "", "", 0)
+    assert stored_columns(other) == ("|27|", "|laboratoire|", "laboratoire", 1)
     membership.delete()
     other.refresh_from_db()
-    assert (other.region_codes, other.member_kinds) == ("", "")
+    assert stored_columns(other) == ("", "", "", 0)
 
 
 def test_completeness_follows_every_relation_from_either_side(reference_data):

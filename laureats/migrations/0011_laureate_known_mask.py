@@ -16,8 +16,9 @@ FACTS = [
 ]
 
 
-def fill_known_mask(apps, schema_editor):
-    """The mask from the rows, as LaureateQuerySet.refresh_completeness() builds it."""
+def fill_columns(apps, schema_editor):
+    """The mask from the rows, as LaureateQuerySet.refresh_completeness() builds it, and the
+    lead's kind and the members' number, as refresh_involvement()."""
     Laureate = apps.get_model("laureats", "Laureate")
     Membership = apps.get_model("laureats", "Membership")
     Source = apps.get_model("laureats", "Source")
@@ -25,6 +26,11 @@ def fill_known_mask(apps, schema_editor):
     partners = set(
         Membership.objects.filter(role="partenaire").values_list("laureate_id", flat=True)
     )
+    lead_kinds, sizes = {}, {}
+    for pk, role, kind in Membership.objects.values_list("laureate_id", "role", "organisation__kind"):
+        sizes[pk] = sizes.get(pk, 0) + 1
+        if role == "porteur":
+            lead_kinds[pk] = kind
     with_sectors = set(Laureate.sectors.through.objects.values_list("laureate_id", flat=True))
     with_regions = set(Laureate.regions.through.objects.values_list("laureate_id", flat=True))
     with_sources = set(Source.objects.values_list("laureate_id", flat=True))
@@ -46,12 +52,22 @@ def fill_known_mask(apps, schema_editor):
             "source": pk in with_sources,
         }
         mask = sum(1 << index for index, key in enumerate(FACTS) if known[key])
-        laureates.append(Laureate(pk=pk, known_mask=mask))
-    Laureate.objects.bulk_update(laureates, ["known_mask"], batch_size=500)
+        laureates.append(
+            Laureate(
+                pk=pk,
+                known_mask=mask,
+                lead_kind=lead_kinds.get(pk, ""),
+                consortium_size=sizes.get(pk, 0),
+            )
+        )
+    Laureate.objects.bulk_update(
+        laureates, ["known_mask", "lead_kind", "consortium_size"], batch_size=500
+    )
 
 
 class Migration(migrations.Migration):
-    """Completeness kept on the laureate's row, and read with the facets' columns."""
+    """Completeness, the lead's kind and the consortium's size kept on the laureate's row, and
+    read with the facets' columns."""
 
     dependencies = [("laureats", "0010_laureate_facet_columns")]
 
@@ -61,7 +77,17 @@ class Migration(migrations.Migration):
             name="known_mask",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
-        migrations.RunPython(fill_known_mask, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="laureate",
+            name="lead_kind",
+            field=models.CharField(blank=True, default="", editable=False, max_length=30),
+        ),
+        migrations.AddField(
+            model_name="laureate",
+            name="consortium_size",
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.RunPython(fill_columns, migrations.RunPython.noop),
         migrations.RemoveIndex(model_name="laureate", name="laureate_published_idx"),
         migrations.AddIndex(
             model_name="laureate",
@@ -77,6 +103,8 @@ class Migration(migrations.Migration):
                     "state_aid",
                     "total_cost",
                     "known_mask",
+                    "lead_kind",
+                    "consortium_size",
                 ],
                 name="laureate_published_counts_idx",
             ),
