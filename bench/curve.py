@@ -54,25 +54,26 @@ HTML_TARGET = 50
 # For each page that may miss its target: the cause measured (EXPLAIN ANALYZE, profiles) at
 # 10,000 laureates, and the next step. Printed under the table for every page that misses.
 FACETS = (
-    "la requête des facettes évalue ~45 agrégats FILTER (STRPOS sur region_codes et "
-    "member_kinds, IN haché par filière) sur chaque lauréat retenu, ~50 ms ; le rendu du "
-    "gabarit ~25 ms"
+    "la requête des facettes (~48 ms sur ~88) évalue ~45 agrégats FILTER sur chaque lauréat "
+    "retenu : 18 STRPOS sur region_codes (~20 ms), 12 sur member_kinds, 8 IN hachés par "
+    "filière ; le gabarit ~9 ms"
 )
 FACETS_NEXT = (
-    "régions et types de membres en masques de bits sur le lauréat (18 comptes : 22-31 ms "
-    "par STRPOS, 3-7 ms par test de bit, mesuré en SQL)"
+    "régions et types de membres en masques de bits sur le lauréat (18 comptes : ~20 ms par "
+    "STRPOS, 3-7 ms par test de bit, mesuré en SQL), avec une position de bit figée par "
+    "migration pour que l'ajout d'un type ne décale pas les autres"
 )
 AGGREGATES = (
-    "la carte des régions (18 STRPOS × 9 800 lauréats en boucle imbriquée, ~40-55 ms) et les "
-    "organisations membres distinctes par type (semi-jointure sur 70 000 adhésions, ~30-55 ms)"
+    "les organisations membres distinctes par type (semi-jointure sur 70 000 adhésions, "
+    "~22 ms), le total en ~40 agrégats par lauréat (~22 ms), la carte des régions (~16 ms)"
 )
 AGGREGATES_NEXT = (
-    "les mêmes masques de bits pour la carte ; un drapeau « membre d'un lauréat publié » tenu "
-    "sur l'organisation par laureats/search_sync.py"
+    "un drapeau « membre d'un lauréat publié » tenu sur l'organisation par "
+    "laureats/search_sync.py ; les masques de bits des régions pour la carte"
 )
 MISSES = {
     "home": (AGGREGATES, AGGREGATES_NEXT),
-    "statistics": (AGGREGATES + ", le total en ~40 agrégats (~35 ms)", AGGREGATES_NEXT),
+    "statistics": (AGGREGATES + " ; 12 requêtes en tout", AGGREGATES_NEXT),
     "list": (FACETS, FACETS_NEXT),
     "list_filters": (FACETS, FACETS_NEXT),
     "list_page_50": (FACETS, FACETS_NEXT),
@@ -86,13 +87,14 @@ MISSES = {
         "changer ; sinon la recherche large reste un coût proportionnel aux résultats",
     ),
     "organisations": (
-        "tri et compte des adhésions de 20 000 organisations",
-        "à profiler",
+        "le compte des organisations membres d'un lauréat publié (EXISTS sur 70 000 adhésions, "
+        "~21 ms) ; la page elle-même est lue dans l'index des noms (~2 ms)",
+        "le même drapeau sur l'organisation, que ce compte lirait dans un index partiel",
     ),
     "export_csv": (
-        "Python : ~1 s à lire les relations en 220 000 tuples nommés (related_rows), ~1,2 s à "
-        "mettre en forme 186 000 cellules par les codecs, ~1 s d'attente de la base (profil "
-        "cProfile)",
+        "Python (profil cProfile, gonflé par le profilage) : ~1 s à lire les relations en "
+        "220 000 tuples nommés (related_rows), ~1,2 s à mettre en forme 186 000 cellules par "
+        "les codecs, ~1 s d'attente de la base ; 1,43-1,62 s sans profil, machine calme",
         "une fonction de mise en forme par colonne préparée une fois, des tuples simples",
     ),
 }
@@ -233,10 +235,15 @@ def probe():
     print(json.dumps(pages))
 
 
+# The export's time grows with what it writes: its target is a duration, not a ratio.
+WITHOUT_RATIO = {"export_csv"}
+
+
 def page_met(key, one, ten):
-    """Its target at 10,000 laureates and at most 1.5 times its cost at 1,000."""
+    """Its target at 10,000 laureates and (pages) at most 1.5 times its cost at 1,000."""
     ratio = ten["ms"] / one["ms"] if one["ms"] else 0
-    return ten["ms"] <= TARGETS.get(key, HTML_TARGET) and ratio <= 1.5
+    fast = ten["ms"] <= TARGETS.get(key, HTML_TARGET)
+    return fast and (key in WITHOUT_RATIO or ratio <= 1.5)
 
 
 def table(results):
@@ -258,7 +265,8 @@ def table(results):
         extra = f", pic Python {ten['peak_mb']:.1f} Mo" if "peak_mb" in ten else ""
         lines.append(
             f"| {label} | {queries} | {one['ms']:.1f} | {ten['ms']:.1f} | {ten['min_ms']:.1f} "
-            f"| × {ratio:.2f} | ≤ {target} ms, ≤ × 1.5 : {'atteint' if met else '**manqué**'}"
+            f"| × {ratio:.2f} | ≤ {target} ms{'' if key in WITHOUT_RATIO else ', ≤ × 1.5'} : "
+            f"{'atteint' if met else '**manqué**'}"
             f"{extra} |"
         )
     missed = [
@@ -268,8 +276,12 @@ def table(results):
     ]
     if missed:
         lines += ["", "Objectifs manqués, cause mesurée et suite :", ""]
-        for label, (cause, step) in missed:
-            lines.append(f"- **{label}** : {cause}. Suite : {step}.")
+        # Pages that miss for the same measured reason are named together.
+        grouped = {}
+        for label, miss in missed:
+            grouped.setdefault(miss, []).append(label)
+        for (cause, step), labels in grouped.items():
+            lines.append(f"- **{', '.join(labels)}** : {cause}. Suite : {step}.")
     load = os.getloadavg()[0]
     lines.append("")
     lines.append(f"Charge moyenne de la machine (1 min) à la fin : {load:.1f}.")
