@@ -14,31 +14,44 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
 from .models import Laureate, Region
+from .region_map import load_region_map
 
 
 def regions_with_involved_count(laureates):
     """(code, name, count) for every region: how many of `laureates` (published ones, as a
     queryset of primary keys, `.values("pk")`) `has_region` selects there.
 
-    Read from `Laureate.region_codes`, which holds that rule's answer for each laureate: one
-    pass over the published rows' index, where uniting the (laureate, region) pairs of the
-    regions covered and of 70,000 memberships took a tenth of a second at 10,000 laureates.
-    Ordering is dropped: a sort of every match by name inside the subquery cost more than
-    the count itself.
+    Read from `Laureate.region_codes`, which holds that rule's answer for each laureate, in one
+    pass over the published rows' index that counts every region of the map at once, each with
+    its own constant pattern. Joining the regions to the laureates (and building "|code|" for
+    each pair) took twice as long: 38 ms against 17 at 10,000 laureates. A region missing from
+    the map, if one is ever added, is counted by a subquery of its own. Ordering is dropped: a
+    sort of every match by name inside the subquery cost more than the count itself.
     """
     laureate_sql, params = laureates.order_by().query.sql_with_params()
     position = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
+    codes = [region["code"] for region in load_region_map()["regions"]]
+    # The codes come from the committed map, never from a request: safe to write inline.
+    counts = ", ".join(
+        f"COALESCE(SUM(CASE WHEN {position}(region_codes, '|{code}|') > 0 THEN 1 END), 0)"
+        f" AS r{index}"
+        for index, code in enumerate(codes)
+    )
+    cases = " ".join(f"WHEN '{code}' THEN counted.r{index}" for index, code in enumerate(codes))
+    matching = (
+        f"SELECT region_codes FROM {Laureate._meta.db_table} WHERE is_published AND id IN "
+        f"({laureate_sql})"
+    )
     sql = f"""
-        SELECT region.code, region.name, COUNT(laureate.id)
+        SELECT region.code, region.name, CASE region.code {cases} ELSE (
+            SELECT COUNT(*) FROM ({matching}) AS laureate
+            WHERE {position}(laureate.region_codes, '|' || region.code || '|') > 0
+        ) END
         FROM {Region._meta.db_table} AS region
-        LEFT JOIN (
-            SELECT id, region_codes FROM {Laureate._meta.db_table}
-            WHERE is_published AND id IN ({laureate_sql})
-        ) AS laureate ON {position}(laureate.region_codes, '|' || region.code || '|') > 0
-        GROUP BY region.code, region.name
+        CROSS JOIN (SELECT {counts} FROM ({matching}) AS laureate) AS counted
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params * 2)
         return cursor.fetchall()
 
 
@@ -91,7 +104,7 @@ def facet_counts(filterset):
         }
         if excluded is None:
             aggregates["matching"] = Count("pk")
-        # Published: so that the partial index laureate_published_idx covers the outer scan.
+        # Published: so that the partial index laureate_published_counts_idx covers the outer scan.
         result = Laureate.objects.published().filter(pk__in=base).aggregate(**aggregates)
         counts.matching = result.get("matching", counts.matching)
         for name in names:

@@ -1,8 +1,9 @@
-"""Keeps what is derived from every laureate's rows current, whoever writes: its search text
-and its facet columns (`region_codes`, `member_kinds`). The one mechanism for both.
+"""Keeps what is derived from every laureate's rows current, whoever writes: its search text,
+its facet columns (`region_codes`, `member_kinds`) and its completeness (`known_mask`). The one
+mechanism for all three.
 
-Both span several tables (the laureate, its regions, its memberships, its members' names, kinds
-and regions), so no single save() could keep them right, and explicit calls in each writer
+They span several tables (the laureate, its regions, sectors, sources and memberships, its
+members' names, kinds and regions), so no single save() could keep them right, and explicit calls in each writer
 (admin, import, proposals, shell) get forgotten. Receivers on these models rebuild what a write
 touches, inside the same transaction: a rollback undoes both, and the writer's next query
 already finds the new values. Writes are rare (a few per admin action), so the few queries each
@@ -17,7 +18,7 @@ only other way these columns are written.
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from .models import Laureate, Membership, Organisation
+from .models import Laureate, Membership, Organisation, Source
 
 # The fields the search text is built from (Laureate.build_search_document); sectors and
 # regions are not part of it.
@@ -25,15 +26,27 @@ LAUREATE_FIELDS = {"name", "acronym", "summary", "description"}
 ORGANISATION_FIELDS = {"name"}
 # An organisation's fields that its laureates' facet columns hold.
 ORGANISATION_FACET_FIELDS = {"kind", "region", "region_id"}
+# The laureate's own fields that models/completeness.py reads.
+COMPLETENESS_FIELDS = {
+    "name",
+    "scope",
+    "total_cost",
+    "state_aid",
+    "start_date",
+    "end_date",
+    "description",
+}
 
 
-def refresh(laureate_ids, search=True, facets=True):
+def refresh(laureate_ids, search=True, facets=True, completeness=True):
     laureate_ids = {pk for pk in laureate_ids if pk is not None}
     if not laureate_ids:
         return
     laureates = Laureate.objects.filter(pk__in=laureate_ids)
     if facets:
         laureates.refresh_involvement()
+    if completeness:
+        laureates.refresh_completeness()
     if search:
         laureates.refresh_search_documents()
 
@@ -43,8 +56,12 @@ def touches(update_fields, fields):
 
 
 def laureate_saved(sender, instance, raw, update_fields, **kwargs):
-    if not raw and touches(update_fields, LAUREATE_FIELDS):
-        refresh([instance.pk], facets=False)
+    if raw:
+        return
+    search = touches(update_fields, LAUREATE_FIELDS)
+    completeness = touches(update_fields, COMPLETENESS_FIELDS)
+    if search or completeness:
+        refresh([instance.pk], search=search, facets=False, completeness=completeness)
 
 
 def membership_will_save(sender, instance, raw, **kwargs):
@@ -80,27 +97,59 @@ def organisation_saved(sender, instance, raw, created, update_fields, **kwargs):
     search = touches(update_fields, ORGANISATION_FIELDS)
     facets = touches(update_fields, ORGANISATION_FACET_FIELDS)
     if search or facets:
+        # Whether a laureate has a lead or a partner does not depend on who they are.
         refresh(
             Membership.objects.filter(organisation=instance).values_list("laureate_id", flat=True),
             search=search,
             facets=facets,
+            completeness=False,
         )
 
 
-def laureate_regions_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """The regions a laureate covers are part of its `region_codes`."""
+def related_laureates_changed(instance, action, reverse, pk_set, facets):
+    """A laureate's regions or sectors changed, from either side of the relation."""
     if not reverse:
         if action.startswith("post_"):
-            refresh([instance.pk], search=False)
+            refresh([instance.pk], search=False, facets=facets)
         return
-    # From a region's side: `instance` is the region, pk_set its laureates added or removed;
-    # a clear gives none, so the laureates it will leave are noted before.
+    # From a region's (or sector's) side: `instance` is the region, pk_set its laureates added
+    # or removed; a clear gives none, so the laureates it will leave are noted before.
     if action == "pre_clear":
         instance.cleared_laureate_ids = list(instance.laureates.values_list("pk", flat=True))
     elif action == "post_clear":
-        refresh(getattr(instance, "cleared_laureate_ids", []), search=False)
+        refresh(getattr(instance, "cleared_laureate_ids", []), search=False, facets=facets)
     elif action.startswith("post_"):
-        refresh(pk_set, search=False)
+        refresh(pk_set, search=False, facets=facets)
+
+
+def laureate_regions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """The regions a laureate covers are part of its `region_codes` and its completeness."""
+    related_laureates_changed(instance, action, reverse, pk_set, facets=True)
+
+
+def laureate_sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Having a sector is one fact of completeness."""
+    related_laureates_changed(instance, action, reverse, pk_set, facets=False)
+
+
+def source_will_save(sender, instance, raw, **kwargs):
+    # A source moved to another laureate may leave the old one without any.
+    instance.previous_laureate_id = None
+    if not raw and instance.pk is not None:
+        instance.previous_laureate_id = (
+            Source.objects.filter(pk=instance.pk).values_list("laureate_id", flat=True).first()
+        )
+
+
+def source_saved(sender, instance, raw, created, **kwargs):
+    previous = getattr(instance, "previous_laureate_id", None)
+    if not raw and (created or previous != instance.laureate_id):
+        refresh([instance.laureate_id, previous], search=False, facets=False)
+
+
+def source_deleted(sender, instance, origin=None, **kwargs):
+    if not deleting_laureates(origin):
+        refresh([instance.laureate_id], search=False, facets=False)
 
 
 def connect():
@@ -116,3 +165,11 @@ def connect():
         sender=Laureate.regions.through,
         dispatch_uid=uid + "laureate-regions",
     )
+    m2m_changed.connect(
+        laureate_sectors_changed,
+        sender=Laureate.sectors.through,
+        dispatch_uid=uid + "laureate-sectors",
+    )
+    pre_save.connect(source_will_save, sender=Source, dispatch_uid=uid + "source-pre")
+    post_save.connect(source_saved, sender=Source, dispatch_uid=uid + "source")
+    post_delete.connect(source_deleted, sender=Source, dispatch_uid=uid + "source-del")

@@ -1,5 +1,5 @@
-"""The facet columns (`region_codes`, `member_kinds`) follow every write, and the list's facet
-counts read from them always equal what ticking the option lists."""
+"""The derived columns (`region_codes`, `member_kinds`, `known_mask`) follow every write, and
+the list's facet counts read from them always equal what ticking the option lists."""
 
 import io
 
@@ -7,10 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from laureats import moderation
 from laureats.filters import LaureateFilter, bind_filterset
-from laureats.models import Laureate, Membership, Organisation, Region
+from laureats.models import Laureate, Membership, Organisation, Proposal, Region, Sector, Source
+from laureats.models.completeness import FACTS
 
-from .factories import MembershipFactory, OrganisationFactory, make_laureate
+from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +23,46 @@ def expected_columns(laureate):
     """The columns as the rows say they should be, read the slow way."""
     regions = set(laureate.regions.values_list("code", flat=True))
     kinds = set()
-    for membership in laureate.memberships.select_related("organisation"):
+    lead_kind = ""
+    memberships = list(laureate.memberships.select_related("organisation"))
+    for membership in memberships:
         kinds.add(membership.organisation.kind)
         if membership.organisation.region_id:
             regions.add(membership.organisation.region_id)
+        if membership.is_lead:
+            lead_kind = membership.organisation.kind
 
     def joined(values):
         return "|" + "|".join(sorted(values)) + "|" if values else ""
 
-    return joined(regions), joined(kinds)
+    return joined(regions), joined(kinds), lead_kind, len(memberships)
+
+
+def stored_columns(laureate):
+    return (
+        laureate.region_codes,
+        laureate.member_kinds,
+        laureate.lead_kind,
+        laureate.consortium_size,
+    )
+
+
+def expected_mask(laureate):
+    """`known_mask` as the fiche's own rules (Python, prefetched relations) say it should be."""
+    return sum(1 << index for index, fact in enumerate(FACTS) if fact.is_known(laureate))
+
+
+def known(laureate):
+    """The facts the stored mask says the laureate has, by key."""
+    laureate.refresh_from_db()
+    return {fact.key for index, fact in enumerate(FACTS) if laureate.known_mask & (1 << index)}
 
 
 def assert_columns_follow_the_rows():
-    for laureate in Laureate.objects.all():
-        assert (laureate.region_codes, laureate.member_kinds) == expected_columns(laureate), (
-            laureate.slug
-        )
+    laureates = Laureate.objects.prefetch_related("sectors", "regions", "sources", "memberships")
+    for laureate in laureates:
+        assert stored_columns(laureate) == expected_columns(laureate), laureate.slug
+        assert laureate.known_mask == expected_mask(laureate), laureate.slug
 
 
 def assert_facets_match_the_filter(client, query=""):
@@ -67,12 +93,19 @@ def test_memberships_organisations_and_regions_keep_the_columns(reference_data):
     laureate.refresh_from_db()
     assert (laureate.region_codes, laureate.member_kinds) == ("|11|84|", "|entreprise|")
 
+    assert (laureate.lead_kind, laureate.consortium_size) == ("", 1)
+    membership.role = Membership.Role.LEAD
+    membership.save()
+    laureate.refresh_from_db()
+    assert (laureate.lead_kind, laureate.consortium_size) == ("entreprise", 1)
+
     # An organisation moved or reclassified moves its laureates' columns with it.
     organisation.region_id = "27"
     organisation.kind = Organisation.Kind.RESEARCH
     organisation.save()
     laureate.refresh_from_db()
     assert (laureate.region_codes, laureate.member_kinds) == ("|27|84|", "|laboratoire|")
+    assert laureate.lead_kind == "laboratoire"
 
     # Regions covered, from either side of the relation.
     laureate.regions.add(Region.objects.get(pk="93"))
@@ -92,11 +125,95 @@ def test_memberships_organisations_and_regions_keep_the_columns(reference_data):
     membership.save()
     laureate.refresh_from_db()
     other.refresh_from_db()
-    assert (laureate.region_codes, laureate.member_kinds) == ("", "")
-    assert (other.region_codes, other.member_kinds) == ("|27|", "|laboratoire|")
+    assert stored_columns(laureate) == ("", "", "", 0)
+    assert stored_columns(other) == ("|27|", "|laboratoire|", "laboratoire", 1)
     membership.delete()
     other.refresh_from_db()
-    assert (other.region_codes, other.member_kinds) == ("", "")
+    assert stored_columns(other) == ("", "", "", 0)
+
+
+def test_completeness_follows_every_relation_from_either_side(reference_data):
+    laureate = make_laureate(slug="suivi", name="Suivi", scope="interregionale")
+    assert known(laureate) == {"name", "scope"}
+    # Sectors and regions, from either side of the relation.
+    sector = Sector.objects.first()
+    sector.laureates.add(laureate)
+    Region.objects.get(pk="84").laureates.add(laureate)
+    assert known(laureate) == {"name", "scope", "sectors", "regions"}
+    sector.laureates.clear()
+    laureate.regions.clear()
+    assert known(laureate) == {"name", "scope"}
+    laureate.sectors.set([sector])
+    assert "sectors" in known(laureate)
+    # A lead, then a partner; the lead made a partner; the partner deleted.
+    lead = MembershipFactory(laureate=laureate, role=Membership.Role.LEAD)
+    assert "lead" in known(laureate) and "partner" not in known(laureate)
+    lead.role = Membership.Role.PARTNER
+    lead.save()
+    assert "lead" not in known(laureate) and "partner" in known(laureate)
+    lead.delete()
+    assert not {"lead", "partner"} & known(laureate)
+    # A source added, moved to another laureate, deleted.
+    source = SourceFactory(laureate=laureate)
+    assert "source" in known(laureate)
+    other = make_laureate(slug="autre")
+    source.laureate = other
+    source.save()
+    assert "source" not in known(laureate) and "source" in known(other)
+    Source.objects.get(pk=source.pk).delete()
+    assert "source" not in known(other)
+    # The laureate's own fields, saved whole or by update_fields.
+    laureate.scope = "nationale"
+    laureate.description = "Ce que fait le projet."
+    laureate.save()
+    assert {"regions", "description"} <= known(laureate)
+    laureate.total_cost, laureate.state_aid = 1000, 700
+    laureate.save(update_fields=["total_cost", "state_aid"])
+    assert "amounts" in known(laureate)
+    assert_columns_follow_the_rows()
+
+
+def test_admin_edit_with_its_inlines_keeps_completeness(staff_client, reference_data):
+    from .test_admin import laureate_form_data
+
+    laureate = make_laureate(slug="edite", name="Édité", scope="nationale")
+    organisation = OrganisationFactory()
+    data = laureate_form_data(
+        laureate, [(organisation, Membership.Role.LEAD), (OrganisationFactory(), "partenaire")]
+    )
+    data.update(
+        {
+            "description": "Décrit dans l'admin.",
+            "sectors": [Sector.objects.first().pk],
+            "sources-TOTAL_FORMS": "1",
+            "sources-0-url": "https://www.example.org/annonce",
+            "sources-0-title": "Annonce",
+        }
+    )
+    response = staff_client.post(
+        reverse("admin:laureats_laureate_change", args=[laureate.pk]), data
+    )
+    assert response.status_code == 302
+    assert {"lead", "partner", "sectors", "description", "source"} <= known(laureate)
+    assert_columns_follow_the_rows()
+
+
+def test_accepting_a_proposal_keeps_completeness(admin_user, reference_data):
+    laureate = make_laureate(slug="corrige", name="Corrigé")
+    assert "amounts" not in known(laureate) and "source" not in known(laureate)
+    for field, value in [("total_cost", "1 000 000 €"), ("state_aid", "500 000 €")]:
+        proposal = Proposal.objects.create(
+            kind=Proposal.Kind.CORRECTION,
+            laureate=laureate,
+            field=field,
+            value=value,
+            source_url="https://www.example.org/communique",
+            email="contact@example.org",
+        )
+        moderation.accept(proposal, admin_user)
+    # The proposal's source is added to the fiche: that fact is known too.
+    assert {"amounts", "source"} <= known(laureate)
+    assert_columns_follow_the_rows()
 
 
 def test_import_keeps_the_columns(reference_data, tmp_path):
@@ -113,6 +230,7 @@ def test_import_keeps_the_columns(reference_data, tmp_path):
 def test_generated_data_has_its_columns(db):
     call_command("generate_synthetic", "--laureates", "30", stdout=io.StringIO())
     assert Laureate.objects.exclude(member_kinds="").count() == 30
+    assert Laureate.objects.exclude(known_mask=0).count() == 30
     assert_columns_follow_the_rows()
 
 

@@ -81,7 +81,9 @@ def add_many_laureates(count=200, members_each=7, shared_member=ORGANISATION):
         for i, laureate in enumerate(laureates)
     )
     # What every bulk writer does (search_sync.py): the derived columns follow.
-    Laureate.objects.filter(is_synthetic=True).refresh_involvement()
+    synthetic = Laureate.objects.filter(is_synthetic=True)
+    synthetic.refresh_involvement()
+    synthetic.refresh_completeness()
 
 
 @pytest.mark.parametrize("page", PAGES)

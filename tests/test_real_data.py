@@ -128,6 +128,12 @@ def test_loading_twice_keeps_what_an_admin_changed(real_data, facts):
     assert Laureate.objects.count() == len(facts["laureates"])
 
 
+def test_loaded_laureates_have_their_derived_columns(real_data):
+    from .test_facet_columns import assert_columns_follow_the_rows
+
+    assert_columns_follow_the_rows()
+
+
 def test_fixtures_reload_without_duplicates(real_data, facts):
     laureates, organisations = Laureate.objects.count(), Organisation.objects.count()
     call_command("load_real_data", "--force", verbosity=0)

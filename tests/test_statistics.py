@@ -500,7 +500,9 @@ def add_synthetic_laureates(count=2000):
         if laureate.scope == "interregionale"
     )
     # What every bulk writer does (laureats/search_sync.py): the derived columns follow.
-    Laureate.objects.filter(is_synthetic=True).refresh_involvement()
+    synthetic = Laureate.objects.filter(is_synthetic=True)
+    synthetic.refresh_involvement()
+    synthetic.refresh_completeness()
 
 
 @pytest.mark.parametrize("query", ["", "secteur=sante-social&portee=nationale&region=27"])
