@@ -16,23 +16,29 @@ inline member or source; one import) come as several history rows a few millisec
 the rows of one record within GROUP_WINDOW make one entry, diffed from the state before the
 first to the state after the last, so that a sector replaced reads "A → B".
 
-The records are read in a fixed number of queries (values() rows, no model instances), then
-diffed in Python: the log costs the same queries at 5 or 2,000 laureates, and its time grows
-with the number of history rows.
+A page reads the newest history rows only (laureats/journal_page.py): the whole history of
+the few records they belong to is then read in a fixed number of queries (values() rows, no
+model instances) and diffed in Python, so that a page costs the same at 60 or 10,000
+laureates, and a deep page what the first does.
+
+The first entries written for data loaded raw (`load_real_data`, INITIAL_LOAD_REASON) are no
+change: they make no entry, and give the first real edit its "before".
 """
 
 from datetime import timedelta
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .journal_entries import Change, Entry, field_changes, reason_of, shown
+from .journal_entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, reason_of, shown
+from .journal_page import Table, candidates, page_of
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
 
 GROUP_WINDOW = timedelta(seconds=5)
+FEED_LIMIT = 50  # entries of a feed
 
 # The kinds of change, as the `type` parameter names them.
 KINDS = {
@@ -81,20 +87,26 @@ def groups(rows):
 # Reading the records --------------------------------------------------------------------------
 
 
-def history_rows(model, fields, **filters):
+def among(field, ids):
+    """`field` in `ids`, as a condition that still runs a query when there is no id (an
+    empty IN would not): a page costs the same queries whatever kinds of record it holds."""
+    return Q(**{f"{field}__in": ids}) if ids else Q(**{f"{field}__isnull": True})
+
+
+def history_rows(model, fields, *conditions, **filters):
     return list(
-        model.history.filter(**filters)
+        model.history.filter(*conditions, **filters)
         .order_by("history_date", "history_id")
         .values("id", *HISTORY, *fields)
     )
 
 
-def m2m_values(laureate_filter):
-    """{history_id: {"sectors": (names...), "regions": (...)}} of the laureate rows."""
+def m2m_values(ids):
+    """{history_id: {"sectors": (names...), "regions": (...)}} of the laureates' rows."""
     result = {}
     for name, column in LAUREATE_M2M.items():
         m2m = apps.get_model("laureats", f"HistoricalLaureate_{name}")
-        rows = m2m.objects.filter(**{f"history__{key}": v for key, v in laureate_filter.items()})
+        rows = m2m.objects.filter(among("history__id", ids))
         for history_id, value in rows.order_by(column).values_list("history_id", column):
             result.setdefault(history_id, {}).setdefault(name, []).append(value)
     return {
@@ -103,46 +115,94 @@ def m2m_values(laureate_filter):
     }
 
 
-class Journal:
-    """The public entries, newest first; with `slug` (a published laureate's), only its own.
+def public_memberships():
+    return Membership.objects.filter(organisation_id=OuterRef("pk"), laureate__is_published=True)
 
-    `laureates`, {id: {"id", "slug", "name"}} of every published laureate in name order, is
-    what a page offers to filter on; `laureate` the one of `slug`, None if it is not published.
+
+def initial(group):
+    """Whether the rows are the first entries of data loaded raw, which changed nothing."""
+    return all(row["history_change_reason"] == INITIAL_LOAD_REASON for row in group)
+
+
+class Journal:
+    """The public entries, newest first, one page at a time (laureats/journal_page.py); with
+    `slug` (a published laureate's), only its own.
+
+    `laureate` is {"id", "slug", "name"} of `slug`, None if it is not published; `laureates`,
+    the same of the published laureates a page reads.
     """
 
     def __init__(self, slug=None):
-        rows = Laureate.objects.published().in_name_order().values("id", "slug", "name")
-        self.laureates = {row["id"]: row for row in rows}
-        self.laureate = next((row for row in rows if slug and row["slug"] == slug), None)
+        rows = Laureate.objects.published().filter(slug=slug).values("id", "slug", "name")
+        self.laureate = rows.first() if slug else None
+        self.laureates = {}
         # {organisation id: when it first showed as a member of a published laureate}: what
         # an organisation's record says before that was not public (laureate_entries fills it).
         self.public_since = {}
 
-    def entries(self, kind=None, laureates_only=False):
-        """The entries, newest first; of `kind` only if given (and only its changes)."""
-        entries = self.laureate_entries()
+    def tables(self, kind, laureates_only):
+        published = Laureate.objects.published().values("pk")
+        if self.laureate is not None:
+            own, owned = Q(id=self.laureate["id"]), Q(laureate_id=self.laureate["id"])
+        else:
+            own, owned = Q(id__in=published), Q(laureate_id__in=published)
+        tables = [
+            Table("laureate", Laureate.history, "id", own),
+            Table("laureate", Membership.history, "laureate_id", owned),
+            Table("laureate", Source.history, "laureate_id", owned),
+        ]
         if self.laureate is None and not laureates_only:
-            entries += self.organisation_entries() + self.figure_entries()
+            public = Organisation.objects.filter(Exists(public_memberships())).values("pk")
+            tables.append(Table("organisation", Organisation.history, "id", Q(id__in=public)))
+        if kind == "organisations":
+            return tables[3:]
+        if kind == "chiffres":
+            return []
+        if kind:
+            return tables[:3]
+        return tables
+
+    def page(self, kind=None, key=None, limit=FEED_LIMIT, laureates_only=False):
+        """The page of at most `limit` entries at or before `key` (a journal_page.Key, None for
+        the newest), of `kind` only if given (and only its changes)."""
+        tables = self.tables(kind, laureates_only)
+        records, oldest = candidates(tables, key, Q(history_change_reason=INITIAL_LOAD_REASON))
+        everything = self.laureate is None and not laureates_only
+        entries = self.entries_of(
+            records.get("laureate", set()), records.get("organisation", set()), everything
+        )
+        if everything and kind in {None, "", "chiffres"}:
+            # The dozen official figures, edited a few times a year: all their history.
+            entries += self.figure_entries()
         if kind:
             entries = [entry for entry in entries if kind in entry.kinds]
             for entry in entries:
                 entry.changes = [change for change in entry.changes if change.kind == kind]
-        entries.sort(key=lambda entry: (entry.date, entry.record), reverse=True)
+        return page_of(entries, key, oldest, limit)
+
+    def entries_of(self, laureate_ids, organisation_ids, with_organisations):
+        # An organisation's entries are shown from when it was public: its laureates' timelines
+        # say when.
+        linked = Membership.history.filter(among("organisation_id", organisation_ids))
+        rows = Laureate.objects.published().filter(
+            among("pk", laureate_ids) | Q(pk__in=linked.values("laureate_id"))
+        )
+        self.laureates = {row["id"]: row for row in rows.values("id", "slug", "name")}
+        entries = self.laureate_entries(list(self.laureates))
+        if with_organisations:
+            entries += self.organisation_entries(organisation_ids)
         return entries
 
     # Laureates, their members and sources ---------------------------------------------------
 
-    def laureate_entries(self):
-        ids = Laureate.objects.published().values("pk")
-        if self.laureate is not None:
-            ids = ids.filter(pk=self.laureate["id"])
-        owned = {"laureate_id__in": ids}
-        rows = history_rows(Laureate, [*LAUREATE_FIELDS, "is_published"], id__in=ids)
-        m2m = m2m_values({"id__in": ids})
+    def laureate_entries(self, ids):
+        owned = among("laureate_id", ids)
+        rows = history_rows(Laureate, [*LAUREATE_FIELDS, "is_published"], among("id", ids))
+        m2m = m2m_values(ids)
         members = history_rows(
-            Membership, ["laureate_id", "organisation_id", "organisation__name", "role"], **owned
+            Membership, ["laureate_id", "organisation_id", "organisation__name", "role"], owned
         )
-        sources = history_rows(Source, ["laureate_id", "title", "url"], **owned)
+        sources = history_rows(Source, ["laureate_id", "title", "url"], owned)
 
         # One timeline per laureate: its own rows first at equal dates (an import writes the
         # laureate and its members under one date), then members and sources.
@@ -164,16 +224,10 @@ class Journal:
 
     # Organisations and figures --------------------------------------------------------------
 
-    def organisation_entries(self):
-        public = Organisation.objects.filter(
-            Exists(
-                Membership.objects.filter(
-                    organisation_id=OuterRef("pk"), laureate__is_published=True
-                )
-            )
-        )
+    def organisation_entries(self, ids):
+        public = Organisation.objects.filter(Exists(public_memberships()), among("pk", ids))
         current = {pk: (name, slug) for pk, name, slug in public.values_list("pk", "name", "slug")}
-        rows = history_rows(Organisation, ORGANISATION_FIELDS, id__in=public.values("pk"))
+        rows = history_rows(Organisation, ORGANISATION_FIELDS, among("id", list(current)))
         entries = self.simple_entries(
             Organisation,
             "organisations",
@@ -221,7 +275,9 @@ class Journal:
             before = {}
             for group in groups(records):
                 after = {name: group[-1][name] for name in names}
-                if group[-1]["history_type"] == "-":
+                if initial(group):
+                    changes = []
+                elif group[-1]["history_type"] == "-":
                     changes = [Change(kind, str(model._meta.verbose_name), text=_("retiré"))]
                 elif not before:
                     changes = (
@@ -305,6 +361,8 @@ class LaureateTimeline:
         for organisation_id in self.members:
             known = self.public_since.get(organisation_id, date)
             self.public_since[organisation_id] = min(known, date)
+        if initial(group):
+            return None
         if not was_published:
             changes = [Change("publication", _("fiche"), text=_("publiée"))]
         else:

@@ -1,4 +1,8 @@
-"""The public change log: /journal/ (every change, filterable) and each fiche's history."""
+"""The public change log: /journal/ (every change, filterable) and each fiche's history.
+
+Pages are addressed by `?avant=<key>` (laureats/journal_page.py), "older changes" links: a deep
+page costs what the first does. The page numbers of earlier links (`?page=`) are no longer
+offered; any value of them shows the newest page, with a notice past the first."""
 
 from django.http import Http404
 from django.shortcuts import render
@@ -7,7 +11,8 @@ from django.views.decorators.http import require_safe
 
 from ..filters import ignored_notice
 from ..journal import KINDS, LAUREATE_KINDS, Journal
-from .public import paginate
+from ..journal_page import Key
+from ..models import Laureate
 
 ENTRIES_PER_PAGE = 30
 
@@ -21,6 +26,23 @@ def chosen(request, name, allowed, label, notices):
     return value
 
 
+def page_key(request, notices):
+    """The Key of `?avant=`, None (the newest page) if there is none or it names none."""
+    raw = request.GET.get("avant", "").strip()
+    key = Key.parse(raw) if raw else None
+    if raw and key is None:
+        notices.append(ignored_notice(_("début de page"), raw[:40]))
+    page = request.GET.get("page", "").strip()
+    if page and page != "1":
+        notices.append(
+            _(
+                "Les pages du journal ne sont plus numérotées : voici les changements les plus "
+                "récents."
+            )
+        )
+    return key
+
+
 @require_safe
 def journal(request):
     notices = []
@@ -29,7 +51,8 @@ def journal(request):
     journal = Journal(slug=slug)
     if slug and journal.laureate is None:
         notices.append(ignored_notice(_("lauréat"), slug))
-    page = paginate(request, journal.entries(kind), ENTRIES_PER_PAGE, notices)
+    key = page_key(request, notices)
+    page = journal.page(kind, key, ENTRIES_PER_PAGE)
     return render(
         request,
         "laureats/journal.html",
@@ -38,7 +61,7 @@ def journal(request):
             "notices": notices,
             "kinds": KINDS,
             "kind": kind,
-            "laureates": journal.laureates.values(),
+            "laureates": Laureate.objects.published().in_name_order().values("slug", "name"),
             "laureate": journal.laureate,
         },
     )
@@ -52,7 +75,8 @@ def laureate_history(request, slug):
     notices = []
     kinds = {key: label for key, label in KINDS.items() if key in LAUREATE_KINDS}
     kind = chosen(request, "type", kinds, _("type de changement"), notices)
-    page = paginate(request, journal.entries(kind), ENTRIES_PER_PAGE, notices)
+    key = page_key(request, notices)
+    page = journal.page(kind, key, ENTRIES_PER_PAGE)
     return render(
         request,
         "laureats/journal_laureate.html",
