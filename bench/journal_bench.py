@@ -82,7 +82,8 @@ def setup(count):
     print(count, "laureates,", history.objects.count(), "laureate history rows")
 
 
-def run(runs=int(os.environ.get("BENCH_RUNS", "20"))):
+def run():
+    runs = int(os.environ.get("BENCH_RUNS", "20"))
     from laureats.models import Laureate
 
     slug = (
