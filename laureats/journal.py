@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .journal_entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, reason_of, shown
-from .journal_page import Table, candidates, page_of
+from .journal_page import Table, candidates, look_backs, page_of
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
 
 GROUP_WINDOW = timedelta(seconds=5)
@@ -166,7 +166,15 @@ class Journal:
         """The page of at most `limit` entries at or before `key` (a journal_page.Key, None for
         the newest), of `kind` only if given (and only its changes)."""
         tables = self.tables(kind, laureates_only)
-        records, oldest = candidates(tables, key, Q(history_change_reason=INITIAL_LOAD_REASON))
+        for look_back in look_backs(limit):
+            page = self.read(tables, kind, key, limit, look_back, laureates_only)
+            if len(page) == limit or not page.has_next:
+                break
+        return page
+
+    def read(self, tables, kind, key, limit, look_back, laureates_only):
+        initial_load = Q(history_change_reason=INITIAL_LOAD_REASON)
+        records, oldest = candidates(tables, key, initial_load, look_back)
         everything = self.laureate is None and not laureates_only
         entries = self.entries_of(
             records.get("laureate", set()), records.get("organisation", set()), everything

@@ -14,9 +14,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
-# History rows read per table and page: a page shows 30 entries; an entry is one row, or a
-# few when a save writes a laureate, its members and its sources together.
-LOOK_BACK = 300
+# History rows read per table, for each entry a page shows: an entry is one row (an edit, an
+# import), or a few when a save writes a laureate, its members and its sources together. When
+# the rows read make fewer entries than a page, a round reads ROUND_GROWTH times more, up to
+# ROUNDS rounds (the page is then shorter, its "older" link goes on).
+LOOK_BACK = 2
+ROUNDS = 3
+ROUND_GROWTH = 4
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # How entries of the same date are ordered (the record's kind, then its id).
@@ -85,31 +89,37 @@ class Table:
             history_date=key.date, **{f"{self.record_field}__lte": key.record_id}
         )
 
-    def newest(self, key, excluded):
+    def newest(self, key, excluded, look_back):
         rows = (
             self.history.filter(self.visible, self.at_or_before(key))
             .exclude(excluded)
             .order_by("-history_date", f"-{self.record_field}")
-            .values_list("history_date", self.record_field)[:LOOK_BACK]
+            .values_list("history_date", self.record_field)[:look_back]
         )
         rank = RANKS[self.kind]
         return [(Key(micros(date), rank, record_id), self.kind) for date, record_id in rows]
 
 
-def candidates(tables, key, excluded):
+def look_backs(limit):
+    """The rows read per table in each round, for a page of `limit` entries."""
+    first = int(LOOK_BACK * limit) + 1
+    return [first * ROUND_GROWTH**round_ for round_ in range(ROUNDS)]
+
+
+def candidates(tables, key, excluded, look_back):
     """({kind: {record ids}}, the oldest key read or None when the history was read to its
     start): every entry at or before `key` and newer than the oldest key is of these records."""
     rows, complete = [], True
     for table in tables:
-        found = table.newest(key, excluded)
-        complete = complete and len(found) < LOOK_BACK
+        found = table.newest(key, excluded, look_back)
+        complete = complete and len(found) < look_back
         rows += found
     rows.sort(reverse=True)
     oldest = None
     if not complete:
-        oldest = rows[LOOK_BACK - 1][0]
+        oldest = rows[look_back - 1][0]
         if key is not None and oldest >= key:
-            # LOOK_BACK rows of one record at one date: take that record's entry, not fewer.
+            # All the rows read are of one record at one date: take that record's entry.
             oldest = key.just_before()
         rows = [row for row in rows if row[0] > oldest]
     records = {}
