@@ -115,8 +115,9 @@ def m2m_values(ids):
     }
 
 
-def public_memberships():
-    return Membership.objects.filter(organisation_id=OuterRef("pk"), laureate__is_published=True)
+def public_memberships(column="pk"):
+    """The memberships that make the organisation of `column` public."""
+    return Membership.objects.filter(organisation_id=OuterRef(column), laureate__is_published=True)
 
 
 def initial(group):
@@ -141,19 +142,23 @@ class Journal:
         self.public_since = {}
 
     def tables(self, kind, laureates_only):
-        published = Laureate.objects.published().values("pk")
+        # EXISTS, which PostgreSQL checks row by row as it walks the date index down to the
+        # few rows a page reads (IN would read every published laureate first).
+        def published(column):
+            return Exists(Laureate.objects.published().filter(pk=OuterRef(column)))
+
         if self.laureate is not None:
             own, owned = Q(id=self.laureate["id"]), Q(laureate_id=self.laureate["id"])
         else:
-            own, owned = Q(id__in=published), Q(laureate_id__in=published)
+            own, owned = Q(published("id")), Q(published("laureate_id"))
         tables = [
             Table("laureate", Laureate.history, "id", own),
             Table("laureate", Membership.history, "laureate_id", owned),
             Table("laureate", Source.history, "laureate_id", owned),
         ]
         if self.laureate is None and not laureates_only:
-            public = Organisation.objects.filter(Exists(public_memberships())).values("pk")
-            tables.append(Table("organisation", Organisation.history, "id", Q(id__in=public)))
+            public = Exists(public_memberships("id"))
+            tables.append(Table("organisation", Organisation.history, "id", Q(public)))
         if kind == "organisations":
             return tables[3:]
         if kind == "chiffres":
