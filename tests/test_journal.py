@@ -444,3 +444,18 @@ def parsed_entries(response):
     import feedparser
 
     return feedparser.parse(response.content).entries
+
+
+def test_past_a_few_hundred_laureates_the_form_takes_an_identifier(
+    edited, monkeypatch, settings
+):
+    from laureats.views import journal
+
+    settings.PAGE_CACHE_ENABLED = False
+    client = Client()
+    assert f'<option value="{edited.slug}"' in text(client.get(JOURNAL))
+    monkeypatch.setattr(journal, "LAUREATES_LISTED", 0)
+    page = text(client.get(JOURNAL + f"?laureat={edited.slug}"))
+    assert "<option value=" not in page.split('id="id_type"')[0]
+    assert f'name="laureat" id="id_laureat" value="{edited.slug}"' in page
+    assert "Nouveau nom fictif" in entries(client.get(JOURNAL + f"?laureat={edited.slug}"))

@@ -15,6 +15,9 @@ from ..journal_page import Key
 from ..models import Laureate
 
 ENTRIES_PER_PAGE = 30
+# Up to this many published laureates, the filter form lists them; beyond, a list of thousands
+# would weigh more than the page: a text field takes the fiche's identifier.
+LAUREATES_LISTED = 300
 
 
 def chosen(request, name, allowed, label, notices):
@@ -43,6 +46,13 @@ def page_key(request, notices):
     return key
 
 
+def listed_laureates():
+    """The published laureates the filter form lists, none if there are too many."""
+    rows = Laureate.objects.published().in_name_order().values("slug", "name")
+    rows = list(rows[: LAUREATES_LISTED + 1])
+    return rows if len(rows) <= LAUREATES_LISTED else []
+
+
 @require_safe
 def journal(request):
     notices = []
@@ -61,7 +71,7 @@ def journal(request):
             "notices": notices,
             "kinds": KINDS,
             "kind": kind,
-            "laureates": Laureate.objects.published().in_name_order().values("slug", "name"),
+            "laureates": listed_laureates(),
             "laureate": journal.laureate,
         },
     )
