@@ -446,9 +446,7 @@ def parsed_entries(response):
     return feedparser.parse(response.content).entries
 
 
-def test_past_a_few_hundred_laureates_the_form_takes_an_identifier(
-    edited, monkeypatch, settings
-):
+def test_past_a_few_hundred_laureates_the_form_takes_an_identifier(edited, monkeypatch, settings):
     from laureats.views import journal
 
     settings.PAGE_CACHE_ENABLED = False
