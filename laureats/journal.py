@@ -196,10 +196,10 @@ class Journal:
     def entries_of(self, laureate_ids, organisation_ids, with_organisations):
         # An organisation's entries are shown from when it was public: its laureates' timelines
         # say when.
-        linked = Membership.history.filter(among("organisation_id", organisation_ids))
-        rows = Laureate.objects.published().filter(
-            among("pk", laureate_ids) | Q(pk__in=linked.values("laureate_id"))
-        )
+        if with_organisations:
+            linked = Membership.history.filter(among("organisation_id", organisation_ids))
+            laureate_ids = {*laureate_ids, *linked.values_list("laureate_id", flat=True)}
+        rows = Laureate.objects.published().filter(among("pk", laureate_ids))
         self.laureates = {row["id"]: row for row in rows.values("id", "slug", "name")}
         entries = self.laureate_entries(list(self.laureates))
         if with_organisations:
