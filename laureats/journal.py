@@ -28,7 +28,7 @@ change: they make no entry, and give the first real edit its "before".
 from datetime import timedelta
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,20 +93,21 @@ def among(field, ids):
     return Q(**{f"{field}__in": ids}) if ids else Q(**{f"{field}__isnull": True})
 
 
-def history_rows(model, fields, *conditions, **filters):
+def history_rows(model_or_history, fields, *conditions, **filters):
+    history = getattr(model_or_history, "history", model_or_history)
     return list(
-        model.history.filter(*conditions, **filters)
+        history.filter(*conditions, **filters)
         .order_by("history_date", "history_id")
         .values("id", *HISTORY, *fields)
     )
 
 
-def m2m_values(ids):
-    """{history_id: {"sectors": (names...), "regions": (...)}} of the laureates' rows."""
+def m2m_values(history_ids):
+    """{history_id: {"sectors": (names...), "regions": (...)}} of these laureate rows."""
     result = {}
     for name, column in LAUREATE_M2M.items():
         m2m = apps.get_model("laureats", f"HistoricalLaureate_{name}")
-        rows = m2m.objects.filter(among("history__id", ids))
+        rows = m2m.objects.filter(among("history_id", history_ids))
         for history_id, value in rows.order_by(column).values_list("history_id", column):
             result.setdefault(history_id, {}).setdefault(name, []).append(value)
     return {
@@ -211,9 +212,14 @@ class Journal:
     def laureate_entries(self, ids):
         owned = among("laureate_id", ids)
         rows = history_rows(Laureate, [*LAUREATE_FIELDS, "is_published"], among("id", ids))
-        m2m = m2m_values(ids)
+        m2m = m2m_values([row["history_id"] for row in rows])
+        # The organisation's name looked up row by row (its index), not by joining every
+        # organisation.
+        named = Organisation.objects.filter(pk=OuterRef("organisation_id")).values("name")
         members = history_rows(
-            Membership, ["laureate_id", "organisation_id", "organisation__name", "role"], owned
+            Membership.history.annotate(organisation_name=Subquery(named)),
+            ["laureate_id", "organisation_id", "organisation_name", "role"],
+            owned,
         )
         sources = history_rows(Source, ["laureate_id", "title", "url"], owned)
 
@@ -363,7 +369,7 @@ class LaureateTimeline:
                 self.apply(
                     self.members,
                     row["organisation_id"],
-                    (row["organisation__name"], row["role"]),
+                    (row["organisation_name"], row["role"]),
                     row,
                 )
             else:
