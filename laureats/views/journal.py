@@ -49,7 +49,7 @@ def page_key(request, notices):
 def listed_laureates():
     """The published laureates the filter form lists, none if there are too many."""
     # Any LAUREATES_LISTED + 1 of them, then in name order: never a sort of thousands of names.
-    some = Laureate.objects.published().values("pk")[: LAUREATES_LISTED + 1]
+    some = Laureate.objects.published().order_by().values("pk")[: LAUREATES_LISTED + 1]
     rows = list(Laureate.objects.filter(pk__in=some).in_name_order().values("slug", "name"))
     return rows if len(rows) <= LAUREATES_LISTED else []
 
