@@ -39,7 +39,7 @@ def entries(response):
 
 def age_history(days=1):
     """Move every record back in time: what tests build a moment before an edit would
-    otherwise fall within the edit's group (journal.GROUP_WINDOW)."""
+    otherwise fall within the edit's group (journal_timeline.GROUP_WINDOW)."""
     for model in HISTORY_MODELS:
         model.history.update(history_date=F("history_date") - timedelta(days=days))
 
