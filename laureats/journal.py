@@ -24,6 +24,7 @@ change: they make no entry, and give the first real edit its "before".
 """
 
 from django.apps import apps
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -99,7 +100,8 @@ class Journal:
 
     def __init__(self, slug=None):
         rows = Laureate.objects.published().filter(slug=slug).values("id", "slug", "name")
-        self.laureate = rows.first() if slug else None
+        # What is no slug names no laureate (and a NUL byte is no PostgreSQL text).
+        self.laureate = rows.first() if slug and slug_re.fullmatch(slug) else None
         self.laureates = {}
         # {organisation id: when it first showed as a member of a published laureate}: what
         # an organisation's record says before that was not public (laureate_entries fills it).

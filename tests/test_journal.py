@@ -217,6 +217,7 @@ def test_filters_by_laureate_and_kind(edited, reference_data):
         "?avant=1764600000000000-laureate-x",
         "?avant=99999999999999999999-laureate-1",
         "?avant=-1-laureate-1",
+        "?avant=%00",
     ],
 )
 def test_bad_parameters_are_ignored_with_a_notice(edited, query):
