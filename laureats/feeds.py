@@ -147,7 +147,10 @@ class SearchFeed(AtomFeed):
         return _("Lauréats Deffinum : %(filters)s") % {"filters": ", ".join(values)}
 
     def subtitle(self, search):
-        return _("Les lauréats de cette recherche sur le portail Deffinum.")
+        return _(
+            "Les lauréats de cette recherche sur le portail Deffinum, les %(count)s modifiés le "
+            "plus récemment au plus."
+        ) % {"count": FEED_ENTRIES}
 
     def link(self, search):
         return search.url("laureats:laureate-list")
