@@ -190,8 +190,8 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:statistics-csv": [LAUREATE_FILTERS],
     # The change log and the feeds (laureats/journal.py, feeds.py).
     "laureats:laureate-feed": [LAUREATE_FILTERS, "page"],
-    "laureats:journal": ["laureat", "type", "page"],
-    "laureats:laureate-history": ["type", "page"],
+    "laureats:journal": ["laureat", "type", "avant", "page"],
+    "laureats:laureate-history": ["type", "avant", "page"],
     # The laureates compared, in the order of their columns (the key keeps the order).
     "laureats:compare": ["l"],
     "api:laureate-list": [LAUREATE_FILTERS, "page", "page_size"],

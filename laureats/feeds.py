@@ -1,7 +1,8 @@
 """Atom feeds: the change log (every laureate's, or one's), and any search of /laureats/.
 
 A search feed binds the list's own FilterSet to the same query string (bind_filterset): it holds
-exactly the laureates the list shows for it, every page, in the same order.
+the FEED_ENTRIES most recently changed laureates of the search, in the list's order; for a search
+of at most FEED_ENTRIES laureates, exactly the laureates the list shows for it, every page.
 
 The page cache stores feeds like pages (PAGE_CACHE_PARAMETERS names their parameters) and any
 data write invalidates them. Their Last-Modified is the data version's, as for pages, rather
@@ -21,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from .facets import active_chips
 from .filters import LaureateFilter, bind_filterset
-from .journal import Journal
+from .journal import FEED_LIMIT, Journal
 from .models import Laureate
 
-FEED_ENTRIES = 50
+FEED_ENTRIES = FEED_LIMIT
 # The parameters of a list URL that do not change which laureates it shows.
 NOT_FILTERS = {"page"}
 
@@ -88,7 +89,7 @@ class JournalFeed(AtomFeed):
         return reverse("laureats:journal-feed")
 
     def items(self, journal):
-        return with_guids(journal, journal.entries(laureates_only=True)[:FEED_ENTRIES])
+        return with_guids(journal, journal.page(limit=FEED_ENTRIES, laureates_only=True))
 
     def item_title(self, entry):
         return entry.summary()
@@ -134,7 +135,7 @@ class LaureateHistoryFeed(JournalFeed):
         return reverse("laureats:laureate-history-feed", args=[journal.laureate["slug"]])
 
     def items(self, journal):
-        return with_guids(journal, journal.entries()[:FEED_ENTRIES])
+        return with_guids(journal, journal.page(limit=FEED_ENTRIES))
 
 
 class Search:
@@ -165,7 +166,10 @@ class SearchFeed(AtomFeed):
         return _("Lauréats Deffinum : %(filters)s") % {"filters": ", ".join(values)}
 
     def subtitle(self, search):
-        return _("Les lauréats de cette recherche sur le portail Deffinum.")
+        return _(
+            "Les lauréats de cette recherche sur le portail Deffinum, les %(count)s modifiés le "
+            "plus récemment au plus."
+        ) % {"count": FEED_ENTRIES}
 
     def link(self, search):
         return search.url("laureats:laureate-list")
@@ -174,7 +178,10 @@ class SearchFeed(AtomFeed):
         return search.url("laureats:laureate-feed")
 
     def items(self, search):
-        return search.filterset.qs
+        # As feeds do, the newest only: a search of all 10,000 laureates is not one feed.
+        results = search.filterset.qs
+        newest = results.order_by("-updated_at", "-pk").values("pk")[:FEED_ENTRIES]
+        return results.filter(pk__in=newest)
 
     def item_title(self, laureate):
         return str(laureate)

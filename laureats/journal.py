@@ -11,28 +11,31 @@ What is public, and only that:
 Never the staff member who wrote, nor a proposal's content: a reason is shown only when it is
 one the portal writes itself, an accepted proposal's source or an import's file name.
 
-Rows written together (one admin save: the fields, then each many-to-many change and each
-inline member or source; one import) come as several history rows a few milliseconds apart:
-the rows of one record within GROUP_WINDOW make one entry, diffed from the state before the
-first to the state after the last, so that a sector replaced reads "A → B".
+Rows written together (one admin save, one import) make one entry, diffed from the state
+before the first to the state after the last (laureats/journal_timeline.py, GROUP_WINDOW).
 
-The records are read in a fixed number of queries (values() rows, no model instances), then
-diffed in Python: the log costs the same queries at 5 or 2,000 laureates, and its time grows
-with the number of history rows.
+A page reads the newest history rows only (laureats/journal_page.py): the whole history of
+the few records they belong to is then read in a fixed number of queries (values() rows, no
+model instances) and diffed in Python, so that a page costs the same at 60 or 10,000
+laureates, and a deep page what the first does.
+
+The first entries written for data loaded raw (`load_real_data`, INITIAL_LOAD_REASON) are no
+change: they make no entry, and give the first real edit its "before".
 """
 
-from datetime import timedelta
-
 from django.apps import apps
-from django.db.models import Exists, OuterRef
+from django.core.validators import slug_re
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .journal_entries import Change, Entry, field_changes, reason_of, shown
+from .journal_entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, shown
+from .journal_page import Table, candidates, look_backs, page_of
+from .journal_timeline import LAUREATE_FIELDS, LAUREATE_M2M, LaureateTimeline, groups, initial
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
 
-GROUP_WINDOW = timedelta(seconds=5)
+FEED_LIMIT = 50  # entries of a feed
 
 # The kinds of change, as the `type` parameter names them.
 KINDS = {
@@ -45,56 +48,35 @@ KINDS = {
 }
 LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
 
-LAUREATE_FIELDS = [
-    "name",
-    "acronym",
-    "status",
-    "scope",
-    "summary",
-    "description",
-    "total_cost",
-    "state_aid",
-    "state_aid_kind",
-    "start_date",
-    "end_date",
-    "website",
-    "data_note",
-]
-LAUREATE_M2M = {"sectors": "sector__name", "regions": "region__name"}
 ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
 HISTORY = ["history_id", "history_date", "history_type", "history_change_reason"]
 
 
-def groups(rows):
-    """Rows sorted by date, cut where two are further apart than GROUP_WINDOW."""
-    group = []
-    for row in rows:
-        if group and row["history_date"] - group[-1]["history_date"] > GROUP_WINDOW:
-            yield group
-            group = []
-        group.append(row)
-    if group:
-        yield group
-
-
 # Reading the records --------------------------------------------------------------------------
 
 
-def history_rows(model, fields, **filters):
+def among(field, ids):
+    """`field` in `ids`, as a condition that still runs a query when there is no id (an
+    empty IN would not): a page costs the same queries whatever kinds of record it holds."""
+    return Q(**{f"{field}__in": ids}) if ids else Q(**{f"{field}__isnull": True})
+
+
+def history_rows(model_or_history, fields, *conditions, **filters):
+    history = getattr(model_or_history, "history", model_or_history)
     return list(
-        model.history.filter(**filters)
+        history.filter(*conditions, **filters)
         .order_by("history_date", "history_id")
         .values("id", *HISTORY, *fields)
     )
 
 
-def m2m_values(laureate_filter):
-    """{history_id: {"sectors": (names...), "regions": (...)}} of the laureate rows."""
+def m2m_values(history_ids):
+    """{history_id: {"sectors": (names...), "regions": (...)}} of these laureate rows."""
     result = {}
     for name, column in LAUREATE_M2M.items():
         m2m = apps.get_model("laureats", f"HistoricalLaureate_{name}")
-        rows = m2m.objects.filter(**{f"history__{key}": v for key, v in laureate_filter.items()})
+        rows = m2m.objects.filter(among("history_id", history_ids))
         for history_id, value in rows.order_by(column).values_list("history_id", column):
             result.setdefault(history_id, {}).setdefault(name, []).append(value)
     return {
@@ -103,46 +85,108 @@ def m2m_values(laureate_filter):
     }
 
 
-class Journal:
-    """The public entries, newest first; with `slug` (a published laureate's), only its own.
+def public_memberships(column="pk"):
+    """The memberships that make the organisation of `column` public."""
+    return Membership.objects.filter(organisation_id=OuterRef(column), laureate__is_published=True)
 
-    `laureates`, {id: {"id", "slug", "name"}} of every published laureate in name order, is
-    what a page offers to filter on; `laureate` the one of `slug`, None if it is not published.
+
+class Journal:
+    """The public entries, newest first, one page at a time (laureats/journal_page.py); with
+    `slug` (a published laureate's), only its own.
+
+    `laureate` is {"id", "slug", "name"} of `slug`, None if it is not published; `laureates`,
+    the same of the published laureates a page reads.
     """
 
     def __init__(self, slug=None):
-        rows = Laureate.objects.published().in_name_order().values("id", "slug", "name")
-        self.laureates = {row["id"]: row for row in rows}
-        self.laureate = next((row for row in rows if slug and row["slug"] == slug), None)
+        rows = Laureate.objects.published().filter(slug=slug).values("id", "slug", "name")
+        # What is no slug names no laureate (and a NUL byte is no PostgreSQL text).
+        self.laureate = rows.first() if slug and slug_re.fullmatch(slug) else None
+        self.laureates = {}
         # {organisation id: when it first showed as a member of a published laureate}: what
         # an organisation's record says before that was not public (laureate_entries fills it).
         self.public_since = {}
 
-    def entries(self, kind=None, laureates_only=False):
-        """The entries, newest first; of `kind` only if given (and only its changes)."""
-        entries = self.laureate_entries()
+    def tables(self, kind, laureates_only):
+        # EXISTS, which PostgreSQL checks row by row as it walks the date index down to the
+        # few rows a page reads (IN would read every published laureate first).
+        def published(column):
+            return Exists(Laureate.objects.published().filter(pk=OuterRef(column)))
+
+        if self.laureate is not None:
+            own, owned = Q(id=self.laureate["id"]), Q(laureate_id=self.laureate["id"])
+        else:
+            own, owned = Q(published("id")), Q(published("laureate_id"))
+        tables = [
+            Table("laureate", Laureate.history, "id", own),
+            Table("laureate", Membership.history, "laureate_id", owned),
+            Table("laureate", Source.history, "laureate_id", owned),
+        ]
         if self.laureate is None and not laureates_only:
-            entries += self.organisation_entries() + self.figure_entries()
+            public = Exists(public_memberships("id"))
+            tables.append(Table("organisation", Organisation.history, "id", Q(public)))
+        if kind == "organisations":
+            return tables[3:]
+        if kind == "chiffres":
+            return []
+        if kind:
+            return tables[:3]
+        return tables
+
+    def page(self, kind=None, key=None, limit=FEED_LIMIT, laureates_only=False):
+        """The page of at most `limit` entries at or before `key` (a journal_page.Key, None for
+        the newest), of `kind` only if given (and only its changes)."""
+        tables = self.tables(kind, laureates_only)
+        for look_back in look_backs(limit):
+            page = self.read(tables, kind, key, limit, look_back, laureates_only)
+            if len(page) == limit or not page.has_next:
+                break
+        return page
+
+    def read(self, tables, kind, key, limit, look_back, laureates_only):
+        initial_load = Q(history_change_reason=INITIAL_LOAD_REASON)
+        records, oldest = candidates(tables, key, initial_load, look_back)
+        everything = self.laureate is None and not laureates_only
+        entries = self.entries_of(
+            records.get("laureate", set()), records.get("organisation", set()), everything
+        )
+        if everything and kind in {None, "", "chiffres"}:
+            # The dozen official figures, edited a few times a year: all their history.
+            entries += self.figure_entries()
         if kind:
             entries = [entry for entry in entries if kind in entry.kinds]
             for entry in entries:
                 entry.changes = [change for change in entry.changes if change.kind == kind]
-        entries.sort(key=lambda entry: (entry.date, entry.record), reverse=True)
+        return page_of(entries, key, oldest, limit)
+
+    def entries_of(self, laureate_ids, organisation_ids, with_organisations):
+        # An organisation's entries are shown from when it was public: its laureates' timelines
+        # say when.
+        if with_organisations:
+            linked = Membership.history.filter(among("organisation_id", organisation_ids))
+            laureate_ids = {*laureate_ids, *linked.values_list("laureate_id", flat=True)}
+        rows = Laureate.objects.published().filter(among("pk", laureate_ids))
+        self.laureates = {row["id"]: row for row in rows.values("id", "slug", "name")}
+        entries = self.laureate_entries(list(self.laureates))
+        if with_organisations:
+            entries += self.organisation_entries(organisation_ids)
         return entries
 
     # Laureates, their members and sources ---------------------------------------------------
 
-    def laureate_entries(self):
-        ids = Laureate.objects.published().values("pk")
-        if self.laureate is not None:
-            ids = ids.filter(pk=self.laureate["id"])
-        owned = {"laureate_id__in": ids}
-        rows = history_rows(Laureate, [*LAUREATE_FIELDS, "is_published"], id__in=ids)
-        m2m = m2m_values({"id__in": ids})
+    def laureate_entries(self, ids):
+        owned = among("laureate_id", ids)
+        rows = history_rows(Laureate, [*LAUREATE_FIELDS, "is_published"], among("id", ids))
+        m2m = m2m_values([row["history_id"] for row in rows])
+        # The organisation's name looked up row by row (its index), not by joining every
+        # organisation.
+        named = Organisation.objects.filter(pk=OuterRef("organisation_id")).values("name")
         members = history_rows(
-            Membership, ["laureate_id", "organisation_id", "organisation__name", "role"], **owned
+            Membership.history.annotate(organisation_name=Subquery(named)),
+            ["laureate_id", "organisation_id", "organisation_name", "role"],
+            owned,
         )
-        sources = history_rows(Source, ["laureate_id", "title", "url"], **owned)
+        sources = history_rows(Source, ["laureate_id", "title", "url"], owned)
 
         # One timeline per laureate: its own rows first at equal dates (an import writes the
         # laureate and its members under one date), then members and sources.
@@ -164,16 +208,10 @@ class Journal:
 
     # Organisations and figures --------------------------------------------------------------
 
-    def organisation_entries(self):
-        public = Organisation.objects.filter(
-            Exists(
-                Membership.objects.filter(
-                    organisation_id=OuterRef("pk"), laureate__is_published=True
-                )
-            )
-        )
+    def organisation_entries(self, ids):
+        public = Organisation.objects.filter(Exists(public_memberships()), among("pk", ids))
         current = {pk: (name, slug) for pk, name, slug in public.values_list("pk", "name", "slug")}
-        rows = history_rows(Organisation, ORGANISATION_FIELDS, id__in=public.values("pk"))
+        rows = history_rows(Organisation, ORGANISATION_FIELDS, among("id", list(current)))
         entries = self.simple_entries(
             Organisation,
             "organisations",
@@ -221,7 +259,9 @@ class Journal:
             before = {}
             for group in groups(records):
                 after = {name: group[-1][name] for name in names}
-                if group[-1]["history_type"] == "-":
+                if initial(group):
+                    changes = []
+                elif group[-1]["history_type"] == "-":
                     changes = [Change(kind, str(model._meta.verbose_name), text=_("retiré"))]
                 elif not before:
                     changes = (
@@ -253,121 +293,3 @@ class Journal:
                         )
                     )
         return entries
-
-
-class LaureateTimeline:
-    """One laureate's rows in order, walked once: what it looked like before each group of rows,
-    and whether it was published then."""
-
-    def __init__(self, laureate, timeline, public_since):
-        self.laureate = laureate
-        self.public_since = public_since
-        self.timeline = timeline
-        self.url = reverse("laureats:laureate-detail", args=[laureate["slug"]])
-        self.state = None  # the last laureate row
-        self.members = {}  # organisation id -> (name, role)
-        self.sources = {}  # url -> title
-
-    def entries(self):
-        entries = []
-        rows = [dict(row, _what=what) for _date, _order, what, row in self.timeline]
-        for group in groups(rows):
-            entry = self.entry(group)
-            if entry is not None:
-                entries.append(entry)
-        return entries
-
-    def entry(self, group):
-        was_published = bool(self.state and self.state["is_published"])
-        before, members_before, sources_before = self.state, dict(self.members), dict(self.sources)
-        reason = ("", "")
-        for row in group:
-            what = row["_what"]
-            if what == "laureate":
-                self.state = row
-                reason = (
-                    reason_of(row["history_change_reason"])
-                    if row["history_change_reason"]
-                    else reason
-                )
-            elif what == "member":
-                self.apply(
-                    self.members,
-                    row["organisation_id"],
-                    (row["organisation__name"], row["role"]),
-                    row,
-                )
-            else:
-                self.apply(self.sources, row["url"], row["title"], row)
-        if self.state is None or not self.state["is_published"]:
-            return None
-        date = group[-1]["history_date"]
-        for organisation_id in self.members:
-            known = self.public_since.get(organisation_id, date)
-            self.public_since[organisation_id] = min(known, date)
-        if not was_published:
-            changes = [Change("publication", _("fiche"), text=_("publiée"))]
-        else:
-            changes = field_changes(
-                Laureate, "fiche", before, self.state, [*LAUREATE_FIELDS, *LAUREATE_M2M]
-            )
-            changes += self.member_changes(members_before)
-            changes += self.source_changes(sources_before)
-        if not changes:
-            return None
-        text, url = reason
-        return Entry(
-            group[-1]["history_date"],
-            self.laureate["name"],
-            self.url,
-            f"laureate:{self.laureate['id']}",
-            changes,
-            reason=text,
-            reason_url=url,
-            laureate_slug=self.laureate["slug"],
-        )
-
-    @staticmethod
-    def apply(state, key, value, row):
-        if row["history_type"] == "-":
-            state.pop(key, None)
-        else:
-            state[key] = value
-
-    def member_changes(self, before):
-        changes = []
-        roles = dict(Membership.Role.choices)
-        for pk in before.keys() | self.members.keys():
-            old, new = before.get(pk), self.members.get(pk)
-            if old == new:
-                continue
-            name = (new or old)[0]
-            if old is None:
-                text = _("%(name)s ajouté (%(role)s)") % {"name": name, "role": roles[new[1]]}
-                changes.append(Change("membres", _("membre"), text=text))
-            elif new is None:
-                text = _("%(name)s retiré") % {"name": name}
-                changes.append(Change("membres", _("membre"), text=text))
-            else:
-                label = _("rôle de %(name)s") % {"name": name}
-                changes.append(Change("membres", label, roles[old[1]], roles[new[1]]))
-        return sorted(changes, key=lambda change: change.text or change.label)
-
-    def source_changes(self, before):
-        changes = []
-        for url in sorted(before.keys() | self.sources.keys()):
-            old, new = before.get(url), self.sources.get(url)
-            if url in before and url in self.sources and old == new:
-                continue
-            if url not in before:
-                text = _("%(title)s ajoutée") % {"title": new or url}
-            elif url not in self.sources:
-                text = _("%(title)s retirée") % {"title": old or url}
-            else:
-                text = _("titre de %(url)s : %(old)s → %(new)s") % {
-                    "url": url,
-                    "old": old or "—",
-                    "new": new or "—",
-                }
-            changes.append(Change("sources", _("source"), text=text))
-        return changes

@@ -16,6 +16,8 @@ TEXT_SHOWN = 160  # characters of a long text shown before and after
 # The reasons the portal writes itself (moderation.py, importer/applying.py).
 PROPOSAL_REASON = re.compile(r"^Proposition n°\d+ acceptée — source : (?P<url>https?://\S+)$")
 IMPORT_REASON_PREFIX = "Import : "
+# The reason of the first entries written for data loaded raw (importer/history.py).
+INITIAL_LOAD_REASON = "Données initiales"
 
 
 @dataclass

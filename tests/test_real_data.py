@@ -81,6 +81,25 @@ def test_loaded_data_has_its_first_history_entry(real_data):
         )
 
 
+def test_the_change_log_starts_empty_after_the_load(real_data, settings):
+    """`make run` loads data, which is not a change: /journal/ and its feed say nothing yet,
+    and the first edit of a figure shows its value before."""
+    from django.test import Client
+
+    settings.PAGE_CACHE_ENABLED = False
+    client = Client()
+    page = client.get("/journal/").content.decode()
+    assert page.count('class="journal-entry"') == 0
+    assert "Aucun changement public à montrer." in page
+    assert "<entry>" not in client.get("/journal/flux.atom").content.decode()
+    figure = ProgrammeFigure.objects.get(key="laureates")
+    figure.value = 63
+    figure.save()
+    page = client.get("/journal/").content.decode()
+    assert page.count('class="journal-entry"') == 1
+    assert "62" in page and "63" in page
+
+
 def test_regions_have_their_insee_codes(real_data):
     assert Region.objects.get(pk="27").name == "Bourgogne-Franche-Comté"
     assert Region.objects.get(pk="06").name == "Mayotte"

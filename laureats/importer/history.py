@@ -9,6 +9,8 @@ simple_history's `m2m_fields` reads: the admin history page shows them, and thei
 
 from django.conf import settings
 
+from ..journal_entries import INITIAL_LOAD_REASON
+
 BATCH_SIZE = 1000
 
 
@@ -67,13 +69,23 @@ def record_with_m2m(model, objects, history_type, user, date, reason=None):
 def record_first_entries(models, date, with_m2m=()):
     """A "+" entry for each row of `models` that has none (rows loaded raw by loaddata, which
     simple_history skips): the first edit of such a row then has a "before", which the public
-    change log (laureats/journal.py) shows as "before → after". Models of `with_m2m` also
-    record their many-to-many fields. The entries created."""
+    change log (laureats/journal.py) shows as "before → after", while these entries, which
+    changed nothing, make no entry of their own (INITIAL_LOAD_REASON). Models of `with_m2m`
+    also record their many-to-many fields. The entries created."""
     created = []
     for model in models:
         history_model = model.history.model
         recorded = history_model.objects.values(model._meta.pk.attname)
         objects = list(model.objects.exclude(pk__in=recorded))
         writer = record_with_m2m if model in with_m2m else record
-        created += writer(model, objects, "+", None, date)
+        created += writer(model, objects, "+", None, date, INITIAL_LOAD_REASON)
     return created
+
+
+def mark_initial(models, since):
+    """Give the entries written since `since` without a reason the reason of a load
+    (INITIAL_LOAD_REASON): loaddata's many-to-many writes record entries of their own."""
+    for model in models:
+        model.history.filter(history_date__gte=since, history_change_reason=None).update(
+            history_change_reason=INITIAL_LOAD_REASON
+        )

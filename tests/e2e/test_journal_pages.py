@@ -67,3 +67,22 @@ def test_the_journal_filters_by_laureate_and_kind_with_its_form(page, edited_cat
     assert "2 100 000" in page.locator(".journal").inner_text().replace("\u202f", " ").replace(
         "\xa0", " "
     )
+
+
+def test_older_changes_are_reached_by_their_link(page, portal_data):
+    """Past a page of entries, "older changes" leads on, and back to the newest."""
+    from tests.factories import LaureateFactory
+
+    for n in range(35):
+        LaureateFactory(name=f"Projet fictif paginé {n}")
+    page.goto("/journal/")
+    first = page.locator(".journal-entry").count()
+    assert first == 30
+    page.get_by_role("link", name="Changements plus anciens").click()
+    assert "avant=" in page.url
+    assert page.locator(".journal-entry").count() >= 5
+    screenshot(page, "journal-plus-anciens")
+    problems = accessibility_problems(page)
+    assert not problems, problems
+    page.get_by_role("link", name="Changements les plus récents").click()
+    assert page.locator(".journal-entry").count() == 30
