@@ -5,7 +5,7 @@ COLLATION = "fr_natural"
 
 
 def joined(values):
-    # Frozen copy of laureats.models.laureates.joined().
+    # Frozen copy of laureats.models.derived.joined().
     return f"|{'|'.join(sorted(values))}|" if values else ""
 
 

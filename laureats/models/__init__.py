@@ -3,7 +3,7 @@ sectors and regions they work in, the programme's official figures, and the publ
 One module per domain; everything is importable from `laureats.models`."""
 
 from .figures import FigureSource, ProgrammeFigure
-from .laureates import MAX_AID_RATE_PERCENT, Laureate, LaureateQuerySet, Source
+from .laureates import MAX_AID_RATE_PERCENT, Laureate, LaureateQuerySet
 from .organisations import (
     Membership,
     MembershipQuerySet,
@@ -13,6 +13,7 @@ from .organisations import (
 )
 from .proposals import Proposal, ProposalQuerySet
 from .reference import Region, Sector, SectorQuerySet
+from .sources import Source
 
 __all__ = [
     "MAX_AID_RATE_PERCENT",

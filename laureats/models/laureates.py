@@ -1,7 +1,7 @@
-"""The laureate consortia, how they are read (published, listed, counted) and their sources."""
+"""The laureate consortia and how they are read: published, listed, counted, completed."""
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, models
+from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..ordering import french
-from ..search import weighted_vector
 from ..text import normalize_text
 from .completeness import FACTS, is_stored_known, known_count, known_flag, known_mask
+from .derived import refresh_involvement, refresh_search_documents
 from .figures import ProgrammeFigure
 from .organisations import Membership
 from .reference import Region, Sector
@@ -156,37 +156,8 @@ class LaureateQuerySet(models.QuerySet):
         )
 
     def refresh_involvement(self):
-        """Rebuild `region_codes`, `member_kinds`, `lead_kind` and `consortium_size` of these
-        laureates: two queries and one update per 500 laureates (within SQLite's 999
-        parameters a statement)."""
-        ids = list(self.values_list("pk", flat=True))
-        covered = Laureate.regions.through.objects
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            rows = {pk: Laureate(pk=pk, lead_kind="", consortium_size=0) for pk in batch}
-            regions = {pk: set() for pk in batch}
-            kinds = {pk: set() for pk in batch}
-            for pk, code in covered.filter(laureate_id__in=batch).values_list(
-                "laureate_id", "region_id"
-            ):
-                regions[pk].add(code)
-            members = Membership.objects.filter(laureate_id__in=batch).values_list(
-                "laureate_id", "organisation__region_id", "organisation__kind", "role"
-            )
-            for pk, code, kind, role in members:
-                if code:
-                    regions[pk].add(code)
-                kinds[pk].add(kind)
-                rows[pk].consortium_size += 1
-                if role == Membership.Role.LEAD:
-                    rows[pk].lead_kind = kind
-            for pk, row in rows.items():
-                row.region_codes, row.member_kinds = joined(regions[pk]), joined(kinds[pk])
-            Laureate.objects.bulk_update(
-                rows.values(),
-                ["region_codes", "member_kinds", "lead_kind", "consortium_size"],
-                batch_size=500,
-            )
+        """Rebuild `region_codes`, `member_kinds`, `lead_kind` and `consortium_size`."""
+        refresh_involvement(self)
 
     def refresh_search_documents(self):
         """Rebuild the search text of these laureates from their fields and members' names.
@@ -195,33 +166,7 @@ class LaureateQuerySet(models.QuerySet):
         this is the bulk path, and the only exception, for writers that send no per-row signal:
         fixtures loaded raw (load_real_data) and bulk writes (generate_synthetic, the import).
         """
-        # One join, not a second prefetch: its "IN" of every member organisation is too deep an
-        # expression for SQLite past about a thousand organisations.
-        # Only the columns the text is built from: a few thousand laureates' descriptions and
-        # tens of thousands of members are otherwise loaded in full.
-        memberships = Prefetch(
-            "memberships",
-            Membership.objects.select_related("organisation").only(
-                "laureate_id", "organisation__name"
-            ),
-        )
-        laureates = list(
-            self.only("name", "acronym", "summary", "description").prefetch_related(memberships)
-        )
-        for laureate in laureates:
-            laureate.search_document = laureate.build_search_document()
-        Laureate.objects.bulk_update(laureates, ["search_document"], batch_size=500)
-        if connection.vendor == "postgresql":
-            # Stored rather than computed per query: ranking thousands of matches stays cheap.
-            Laureate.objects.filter(pk__in=[laureate.pk for laureate in laureates]).update(
-                search_vector=weighted_vector()
-            )
-        return len(laureates)
-
-
-def joined(values):
-    """Values as `Laureate.region_codes` stores them: "|11|84|", so that "|11|" finds one."""
-    return f"|{'|'.join(sorted(values))}|" if values else ""
+        return refresh_search_documents(self)
 
 
 class Laureate(models.Model):
@@ -416,24 +361,3 @@ class Laureate(models.Model):
         else:
             memberships = [m for m in self.memberships.all() if m.is_lead]
         return memberships[0].organisation if memberships else None
-
-
-class Source(models.Model):
-    """A public document that states something about a laureate."""
-
-    laureate = models.ForeignKey(Laureate, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(_("titre"), max_length=255, blank=True)
-    url = models.URLField(_("adresse"), max_length=500)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["laureate", "id"]
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-        constraints = [
-            models.UniqueConstraint(fields=["laureate", "url"], name="source_unique_per_laureate")
-        ]
-
-    def __str__(self):
-        return self.title or self.url
