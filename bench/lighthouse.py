@@ -3,8 +3,8 @@
     .venv/bin/python bench/lighthouse.py                  # its own server, the real data
     .venv/bin/python bench/lighthouse.py --base http://127.0.0.1:8042   # a server already running
 
-1. Installs Lighthouse with npm into var/lighthouse/ (outside the project's dependencies: it is
-   a Node tool, used by hand), unless LIGHTHOUSE_DIR names an installation.
+1. Installs Lighthouse and vnu-jar with npm, each in its own folder under var/lighthouse/npm/
+   or LIGHTHOUSE_DIR (outside the project's dependencies: Node tools, used by hand).
 2. Without --base: a throwaway SQLite database under var/ (migrate, load_real_data),
    collectstatic (hashed, compressed), and gunicorn with DEBUG off on a free port, as
    `make serve` runs it.
@@ -69,7 +69,8 @@ def log(message):
 
 
 def npm_tool(package, relative_path):
-    home = Path(os.environ.get("LIGHTHOUSE_DIR") or VAR / "npm")
+    # One folder per package: `npm install --no-save` of one prunes the other from a shared one.
+    home = Path(os.environ.get("LIGHTHOUSE_DIR") or VAR / "npm") / package
     tool = home / "node_modules" / relative_path
     if not tool.exists():
         log(f"npm install {package} dans {home}")
@@ -145,20 +146,21 @@ def start_server():
 
 
 def run_lighthouse(binary, url, method, report):
-    subprocess.run(
-        [
-            str(binary),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--throttling-method={method}",
-            f"--chrome-flags={CHROME_FLAGS}",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-    )
+    command = [
+        str(binary),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--throttling-method={method}",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
+    environment = {**os.environ, "CHROME_PATH": CHROMIUM}
+    # Lighthouse sometimes loses the trace of a load (NO_NAVSTART) and asks to be run again.
+    if subprocess.run(command, env=environment, check=False).returncode:
+        log(f"{url} {method} : nouvel essai")
+        subprocess.run(command, env=environment, check=True)
     data = json.loads(report.read_text())
     scores = {key: round(100 * (data["categories"][key]["score"] or 0)) for key in CATEGORIES}
     # What costs points outside performance (whose metrics are never all perfect).

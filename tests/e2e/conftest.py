@@ -124,6 +124,21 @@ def screenshot(page, name):
     page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
 
 
+def assert_readable_at_every_width(page, name):
+    """At each of WIDTHS: a screenshot first (a person looks at them even when a check fails),
+    then no serious or critical axe violation and nothing wider than the screen."""
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        screenshot(page, name)
+        problems += [f"{width} px : {line}" for line in accessibility_problems(page)]
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{width} px : la page déborde de {overflow} px en largeur")
+    if problems:
+        pytest.fail(f"{page.url}\n" + "\n".join(problems), pytrace=False)
+
+
 def session_cookie(base_url, user):
     """The cookie of a session logged in as `user`, for a browser that skips the login form."""
     from django.conf import settings

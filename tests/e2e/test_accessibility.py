@@ -3,7 +3,7 @@
 import pytest
 from django.urls import Resolver404, resolve
 
-from .conftest import WIDTHS, accessibility_problems, screenshot
+from .conftest import assert_readable_at_every_width
 
 # name: (address, expected status). The names are the screenshots' file names; the laureate
 # and the organisation are those of the sample catalogue (tests/factories.py).
@@ -38,15 +38,4 @@ def test_page_has_no_serious_accessibility_violation(page, portal_data, name):
     assert page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor") == (
         "rgb(29, 78, 137)"
     )
-    problems = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 800})
-        # Every screenshot first: a person looks at them even when a check fails.
-        screenshot(page, name)
-        problems += [f"{width} px : {line}" for line in accessibility_problems(page)]
-        # Nothing is wider than the screen: no horizontal scrolling on a phone.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{width} px : la page déborde de {overflow} px en largeur")
-    if problems:
-        pytest.fail(f"{page.url}\n" + "\n".join(problems), pytrace=False)
+    assert_readable_at_every_width(page, name)

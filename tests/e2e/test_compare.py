@@ -3,7 +3,7 @@ widths, screenshots (tests/screenshots/compare-*.png), and the ways to reach /co
 
 import pytest
 
-from .conftest import WIDTHS, accessibility_problems, screenshot
+from .conftest import assert_readable_at_every_width
 
 BUILDING = "chantier-numerique-fictif"
 HEALTH = "soins-connectes-fictifs"
@@ -30,16 +30,7 @@ def test_page_has_no_serious_accessibility_violation(page, portal_data, name):
     # Citations open, so that axe and the screenshot see them.
     for summary in page.locator(".cite summary").all():
         summary.click()
-    problems = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 800})
-        screenshot(page, name)
-        problems += [f"{width} px : {line}" for line in accessibility_problems(page)]
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{width} px : la page déborde de {overflow} px en largeur")
-    if problems:
-        pytest.fail(f"{page.url}\n" + "\n".join(problems), pytrace=False)
+    assert_readable_at_every_width(page, name)
 
 
 def compared_names(page):

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from laureats.models import Laureate, Membership, Organisation, Source
 
-from .conftest import WIDTHS, accessibility_problems, screenshot
+from .conftest import accessibility_problems, assert_readable_at_every_width, screenshot
 
 PAGES = {
     "journal": "/journal/",
@@ -39,16 +39,7 @@ def test_journal_page_has_no_serious_accessibility_violation(page, edited_catalo
     assert response.status == 200
     if name != "fiche-historique":
         assert page.locator(".journal-entry").count() >= 1
-    problems = []
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 800})
-        screenshot(page, name)
-        problems += [f"{width} px : {line}" for line in accessibility_problems(page)]
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if overflow > 0:
-            problems.append(f"{width} px : la page déborde de {overflow} px en largeur")
-    if problems:
-        pytest.fail(f"{page.url}\n" + "\n".join(problems), pytrace=False)
+    assert_readable_at_every_width(page, name)
 
 
 def test_the_journal_filters_by_laureate_and_kind_with_its_form(page, edited_catalogue):
