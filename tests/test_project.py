@@ -37,27 +37,50 @@ def test_migrate_creates_the_sqlite_folder_of_a_fresh_clone(tmp_path):
 
 TESTS = Path(__file__).resolve().parent
 # The shipped laureates and figures are read by tests/test_real_data.py alone; tests/conftest.py
-# defines the `real_data` fixture that loads them.
+# defines the fixture that loads them.
 SHIPPED_DATA_READERS = {"test_real_data.py", "conftest.py"}
 # This module names them to find them.
 SHIPPED_DATA_NAMERS = {"test_project.py"}
-# What loads the shipped laureates or figures: the fixture, the command, the fixture files.
-SHIPPED_DATA = {"real_data", "load_real_data", "laureates", "programme_figures"}
+# What loads the shipped laureates or figures: the command and the fixture files.
+SHIPPED_DATA = {"load_real_data", "laureates", "programme_figures"}
 SHIPPED_FILES = {"laureats-modele.csv", "laureates.json", "programme_figures.json"}
 
 
-def shipped_data_uses(path):
-    """Lines of `path` that request `real_data` or load the shipped laureates or figures."""
+def loads_shipped_data(node):
+    """Whether this call runs a command or loads a fixture file of the shipped data."""
+    name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+    return name in {"call_command", "usefixtures"} and any(
+        isinstance(argument, ast.Constant) and argument.value in SHIPPED_DATA
+        for argument in node.args
+    )
+
+
+def shipped_data_fixtures():
+    """The fixtures of tests/conftest.py that load the shipped data, found by what they call:
+    a new one is caught as well as the existing one."""
+    tree = ast.parse((TESTS / "conftest.py").read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(isinstance(call, ast.Call) and loads_shipped_data(call) for call in ast.walk(node))
+    }
+
+
+def shipped_data_uses(path, fixtures):
+    """Lines of `path` that request one of `fixtures` or load the shipped laureates or figures."""
     lines = []
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
-            lines += [node.lineno for argument in arguments if argument.arg == "real_data"]
+            lines += [node.lineno for argument in arguments if argument.arg in fixtures]
         elif isinstance(node, ast.Call):
-            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
-            if name in {"call_command", "usefixtures"} and any(
-                isinstance(argument, ast.Constant) and argument.value in SHIPPED_DATA
-                for argument in node.args
+            if loads_shipped_data(node) or (
+                getattr(node.func, "attr", "") == "usefixtures"
+                and any(
+                    isinstance(argument, ast.Constant) and argument.value in fixtures
+                    for argument in node.args
+                )
             ):
                 lines.append(node.lineno)
         elif isinstance(node, ast.Constant) and node.value in SHIPPED_FILES:
@@ -68,9 +91,11 @@ def shipped_data_uses(path):
 
 def test_only_test_real_data_reads_the_shipped_laureates():
     """Entering a sourced laureate in fixtures/ must change no other test (issue 12)."""
+    fixtures = shipped_data_fixtures()
+    assert fixtures, "tests/conftest.py no longer has a fixture that loads the shipped data"
     users = {}
     for path in sorted(TESTS.rglob("*.py")):
-        if lines := shipped_data_uses(path):
+        if lines := shipped_data_uses(path, fixtures):
             users[str(path.relative_to(TESTS))] = lines
     unexpected = {
         module: lines
