@@ -147,14 +147,19 @@ class LaureateFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, choice_lists=None, **kwargs):
-        # Options read from the database once per request, not once per use of the form.
-        self.choice_lists = choice_lists or {
-            "secteur": sector_choices(),
-            "region": region_choices(),
-        }
+        # Options read from the database once per request, not once per use of the form; the
+        # sectors' ids with them, which their facet counts by (facet_bits.sector_bit).
+        if choice_lists is None:
+            sectors = list(Sector.objects.values_list("slug", "name", "pk"))
+            choice_lists = {
+                "secteur": [(slug, name) for slug, name, _pk in sectors],
+                "region": region_choices(),
+                "sector_ids": {slug: pk for slug, _name, pk in sectors},
+            }
+        self.choice_lists = choice_lists
         super().__init__(*args, **kwargs)
-        for name, choices in self.choice_lists.items():
-            self.filters[name].extra["choices"] = choices
+        for name in ("secteur", "region"):
+            self.filters[name].extra["choices"] = self.choice_lists[name]
 
     # Filters -------------------------------------------------------------------------------
 

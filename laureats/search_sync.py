@@ -1,6 +1,6 @@
 """Keeps what is derived from every laureate's rows current, whoever writes: its search text,
-its facet columns (`region_codes`, `member_kinds`) and its completeness (`known_mask`). The one
-mechanism for all three.
+its facet columns (`region_codes`, `member_kinds`, their bits and `sector_bits`) and its
+completeness (`known_mask`). The one mechanism for all three.
 
 They span several tables (the laureate, its regions, sectors, sources and memberships, its
 members' names, kinds and regions), so no single save() could keep them right, and explicit calls in each writer
@@ -128,8 +128,8 @@ def laureate_regions_changed(sender, instance, action, reverse, pk_set, **kwargs
 
 
 def laureate_sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """Having a sector is one fact of completeness."""
-    related_laureates_changed(instance, action, reverse, pk_set, facets=False)
+    """A laureate's sectors are its `sector_bits`, and having one is a fact of completeness."""
+    related_laureates_changed(instance, action, reverse, pk_set, facets=True)
 
 
 def source_will_save(sender, instance, raw, **kwargs):

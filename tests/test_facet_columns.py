@@ -1,4 +1,5 @@
-"""The derived columns (`region_codes`, `member_kinds`, `known_mask`) follow every write, and
+"""The derived columns (`region_codes`, `member_kinds`, their bits, `sector_bits`, `known_mask`)
+follow every write, and
 the list's facet counts read from them always equal what ticking the option lists."""
 
 import io
@@ -11,6 +12,7 @@ from laureats import moderation
 from laureats.filters import LaureateFilter, bind_filterset
 from laureats.models import Laureate, Membership, Organisation, Proposal, Region, Sector, Source
 from laureats.models.completeness import FACTS
+from laureats.models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit
 
 from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
 
@@ -35,15 +37,33 @@ def expected_columns(laureate):
     def joined(values):
         return "|" + "|".join(sorted(values)) + "|" if values else ""
 
-    return joined(regions), joined(kinds), lead_kind, len(memberships)
+    sectors = set(laureate.sectors.values_list("pk", flat=True))
+    return (
+        joined(regions),
+        joined(kinds),
+        lead_kind,
+        len(memberships),
+        {code for code in regions if code in REGION_BITS},
+        {kind for kind in kinds if kind in MEMBER_KIND_BITS},
+        {pk for pk in sectors if sector_bit(pk) is not None},
+    )
+
+
+def bits_of(mask, positions):
+    """The values whose bit `mask` has, for `positions` ({value: bit})."""
+    return {value for value, bit in positions.items() if mask & (1 << bit)}
 
 
 def stored_columns(laureate):
+    sector_bits = {pk: pk for pk in range(1, 63)}
     return (
         laureate.region_codes,
         laureate.member_kinds,
         laureate.lead_kind,
         laureate.consortium_size,
+        bits_of(laureate.region_bits, REGION_BITS),
+        bits_of(laureate.member_kind_bits, MEMBER_KIND_BITS),
+        bits_of(laureate.sector_bits, sector_bits),
     )
 
 
@@ -125,11 +145,20 @@ def test_memberships_organisations_and_regions_keep_the_columns(reference_data):
     membership.save()
     laureate.refresh_from_db()
     other.refresh_from_db()
-    assert stored_columns(laureate) == ("", "", "", 0)
-    assert stored_columns(other) == ("|27|", "|laboratoire|", "laboratoire", 1)
+    nothing = ("", "", "", 0, set(), set(), set())
+    assert stored_columns(laureate) == nothing
+    assert stored_columns(other) == (
+        "|27|",
+        "|laboratoire|",
+        "laboratoire",
+        1,
+        {"27"},
+        {"laboratoire"},
+        set(),
+    )
     membership.delete()
     other.refresh_from_db()
-    assert stored_columns(other) == ("", "", "", 0)
+    assert stored_columns(other) == nothing
 
 
 def test_completeness_follows_every_relation_from_either_side(reference_data):
@@ -140,11 +169,14 @@ def test_completeness_follows_every_relation_from_either_side(reference_data):
     sector.laureates.add(laureate)
     Region.objects.get(pk="84").laureates.add(laureate)
     assert known(laureate) == {"name", "scope", "sectors", "regions"}
+    assert_columns_follow_the_rows()
     sector.laureates.clear()
     laureate.regions.clear()
     assert known(laureate) == {"name", "scope"}
+    assert_columns_follow_the_rows()
     laureate.sectors.set([sector])
     assert "sectors" in known(laureate)
+    assert_columns_follow_the_rows()
     # A lead, then a partner; the lead made a partner; the partner deleted.
     lead = MembershipFactory(laureate=laureate, role=Membership.Role.LEAD)
     assert "lead" in known(laureate) and "partner" not in known(laureate)

@@ -7,10 +7,20 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from ..search import weighted_vector
+from .facet_bits import member_kind_mask, region_mask, sector_mask
 from .organisations import Membership
 
 # Within SQLite's 999 parameters a statement.
 BATCH = 500
+INVOLVEMENT_FIELDS = [
+    "region_codes",
+    "member_kinds",
+    "region_bits",
+    "member_kind_bits",
+    "sector_bits",
+    "lead_kind",
+    "consortium_size",
+]
 
 
 def joined(values):
@@ -19,20 +29,27 @@ def joined(values):
 
 
 def refresh_involvement(laureates):
-    """Rebuild `region_codes`, `member_kinds`, `lead_kind` and `consortium_size` of the
-    `laureates` queryset: two queries and one update per 500 laureates."""
+    """Rebuild `region_codes`, `member_kinds`, their bits, `sector_bits`, `lead_kind` and
+    `consortium_size` of the `laureates` queryset: three queries and one update per 500
+    laureates."""
     Laureate = laureates.model
     ids = list(laureates.values_list("pk", flat=True))
     covered = Laureate.regions.through.objects
+    filed = Laureate.sectors.through.objects
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         rows = {pk: Laureate(pk=pk, lead_kind="", consortium_size=0) for pk in batch}
         regions = {pk: set() for pk in batch}
         kinds = {pk: set() for pk in batch}
+        sectors = {pk: set() for pk in batch}
         for pk, code in covered.filter(laureate_id__in=batch).values_list(
             "laureate_id", "region_id"
         ):
             regions[pk].add(code)
+        for pk, sector in filed.filter(laureate_id__in=batch).values_list(
+            "laureate_id", "sector_id"
+        ):
+            sectors[pk].add(sector)
         members = Membership.objects.filter(laureate_id__in=batch).values_list(
             "laureate_id", "organisation__region_id", "organisation__kind", "role"
         )
@@ -45,11 +62,10 @@ def refresh_involvement(laureates):
                 rows[pk].lead_kind = kind
         for pk, row in rows.items():
             row.region_codes, row.member_kinds = joined(regions[pk]), joined(kinds[pk])
-        Laureate.objects.bulk_update(
-            rows.values(),
-            ["region_codes", "member_kinds", "lead_kind", "consortium_size"],
-            batch_size=BATCH,
-        )
+            row.region_bits = region_mask(regions[pk])
+            row.member_kind_bits = member_kind_mask(kinds[pk])
+            row.sector_bits = sector_mask(sectors[pk])
+        Laureate.objects.bulk_update(rows.values(), INVOLVEMENT_FIELDS, batch_size=BATCH)
 
 
 def refresh_search_documents(laureates):
