@@ -45,6 +45,7 @@ PAGES = [
     ("list_page_50", "liste, page 50"),
     ("laureate", "un lauréat"),
     ("organisation", "une organisation"),
+    ("organisations", "liste des organisations"),
     ("statistics", "statistiques"),
     ("export_csv", "export CSV (tout)"),
     ("api", "API, liste"),

@@ -57,6 +57,7 @@ def probe_pages():
         "list_page_50": "/laureats/?page=50",
         "laureate": laureate.get_absolute_url(),
         "organisation": organisation.get_absolute_url(),
+        "organisations": "/organisations/",
         "statistics": "/statistiques/",
         "export_csv": "/laureats/export.csv",
         "api": "/api/laureats/",

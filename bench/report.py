@@ -117,6 +117,15 @@ def table(datasets):
     return "\n".join(lines)
 
 
+# Issue 16's targets: uncached at 10,000 laureates, one connection, p50 (ms); the cached pages'
+# share of the static file's throughput; the real data's uncached list, 2 % of it before.
+HTML_P50_MS = 50
+UNCACHED_P50_MS = {"statistics": 100, "api": 30}
+EXPORT_P50_MS = 1500
+CACHED_SHARE = 85
+REAL_LIST_SHARE_BEFORE = 2
+
+
 def targets(datasets):
     real, synth = datasets
     lines = []
@@ -137,25 +146,35 @@ def targets(datasets):
     if ratios:
         worst = min(ratios, key=lambda item: item[1])
         line(
-            worst[1] >= 75,
-            f"pages en cache ≥ 75 % du fichier statique (la plus lente, {worst[0]} : "
+            worst[1] >= CACHED_SHARE,
+            f"pages en cache ≥ {CACHED_SHARE} % du fichier statique (la plus lente, {worst[0]} : "
             f"{worst[1]:.0f} % ; médiane {statistics.median(r for _, r in ratios):.0f} %)",
         )
-    for key, limit in [("list_filters_search", 50), ("laureate", 20)]:
+    for key, label in PAGES:
         run = synth["results"].get((key, False))
-        if run:
-            p50 = run["single"]["p50"]
-            label = dict(PAGES)[key]
-            if p50 is None:
-                line(False, f"{label} : aucune requête terminée")
-                continue
-            verdict = f"{ms(p50)} ms" + (
-                "" if p50 <= limit else f", {ms(p50 - limit)} ms de trop (× {p50 / limit:.1f})"
-            )
-            line(
-                p50 <= limit,
-                f"sans cache, 10 000 lauréats, 1 connexion, {label} : p50 ≤ {limit} ms → {verdict}",
-            )
+        limit = UNCACHED_P50_MS.get(key, HTML_P50_MS)
+        if not run or key == "export_csv":
+            continue
+        p50 = run["single"]["p50"]
+        if p50 is None:
+            line(False, f"{label} : aucune requête terminée")
+            continue
+        verdict = f"{ms(p50)} ms" + (
+            "" if p50 <= limit else f", {ms(p50 - limit)} ms de trop (× {p50 / limit:.1f})"
+        )
+        line(
+            p50 <= limit,
+            f"sans cache, 10 000 lauréats, 1 connexion, {label} : p50 ≤ {limit} ms → {verdict}",
+        )
+    real_list = real["results"].get(("list", False))
+    if real_list:
+        share = 100 * real_list["rps"] / real["static"]["rps"]
+        line(
+            share >= 2 * REAL_LIST_SHARE_BEFORE,
+            f"sans cache, données réelles, liste : {share:.1f} % du débit du fichier statique "
+            f"(≥ {2 * REAL_LIST_SHARE_BEFORE} %, le double des {REAL_LIST_SHARE_BEFORE} % "
+            "d'avant l'issue 16)",
+        )
     # The export reads its laureates in chunks: its query count grows with them by design, so
     # that its memory does not.
     changed = [
@@ -176,9 +195,11 @@ def targets(datasets):
             export["rss_growth_mb"], synth["results"][("export_csv", True)]["rss_growth_mb"]
         )
         line(
-            growth < 50,
-            f"export CSV de tout ({number(synth['pages']['export_csv']['bytes'])} octets) : hausse "
-            f"du RSS d'un worker {growth:.1f} Mo (< 50 Mo), p50 {ms(export['single']['p50'])} ms",
+            growth < 50 and export["single"]["p50"] <= EXPORT_P50_MS,
+            f"export CSV de tout ({number(synth['pages']['export_csv']['bytes'])} octets, "
+            f"{synth['pages']['export_csv']['queries']} requêtes SQL) : hausse du RSS d'un worker "
+            f"{growth:.1f} Mo (< 50 Mo), p50 {ms(export['single']['p50'])} ms "
+            f"(≤ {EXPORT_P50_MS} ms)",
         )
     soak_run = synth.get("soak")
     if soak_run:
@@ -193,6 +214,11 @@ def targets(datasets):
             + " → ".join(f"{value:.0f}" for value in soak_run["rss_mb"])
             + f" Mo (seconde moitié : {soak_run['rss_growth_mb']:+.1f} Mo) ; workers "
             f"vivants {soak_run['workers_alive']}/{soak_run['workers']}",
+        )
+    if any("**manqué**" in text for text in lines):
+        lines.append(
+            "\nPour chaque page manquée, la cause mesurée et la suite sont sous la courbe, à la "
+            "fin de ce rapport."
         )
     return "\n".join(lines)
 
