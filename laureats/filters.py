@@ -8,10 +8,19 @@ from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from .models import Laureate, Membership, Organisation, Region, Sector
 from .models.completeness import FACT_SLUGS, FACTS
+from .models.facet_bits import (
+    MEMBER_KIND_BITS,
+    REGION_BITS,
+    member_kind_mask,
+    region_mask,
+    sector_bit,
+    sector_mask,
+)
 from .ordering import french
 from .search import SearchTitle, prefix_query
 from .text import search_words
@@ -50,37 +59,43 @@ def region_choices():
     return list(Region.objects.values_list("code", "name"))
 
 
-def has_sector(slugs):
-    through = Laureate.sectors.through.objects.filter(
-        laureate_id=OuterRef("pk"), sector__slug__in=slugs
-    )
-    return Exists(through)
+def has_any_bit(column, mask):
+    return Q(GreaterThan(F(column).bitand(mask), 0))
 
 
-def involved_in_region(lookup, value):
-    """A laureate is involved in a region when its scope covers it (its `regions`) or when one of
-    its member organisations is located there. The region filter, its facet count and the map of
-    the statistics page all use this one rule, so that a region's count is what its link lists.
-
-    `lookup` is "__in" with a list of codes, or "" with one code or an OuterRef.
-    """
-    covered = Laureate.regions.through.objects.filter(
-        laureate_id=OuterRef("pk"), **{f"region_id{lookup}": value}
-    )
-    located = Membership.objects.filter(
-        laureate_id=OuterRef("pk"), **{f"organisation__region_id{lookup}": value}
-    )
-    return Q(Exists(covered)) | Q(Exists(located))
+def has_sector(sector_ids):
+    """Filed under any of these sectors (ids), read from the row's `sector_bits`: one bit test
+    instead of a subquery on the sectors table, which a sector without a bit still takes."""
+    with_bits = [pk for pk in sector_ids if sector_bit(pk) is not None]
+    condition = has_any_bit("sector_bits", sector_mask(with_bits)) if with_bits else Q()
+    others = [pk for pk in sector_ids if sector_bit(pk) is None]
+    if others:
+        through = Laureate.sectors.through.objects.filter(sector_id__in=others)
+        condition |= Q(pk__in=through.values("laureate_id"))
+    return condition
 
 
 def has_region(codes):
-    return involved_in_region("__in", codes)
+    """Involved in any of these regions: its scope covers it (its `regions`) or one of its
+    members is located there. That rule is computed on write into `region_codes` and
+    `region_bits` (models/derived.py), which the filter, the facets and the map read, so that a
+    region's count is what its link lists."""
+    with_bits = [code for code in codes if code in REGION_BITS]
+    condition = has_any_bit("region_bits", region_mask(with_bits)) if with_bits else Q()
+    for code in codes:
+        if code not in REGION_BITS:
+            condition |= Q(region_codes__contains=f"|{code}|")
+    return condition
 
 
 def has_member_kind(kinds):
-    return Exists(
-        Membership.objects.filter(laureate_id=OuterRef("pk"), organisation__kind__in=kinds)
-    )
+    """With a member of any of these kinds, from the row's `member_kind_bits`."""
+    with_bits = [kind for kind in kinds if kind in MEMBER_KIND_BITS]
+    condition = has_any_bit("member_kind_bits", member_kind_mask(with_bits)) if with_bits else Q()
+    for kind in kinds:
+        if kind not in MEMBER_KIND_BITS:
+            condition |= Q(member_kinds__contains=f"|{kind}|")
+    return condition
 
 
 def has_lead_kind(kinds):
@@ -97,7 +112,7 @@ class LaureateFilter(django_filters.FilterSet):
         help_text=_("Nom, acronyme, description ou organisation membre."),
     )
     secteur = CheckboxMultipleChoiceFilter(
-        label=_("Filière"), choices=sector_choices, where=has_sector
+        label=_("Filière"), choices=sector_choices, method="in_sectors"
     )
     portee = CheckboxMultipleChoiceFilter(
         label=_("Portée"),
@@ -178,6 +193,10 @@ class LaureateFilter(django_filters.FilterSet):
         for word in words:
             condition &= Q(search_document__contains=word)
         return queryset.filter(condition)
+
+    def in_sectors(self, queryset, name, value):
+        sector_ids = self.choice_lists["sector_ids"]
+        return queryset.filter(has_sector([sector_ids[slug] for slug in value]))
 
     def member_organisation(self, queryset, name, value):
         return queryset.filter(

@@ -120,7 +120,7 @@ class LaureateStatistics:
         aggregates = {
             "count": Count("pk"),
             "with_scope": Count("pk", filter=~Q(scope="")),
-            # `region_codes` holds `filters.involved_in_region`'s answer.
+            # `region_codes` holds `filters.has_region`'s answer.
             "with_region": Count("pk", filter=~Q(region_codes="")),
             # Only granted aid adds up; a requested amount is counted and shown apart.
             "with_aid": Count("state_aid", filter=granted),

@@ -53,6 +53,15 @@ def test_a_region_and_a_sector_without_a_bit_are_counted_all_the_same(client, re
     counts = facet_counts(filterset)
     assert (counts["region"]["99"], counts["region"]["84"], counts["region"]["11"]) == (2, 1, 1)
     assert counts["secteur"]["ajoutee"] == 1
+    for params, slugs in [
+        ("region=99", {"couvre", "membre"}),
+        ("region=99&region=11", {"couvre", "membre", "ailleurs"}),
+        ("secteur=ajoutee", {"couvre"}),
+    ]:
+        ticked, _notices = bind_filterset(
+            LaureateFilter, QueryDict(params), Laureate.objects.for_list()
+        )
+        assert {laureate.slug for laureate in ticked.qs} == slugs, params
     on_map = {
         code: n
         for code, _name, n in regions_with_involved_count(Laureate.objects.published().values("pk"))

@@ -242,7 +242,7 @@ class Laureate(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # What the list's region and member-kind facets count, kept on the row so that counting
     # them reads this table alone, not 70,000 memberships joined to their organisations: the
-    # regions it is involved in (`filters.involved_in_region`: covered, or a member's) and its
+    # regions it is involved in (`filters.has_region`: covered, or a member's) and its
     # members' kinds, each as "|11|84|". Rebuilt on every write by laureats/search_sync.py.
     region_codes = models.TextField(editable=False, blank=True, default="")
     member_kinds = models.TextField(editable=False, blank=True, default="")
