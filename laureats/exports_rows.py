@@ -14,7 +14,7 @@ from itertools import islice
 
 from .csv_format import COLUMNS
 from .csv_format import codecs as c
-from .csv_format.values import join_values
+from .csv_format.values import ESCAPE, SEPARATOR, join_values
 from .models import Laureate, Membership, Source
 
 # Laureates whose related rows are read together: within SQLite's 999 parameters a query, and
@@ -25,6 +25,8 @@ RELATIONS = ("sectors", "regions", "memberships", "sources")
 # The laureate's own fields that the columns hold, read after its pk.
 FIELDS = [column.field for column in COLUMNS if column.field not in RELATIONS]
 LEAD = Membership.Role.LEAD.value
+# What join_values puts between two values.
+SEPARATOR_TEXT = join_values(["", ""])
 
 
 def chunks(iterable, size):
@@ -71,9 +73,18 @@ def related_values(laureate_ids):
 # Each function below writes what its codec's `text` writes, from the rows read above.
 
 
+def joined(values):
+    """join_values(values), with its escaping skipped when no value holds a "|" or a "\\", as
+    nearly every cell: one str.join instead of two replacements per value."""
+    text = SEPARATOR_TEXT.join(values)
+    if text.count(SEPARATOR) == len(values) - 1 and ESCAPE not in text:
+        return text
+    return join_values(values)
+
+
 def codes_cell(codes):
     # Codes.current: sorted by identifier.
-    return join_values(sorted(codes)) if codes else ""
+    return joined(sorted(codes)) if codes else ""
 
 
 def member_order(row):
@@ -83,15 +94,19 @@ def member_order(row):
 
 def members_cell(rows):
     # Members.format: Member.as_text, in members_in_order.
-    return join_values(
-        f"{role}:{kind}:{siren}:{name}"
-        for _pk, role, kind, siren, name in sorted(rows, key=member_order)
+    if not rows:
+        return ""
+    return joined(
+        [
+            f"{role}:{kind}:{siren}:{name}"
+            for _pk, role, kind, siren, name in sorted(rows, key=member_order)
+        ]
     )
 
 
 def sources_cell(rows):
     # Sources.format, in the order of their pks.
-    return join_values(f"{url} {title}".strip() for _pk, url, title in rows)
+    return joined([f"{url} {title}".strip() for _pk, url, title in rows]) if rows else ""
 
 
 RELATION_CELLS = {c.Codes: codes_cell, c.Members: members_cell, c.Sources: sources_cell}

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from laureats.csv_format import COLUMN_NAMES, COLUMNS, Column, laureate_to_row
 from laureats.csv_format.codecs import Codec
-from laureats.exports_rows import cell_maker, laureate_rows
+from laureats.csv_format.values import join_values
+from laureats.exports_rows import cell_maker, joined, laureate_rows
 from laureats.models import Laureate, Membership, Organisation, Sector
 
 from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
@@ -194,3 +195,11 @@ def test_a_codec_that_writes_more_than_its_value_needs_its_own_cell():
     with pytest.raises(TypeError, match="Prefixed"):
         cell_maker(column, typed=False)
     assert all(cell_maker(column, typed) for column in COLUMNS for typed in (False, True))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a"], ["a", "b", "c"], ["a|b"], ["a", "b\\"], ["\\|", ""], ["", ""], ["x | y", "z"]],
+)
+def test_cells_join_values_as_join_values_does(values):
+    assert joined(values) == join_values(values)
