@@ -12,6 +12,8 @@ holds the two ways to the same cells, and both to a fixed file.
 from collections import defaultdict
 from itertools import islice
 
+from django.db.models import F, Lookup
+
 from .csv_format import COLUMNS
 from .csv_format import codecs as c
 from .csv_format.values import ESCAPE, SEPARATOR, join_values
@@ -49,21 +51,42 @@ def laureate_rows(queryset, typed=False):
             yield [make(laureate, related) for make in makers]
 
 
+class AmongIds(Lookup):
+    """`field IN (ids)`, the ids a list of integers. On PostgreSQL one array parameter rather
+    than one parameter each: for the 900 ids of a chunk, Django prepared 900 values and
+    psycopg split a query of 900 placeholders too long for its cache, in each of the four
+    queries of every chunk (~0.2 s of the 10,000 laureates' export)."""
+
+    lookup_name = "among_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", [*params, *self.rhs]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        array_type = self.lhs.output_field.db_type(connection)
+        return f"{lhs} = ANY(%s::{array_type}[])", [*params, list(self.rhs)]
+
+
 def related_values(laureate_ids):
     """For each of RELATIONS, {laureate id: its rows as tuples}, in four queries."""
     sectors, regions, members, sources = (defaultdict(list) for _relation in RELATIONS)
-    through = Laureate.sectors.through.objects.filter(laureate_id__in=laureate_ids)
+    among = AmongIds(F("laureate_id"), laureate_ids)
+    through = Laureate.sectors.through.objects.filter(among)
     for pk, slug in through.values_list("laureate_id", "sector__slug"):
         sectors[pk].append(slug)
-    through = Laureate.regions.through.objects.filter(laureate_id__in=laureate_ids)
+    through = Laureate.regions.through.objects.filter(among)
     for pk, code in through.values_list("laureate_id", "region_id"):
         regions[pk].append(code)
-    memberships = Membership.objects.filter(laureate_id__in=laureate_ids).order_by()
+    memberships = Membership.objects.filter(among).order_by()
     for row in memberships.values_list(
         "laureate_id", "role", "organisation__kind", "organisation__siren", "organisation__name"
     ):
         members[row[0]].append(row)
-    rows = Source.objects.filter(laureate_id__in=laureate_ids).order_by("laureate_id", "pk")
+    rows = Source.objects.filter(among).order_by("laureate_id", "pk")
     for row in rows.values_list("laureate_id", "url", "title"):
         sources[row[0]].append(row)
     return sectors, regions, members, sources
