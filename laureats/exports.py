@@ -2,15 +2,14 @@
 
 The rows are `LaureateFilter`'s, bound to the request's query string as on /laureats/: the same
 laureates (all pages), in the same order, and never an unpublished one. They are read in chunks,
-each with its relations prefetched, so that an export of 10,000 laureates holds a few hundred
-at a time. The laureate CSV is `csv_format`'s: the whole list's file imports back unchanged.
+each with its relations, so that an export of 10,000 laureates holds a few hundred at a time.
+The laureate CSV is `csv_format`'s (its rows are read by exports_rows.py): the whole list's file
+imports back unchanged.
 """
 
 import datetime
 import tempfile
-from collections import namedtuple
 from dataclasses import dataclass
-from itertools import islice
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -24,8 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .api.serializers import LaureateDetailSerializer
-from .csv_format import COLUMN_NAMES, COLUMNS, SafeWriter, laureate_to_row
-from .csv_format.codecs import Amount, Date
+from .csv_format import COLUMN_NAMES, SafeWriter
 from .data_dictionary import (
     LICENCE_NAME,
     LICENCE_URL,
@@ -34,29 +32,17 @@ from .data_dictionary import (
     laureate_fields,
     member_fields,
 )
+from .exports_rows import chunks, laureate_rows
 from .filters import LaureateFilter, bind_filterset
-from .models import Laureate, Membership, Source, lead_first
+from .models import Laureate, Membership, lead_first
 
 # Laureates read, prefetched and written per round trip to the database.
 CHUNK_SIZE = 200
-# Laureates whose related rows are read together for the laureate file: within SQLite's 999
-# parameters a query, and a few megabytes of tuples.
-ROWS_CHUNK_SIZE = 900
-# Large columns that no file holds.
-UNEXPORTED_FIELDS = ["search_document", "search_vector", "region_codes", "member_kinds"]
 # Rows of text joined into one piece of the streamed response.
 LINES_PER_PIECE = 100
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's limit for one cell; longer text would make the file unreadable.
 XLSX_MAX_CELL_LENGTH = 32_767
-LAUREATE_INTEGER_COLUMNS = {c.name for c in COLUMNS if isinstance(c.codec, Amount)}
-LAUREATE_DATE_COLUMNS = {c.name for c in COLUMNS if isinstance(c.codec, Date)}
-
-
-def chunks(iterable, size):
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 @dataclass
@@ -78,21 +64,9 @@ class Extraction:
     def laureates(self):
         return self.filterset.qs.iterator(chunk_size=CHUNK_SIZE)
 
-    def laureates_for_rows(self):
-        """The laureates as `laureate_to_row` reads them, for the laureate CSV and XLSX: each
-        chunk's sectors, regions, members and sources read as plain tuples, four queries a
-        chunk, instead of prefetched model instances (250,000 of them for 10,000 laureates,
-        and a queryset built per laureate and relation), which took seconds."""
-        laureates = (
-            self.filterset.qs.prefetch_related(None)
-            .defer(*UNEXPORTED_FIELDS)
-            .iterator(chunk_size=ROWS_CHUNK_SIZE)
-        )
-        for chunk in chunks(laureates, ROWS_CHUNK_SIZE):
-            rows = related_rows([laureate.pk for laureate in chunk])
-            for laureate in chunk:
-                laureate.related_rows = rows[laureate.pk]
-                yield laureate
+    def laureate_rows(self, typed=False):
+        """The laureate file's rows, as lists of cells (exports_rows.py)."""
+        return laureate_rows(self.filterset.qs, typed)
 
     def memberships(self):
         """(laureate, membership) pairs: laureates in the list's order, lead first in each."""
@@ -145,35 +119,6 @@ class Extraction:
 
 # Rows -------------------------------------------------------------------------------------
 
-# What csv_format's codecs read of each related row (csv_format.codecs.related).
-SectorRow = namedtuple("SectorRow", "slug")
-RegionRow = namedtuple("RegionRow", "code")
-OrganisationRow = namedtuple("OrganisationRow", "kind siren name")
-MembershipRow = namedtuple("MembershipRow", "role organisation")
-SourceRow = namedtuple("SourceRow", "url title")
-
-
-def related_rows(laureate_ids):
-    """{laureate id: {relation: rows}} for these laureates, in four queries."""
-    rows = {
-        pk: {"sectors": [], "regions": [], "memberships": [], "sources": []} for pk in laureate_ids
-    }
-    sectors = Laureate.sectors.through.objects.filter(laureate_id__in=laureate_ids)
-    for pk, slug in sectors.values_list("laureate_id", "sector__slug"):
-        rows[pk]["sectors"].append(SectorRow(slug))
-    regions = Laureate.regions.through.objects.filter(laureate_id__in=laureate_ids)
-    for pk, code in regions.values_list("laureate_id", "region_id"):
-        rows[pk]["regions"].append(RegionRow(code))
-    members = Membership.objects.filter(laureate_id__in=laureate_ids).values_list(
-        "laureate_id", "role", "organisation__kind", "organisation__siren", "organisation__name"
-    )
-    for pk, role, kind, siren, name in members.order_by():
-        rows[pk]["memberships"].append(MembershipRow(role, OrganisationRow(kind, siren, name)))
-    sources = Source.objects.filter(laureate_id__in=laureate_ids).order_by("laureate_id", "pk")
-    for pk, url, title in sources.values_list("laureate_id", "url", "title"):
-        rows[pk]["sources"].append(SourceRow(url, title))
-    return rows
-
 
 def member_row(laureate, membership):
     """One laureate × organisation; None where the organisation's detail is not known."""
@@ -191,16 +136,6 @@ def member_row(laureate, membership):
         "region_code": region.code if region else None,
         "region": region.name if region else None,
     }
-
-
-def typed_laureate_row(laureate):
-    """The CSV row with amounts as numbers and dates as dates, for a spreadsheet."""
-    row = laureate_to_row(laureate)
-    for name in LAUREATE_INTEGER_COLUMNS:
-        row[name] = int(row[name]) if row[name] else None
-    for name in LAUREATE_DATE_COLUMNS:
-        row[name] = datetime.date.fromisoformat(row[name]) if row[name] else None
-    return row
 
 
 # CSV --------------------------------------------------------------------------------------
@@ -291,7 +226,9 @@ def xlsx_response(extraction, title, rows, fieldnames, fields, filename):
     xlsx_header(data, fieldnames)
     count = 0
     for row in rows:
-        data.append([xlsx_cell(data, row[name]) for name in fieldnames])
+        # A list of cells in the order of `fieldnames`, or a dict by name.
+        cells = [row[name] for name in fieldnames] if isinstance(row, dict) else row
+        data.append([xlsx_cell(data, value) for value in cells])
         count += 1
     about = workbook.create_sheet(_("À propos"))
     metadata = extraction.metadata(title, count, fields)
@@ -356,14 +293,13 @@ def members_response(extraction, extension):
 def laureates_file(extraction, extension):
     filename = extraction.filename("laureats", extension)
     if extension == "csv":
-        rows = (laureate_to_row(laureate) for laureate in extraction.laureates_for_rows())
-        return csv_response(csv_pieces(rows, COLUMN_NAMES), filename)
+        return csv_response(csv_pieces(extraction.laureate_rows(), COLUMN_NAMES), filename)
     if extension == "json":
         count = extraction.filterset.qs.count()
         metadata = extraction.metadata(_("Lauréats Deffinum"), count, json_fields())
         pieces = json_pieces(metadata, "laureates", serialized_laureates(extraction))
         return json_response(pieces, filename)
-    rows = (typed_laureate_row(laureate) for laureate in extraction.laureates_for_rows())
+    rows = extraction.laureate_rows(typed=True)
     fields = laureate_fields()
     names = [field.name for field in fields]
     return xlsx_response(extraction, _("Lauréats"), rows, names, fields, filename)

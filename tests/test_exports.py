@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from laureats import exports
+from laureats import exports, exports_rows
 from laureats.csv_format import COLUMN_NAMES, write_csv
 from laureats.models import Laureate, Organisation, Sector
 from laureats.ordering import sort_key
@@ -336,7 +336,7 @@ def test_export_queries_grow_with_chunks_not_rows(
 ):
     # The laureate CSV and XLSX read their related rows for 900 laureates at a time, the JSON
     # file prefetches them for 200 at a time.
-    chunk = exports.CHUNK_SIZE if extension == "json" else exports.ROWS_CHUNK_SIZE
+    chunk = exports.CHUNK_SIZE if extension == "json" else exports_rows.ROWS_CHUNK_SIZE
     add_bulk_laureates(chunk + 1)
     # Two chunks: one more round of related rows than for one chunk.
     with django_assert_num_queries(EXPORT_QUERIES[extension] + PREFETCHES_PER_CHUNK):

@@ -13,11 +13,9 @@ from . import values as v
 
 
 def related(laureate, field):
-    """The rows of the laureate's relation `field` (sectors, regions, memberships, sources):
-    those an export read in bulk for many laureates at once (`related_rows`, exports.py), or
-    the relation's own, prefetched or not."""
-    rows = getattr(laureate, "related_rows", None)
-    return rows[field] if rows is not None else getattr(laureate, field).all()
+    """The rows of the laureate's relation `field` (sectors, regions, memberships, sources),
+    prefetched or not. The open data exports read them in bulk instead (exports_rows.py)."""
+    return getattr(laureate, field).all()
 
 
 MAX_CELL_CHARS = 100_000
