@@ -95,7 +95,7 @@ def test_the_known_spellings_of_a_boolean_are_read(value, expected):
 def test_postgresql_options_from_the_url_are_merged_with_the_projects():
     options = database_options("postgres://postgres@127.0.0.1:5432/deffinum_h11?connect_timeout=3")
     assert int(options["connect_timeout"]) == 3
-    assert options["options"] == "-c jit=off"
+    assert options["options"] == "-c jit=off -c random_page_cost=1.1"
 
 
 def test_postgresql_options_parameter_keeps_both_settings():
@@ -106,6 +106,8 @@ def test_postgresql_options_parameter_keeps_both_settings():
         "    cursor.execute('SHOW statement_timeout')\n"
         "    print(cursor.fetchone()[0])\n"
         "    cursor.execute('SHOW jit')\n"
+        "    print(cursor.fetchone()[0])\n"
+        "    cursor.execute('SHOW random_page_cost')\n"
         "    print(cursor.fetchone()[0])",
         DATABASE_URL=(
             "postgres://postgres@127.0.0.1:5432/postgres"
@@ -113,14 +115,14 @@ def test_postgresql_options_parameter_keeps_both_settings():
         ),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["5s", "off"]
+    assert result.stdout.split() == ["5s", "off", "1.1"]
 
 
 def test_postgresql_jit_given_in_the_url_wins():
     options = database_options(
         "postgres://postgres@127.0.0.1:5432/deffinum_h11?options=-c%20jit%3Don"
     )
-    assert options["options"] == "-c jit=on"
+    assert options["options"] == "-c jit=on -c random_page_cost=1.1"
 
 
 def test_sqlite_waits_for_the_write_lock_and_starts_immediate_transactions(tmp_path):
