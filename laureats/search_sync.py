@@ -131,8 +131,16 @@ def membership_deleted(sender, instance, origin=None, **kwargs):
 
 
 def organisation_saved(sender, instance, raw, created, update_fields, **kwargs):
-    # A new organisation belongs to no consortium yet.
-    if raw or created:
+    if raw:
+        return
+    # save() writes the flag the instance holds, which may be older than its memberships (an
+    # instance read before a laureate was published): the rows decide it again. A new
+    # organisation belongs to no consortium yet, and is only wrong when created flagged.
+    if touches(update_fields, {"in_published_laureate"}) and (
+        instance.in_published_laureate or not created
+    ):
+        refresh_organisations([instance.pk])
+    if created:
         return
     search = touches(update_fields, ORGANISATION_FIELDS)
     facets = touches(update_fields, ORGANISATION_FACET_FIELDS)

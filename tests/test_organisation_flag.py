@@ -83,6 +83,23 @@ def test_memberships_and_publication_keep_the_flag(db):
     assert_flags_follow_the_rows()
 
 
+def test_saving_an_organisation_read_before_keeps_the_flag(db):
+    # Its instance still holds the flag it had when read: save() must not write it back.
+    organisation = OrganisationFactory()
+    make_laureate(members=[organisation])
+    assert not organisation.in_published_laureate
+    organisation.city = "Villeurbanne"
+    organisation.save()
+    assert is_flagged(organisation)
+    # Nor can one be created public, or made public by hand.
+    created = OrganisationFactory(in_published_laureate=True)
+    assert not is_flagged(created)
+    created.in_published_laureate = True
+    created.save(update_fields=["in_published_laureate"])
+    assert not is_flagged(created)
+    assert_flags_follow_the_rows()
+
+
 def test_deleting_laureates_keeps_the_flag(db):
     shared, alone = OrganisationFactory(slug="partagee"), OrganisationFactory(slug="seule")
     first = make_laureate(slug="premier", members=[shared, alone])
