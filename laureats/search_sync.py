@@ -13,7 +13,8 @@ costs are cheap.
 Not covered, by design: raw saves (`loaddata`) and bulk_create()/update(), which send no
 per-row signal; their callers, load_real_data, generate_synthetic and the import
 (laureats/importer/applying.py), rebuild in bulk with LaureateQuerySet.refresh_derived(), the
-only other way these columns are written.
+only other way these columns are written (and OrganisationQuerySet.refresh_published_flag() for
+the organisations a bulk delete took out of a consortium).
 """
 
 from django.db.models import QuerySet
