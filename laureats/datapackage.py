@@ -205,7 +205,7 @@ def statistics_fields(breakdown):
 def statistics_resources(request):
     """One resource per chart of /statistiques/, each a CSV of counts (all published laureates;
     the same filters as the page's apply to its query string)."""
-    stats = LaureateStatistics(Laureate.objects.published())
+    stats = LaureateStatistics.of_published()
     breakdowns = [stats.breakdown(key) for key in LaureateStatistics.BREAKDOWNS]
     breakdowns.append(official_figures()["sectors"])
     resources = []

@@ -85,9 +85,9 @@ def m2m_values(history_ids):
     }
 
 
-def public_memberships(column="pk"):
-    """The memberships that make the organisation of `column` public."""
-    return Membership.objects.filter(organisation_id=OuterRef(column), laureate__is_published=True)
+def public_organisation(column):
+    """The organisation of `column` if it is public (a member of a published laureate)."""
+    return Organisation.objects.with_published_memberships().filter(pk=OuterRef(column))
 
 
 class Journal:
@@ -123,7 +123,7 @@ class Journal:
             Table("laureate", Source.history, "laureate_id", owned),
         ]
         if self.laureate is None and not laureates_only:
-            public = Exists(public_memberships("id"))
+            public = Exists(public_organisation("id"))
             tables.append(Table("organisation", Organisation.history, "id", Q(public)))
         if kind == "organisations":
             return tables[3:]
@@ -209,7 +209,7 @@ class Journal:
     # Organisations and figures --------------------------------------------------------------
 
     def organisation_entries(self, ids):
-        public = Organisation.objects.filter(Exists(public_memberships()), among("pk", ids))
+        public = Organisation.objects.with_published_memberships().filter(among("pk", ids))
         current = {pk: (name, slug) for pk, name, slug in public.values_list("pk", "name", "slug")}
         rows = history_rows(Organisation, ORGANISATION_FIELDS, among("id", list(current)))
         entries = self.simple_entries(

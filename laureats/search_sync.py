@@ -1,6 +1,7 @@
 """Keeps what is derived from every laureate's rows current, whoever writes: its search text,
-its facet columns (`region_codes`, `member_kinds`, their bits and `sector_bits`) and its
-completeness (`known_mask`). The one mechanism for all three.
+its facet columns (`region_codes`, `member_kinds`, their bits and `sector_bits`), its
+completeness (`known_mask`), and on each organisation whether it is a member of a published
+laureate (`in_published_laureate`). The one mechanism for all four.
 
 They span several tables (the laureate, its regions, sectors, sources and memberships, its
 members' names, kinds and regions), so no single save() could keep them right, and explicit calls in each writer
@@ -12,13 +13,14 @@ costs are cheap.
 Not covered, by design: raw saves (`loaddata`) and bulk_create()/update(), which send no
 per-row signal; their callers, load_real_data, generate_synthetic and the import
 (laureats/importer/applying.py), rebuild in bulk with LaureateQuerySet.refresh_derived(), the
-only other way these columns are written.
+only other way these columns are written (and OrganisationQuerySet.refresh_published_flag() for
+the organisations a bulk delete took out of a consortium).
 """
 
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from .models import Laureate, Membership, Organisation, Source
+from .models import Laureate, Membership, Organisation, Region, Sector, Source
 
 # The fields the search text is built from (Laureate.build_search_document); sectors and
 # regions are not part of it.
@@ -51,31 +53,63 @@ def refresh(laureate_ids, search=True, facets=True, completeness=True):
         laureates.refresh_search_documents()
 
 
+def refresh_organisations(organisation_ids):
+    organisation_ids = {pk for pk in organisation_ids if pk is not None}
+    if organisation_ids:
+        Organisation.objects.filter(pk__in=organisation_ids).refresh_published_flag()
+
+
 def touches(update_fields, fields):
     return update_fields is None or bool(fields & set(update_fields))
 
 
-def laureate_saved(sender, instance, raw, update_fields, **kwargs):
+def laureate_saved(sender, instance, raw, created, update_fields, **kwargs):
     if raw:
         return
     search = touches(update_fields, LAUREATE_FIELDS)
     completeness = touches(update_fields, COMPLETENESS_FIELDS)
     if search or completeness:
         refresh([instance.pk], search=search, facets=False, completeness=completeness)
+    # Published or withdrawn, it may make its members public or not (a new one has none).
+    if not created and touches(update_fields, {"is_published"}):
+        Laureate.objects.filter(pk=instance.pk).refresh_member_flags()
+
+
+def laureate_deleted(sender, instance, origin=None, **kwargs):
+    # Its memberships went first (membership_deleted noted their organisations on the
+    # deletion's origin); the first laureate deleted rebuilds the flags of them all.
+    left = getattr(origin, "left_organisation_ids", None)
+    if left:
+        refresh_organisations(left)
+        left.clear()
 
 
 def membership_will_save(sender, instance, raw, **kwargs):
-    # A membership moved to another laureate leaves the old one's text stale too.
-    instance.previous_laureate_id = None
+    # A membership moved to another laureate leaves the old one's text stale too, and moved
+    # to another organisation, the old one's flag.
+    instance.previous_laureate_id = instance.previous_organisation_id = None
     if not raw and instance.pk is not None:
-        instance.previous_laureate_id = (
-            Membership.objects.filter(pk=instance.pk).values_list("laureate_id", flat=True).first()
+        previous = (
+            Membership.objects.filter(pk=instance.pk)
+            .values_list("laureate_id", "organisation_id")
+            .first()
         )
+        if previous:
+            instance.previous_laureate_id, instance.previous_organisation_id = previous
 
 
-def membership_saved(sender, instance, raw, **kwargs):
-    if not raw:
-        refresh([instance.laureate_id, getattr(instance, "previous_laureate_id", None)])
+def membership_saved(sender, instance, raw, created, **kwargs):
+    if raw:
+        return
+    previous_laureate = getattr(instance, "previous_laureate_id", None)
+    previous_organisation = getattr(instance, "previous_organisation_id", None)
+    refresh([instance.laureate_id, previous_laureate])
+    # A new role changes no one's publicity.
+    if created or (previous_laureate, previous_organisation) != (
+        instance.laureate_id,
+        instance.organisation_id,
+    ):
+        refresh_organisations([instance.organisation_id, previous_organisation])
 
 
 def deleting_laureates(origin):
@@ -88,11 +122,26 @@ def deleting_laureates(origin):
 def membership_deleted(sender, instance, origin=None, **kwargs):
     if not deleting_laureates(origin):
         refresh([instance.laureate_id])
+        refresh_organisations([instance.organisation_id])
+        return
+    # Deleting laureates: their members' flags are rebuilt once, after the laureates
+    # (laureate_deleted), not once per membership.
+    if not hasattr(origin, "left_organisation_ids"):
+        origin.left_organisation_ids = set()
+    origin.left_organisation_ids.add(instance.organisation_id)
 
 
 def organisation_saved(sender, instance, raw, created, update_fields, **kwargs):
-    # A new organisation belongs to no consortium yet.
-    if raw or created:
+    if raw:
+        return
+    # save() writes the flag the instance holds, which may be older than its memberships (an
+    # instance read before a laureate was published): the rows decide it again. A new
+    # organisation belongs to no consortium yet, and is only wrong when created flagged.
+    if touches(update_fields, {"in_published_laureate"}) and (
+        instance.in_published_laureate or not created
+    ):
+        refresh_organisations([instance.pk])
+    if created:
         return
     search = touches(update_fields, ORGANISATION_FIELDS)
     facets = touches(update_fields, ORGANISATION_FACET_FIELDS)
@@ -132,6 +181,21 @@ def laureate_sectors_changed(sender, instance, action, reverse, pk_set, **kwargs
     related_laureates_changed(instance, action, reverse, pk_set, facets=True)
 
 
+def related_will_delete(sender, instance, **kwargs):
+    # Deleting a region or a sector deletes its rows of the relation without any m2m_changed:
+    # the laureates it leaves are noted before.
+    instance.deleted_laureate_ids = list(instance.laureates.values_list("pk", flat=True))
+
+
+def region_deleted(sender, instance, **kwargs):
+    refresh(getattr(instance, "deleted_laureate_ids", []), search=False, facets=True)
+
+
+def sector_deleted(sender, instance, **kwargs):
+    # Its laureates' `sector_bits` and completeness.
+    refresh(getattr(instance, "deleted_laureate_ids", []), search=False, facets=True)
+
+
 def source_will_save(sender, instance, raw, **kwargs):
     # A source moved to another laureate may leave the old one without any.
     instance.previous_laureate_id = None
@@ -156,6 +220,7 @@ def connect():
     """Called from LaureatsConfig.ready()."""
     uid = "search-text-"
     post_save.connect(laureate_saved, sender=Laureate, dispatch_uid=uid + "laureate")
+    post_delete.connect(laureate_deleted, sender=Laureate, dispatch_uid=uid + "laureate-del")
     pre_save.connect(membership_will_save, sender=Membership, dispatch_uid=uid + "membership-pre")
     post_save.connect(membership_saved, sender=Membership, dispatch_uid=uid + "membership")
     post_delete.connect(membership_deleted, sender=Membership, dispatch_uid=uid + "membership-del")
@@ -170,6 +235,10 @@ def connect():
         sender=Laureate.sectors.through,
         dispatch_uid=uid + "laureate-sectors",
     )
+    for model, deleted in [(Region, region_deleted), (Sector, sector_deleted)]:
+        name = model._meta.model_name
+        pre_delete.connect(related_will_delete, sender=model, dispatch_uid=f"{uid}{name}-pre-del")
+        post_delete.connect(deleted, sender=model, dispatch_uid=f"{uid}{name}-del")
     pre_save.connect(source_will_save, sender=Source, dispatch_uid=uid + "source-pre")
     post_save.connect(source_saved, sender=Source, dispatch_uid=uid + "source")
     post_delete.connect(source_deleted, sender=Source, dispatch_uid=uid + "source-del")

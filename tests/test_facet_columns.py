@@ -205,6 +205,23 @@ def test_completeness_follows_every_relation_from_either_side(reference_data):
     assert_columns_follow_the_rows()
 
 
+def test_deleting_a_region_or_a_sector_keeps_the_columns(reference_data):
+    # Their rows of the relation go without any m2m_changed signal.
+    sector = Sector.objects.first()
+    laureate = make_laureate(slug="suivi", scope="interregionale", regions=["84", "27"])
+    laureate.sectors.set([sector])
+    assert laureate.region_codes == "|27|84|" and {"regions", "sectors"} <= known(laureate)
+    Region.objects.get(pk="84").delete()
+    laureate.refresh_from_db()
+    assert laureate.region_codes == "|27|" and "regions" in known(laureate)
+    Region.objects.filter(pk="27").delete()
+    laureate.refresh_from_db()
+    assert laureate.region_codes == "" and "regions" not in known(laureate)
+    sector.delete()
+    assert "sectors" not in known(laureate)
+    assert_columns_follow_the_rows()
+
+
 def test_admin_edit_with_its_inlines_keeps_completeness(staff_client, reference_data):
     from .test_admin import laureate_form_data
 

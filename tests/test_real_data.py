@@ -67,6 +67,13 @@ def test_real_data_gives_the_documented_counts(real_data):
     assert ProgrammeFigure.objects.filter(sector__isnull=False).count() == 7
 
 
+def test_loaded_data_has_its_derived_flags(real_data):
+    # loaddata saves raw: load_real_data's bulk rebuild sets who is public.
+    public = Organisation.objects.filter(memberships__laureate__is_published=True).distinct()
+    assert public.exists()
+    assert set(Organisation.objects.filter(in_published_laureate=True)) == set(public)
+
+
 def test_loaded_data_has_its_first_history_entry(real_data):
     # loaddata writes no history: load_real_data adds it, so that the first admin edit shows
     # in the change log (/journal/) with its value before.

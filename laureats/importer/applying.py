@@ -51,8 +51,11 @@ class Writer:
         self.write_m2m(rows, laureates, "regions", Laureate.regions, None)
         self.record_laureates(rows, laureates)
         self.write_sources(rows, laureates)
-        self.write_members(rows, laureates)
+        left = self.write_members(rows, laureates)
         Laureate.objects.filter(pk__in=[laureate.pk for laureate in laureates]).refresh_derived()
+        # The organisations that left a consortium are no longer among its members: their
+        # published flag is rebuilt apart.
+        Organisation.objects.filter(pk__in=left).refresh_published_flag()
 
     def changed(self, row):
         return {change.column for change in row.changes} if row.laureate_pk else set(row.values)
@@ -232,3 +235,4 @@ class Writer:
         self.update(Membership, demoted, ["role"])
         self.update(Membership, promoted, ["role"])
         self.create(Membership, new)
+        return {membership.organisation_id for membership in removed}

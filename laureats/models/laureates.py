@@ -14,7 +14,7 @@ from ..text import normalize_text
 from .completeness import FACTS, is_stored_known, known_count, known_flag, known_mask
 from .derived import refresh_involvement, refresh_search_documents
 from .figures import ProgrammeFigure
-from .organisations import Membership
+from .organisations import Membership, Organisation
 from .reference import Region, Sector
 
 # The call funds at most 70 % of a project's cost. Published amounts are rounded to the euro
@@ -142,11 +142,20 @@ class LaureateQuerySet(models.QuerySet):
 
     def refresh_derived(self):
         """Rebuild what is derived from these laureates' rows and their members: the search
-        text, the facet columns and the completeness mask. The bulk path, for writers that send
-        no per-row signal."""
+        text, the facet columns, the completeness mask and their members' published flag. The
+        bulk path, for writers that send no per-row signal."""
         self.refresh_involvement()
         self.refresh_completeness()
+        self.refresh_member_flags()
         return self.refresh_search_documents()
+
+    def refresh_member_flags(self):
+        """Rebuild `Organisation.in_published_laureate` of these laureates' members: one
+        UPDATE. An organisation that left them (a membership deleted in bulk) is not among
+        them: its writer refreshes it too (laureats/importer/applying.py)."""
+        laureates = self.order_by().values("pk")
+        members = Membership.objects.filter(laureate__in=laureates).values("organisation_id")
+        Organisation.objects.filter(pk__in=members).refresh_published_flag()
 
     def refresh_completeness(self):
         """Rebuild `known_mask` from the rules of models/completeness.py: one UPDATE."""

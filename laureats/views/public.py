@@ -34,7 +34,7 @@ def home(request):
         )
     }
     # The small map and two charts linking to /statistiques/: three aggregate queries.
-    stats = LaureateStatistics(Laureate.objects.published())
+    stats = LaureateStatistics.of_published()
     sectors = list(Sector.objects.with_published_counts())
     coverage = Laureate.objects.coverage()
     announced = coverage["announced_laureates"]

@@ -20,7 +20,10 @@ OFFICIAL_SECTORS = "filieres-officielles"
 
 def filtered_statistics(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.published())
-    return filterset, notices, LaureateStatistics(filterset.qs), active_params(filterset)
+    active = active_params(filterset)
+    # Without a valid filter (bad values are dropped), the list's set is every published one.
+    stats = LaureateStatistics(filterset.qs, unfiltered=not active)
+    return filterset, notices, stats, active
 
 
 @require_safe
