@@ -68,8 +68,12 @@ def laureate_saved(sender, instance, raw, created, update_fields, **kwargs):
         return
     search = touches(update_fields, LAUREATE_FIELDS)
     completeness = touches(update_fields, COMPLETENESS_FIELDS)
-    if search or completeness:
-        refresh([instance.pk], search=search, facets=False, completeness=completeness)
+    # A whole save() writes the derived columns the instance holds, which may be older than
+    # its rows (an instance read before a member was added): the rows decide them again. A new
+    # laureate has no relations yet.
+    facets = update_fields is None and not created
+    if search or completeness or facets:
+        refresh([instance.pk], search=search, facets=facets, completeness=completeness)
     # Published or withdrawn, it may make its members public or not (a new one has none).
     if not created and touches(update_fields, {"is_published"}):
         Laureate.objects.filter(pk=instance.pk).refresh_member_flags()

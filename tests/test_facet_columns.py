@@ -322,3 +322,24 @@ def test_result_count_is_the_number_of_matches(client, sample_catalogue, query):
         LaureateFilter, QueryDictLike(base), Laureate.objects.for_list()
     )
     assert response.context["page_obj"].paginator.count == filterset.qs.count()
+
+
+def test_saving_a_stale_laureate_keeps_the_columns_of_its_rows(reference_data):
+    laureate = make_laureate(slug="perime", regions=["84"])
+    stale = Laureate.objects.get(pk=laureate.pk)
+    MembershipFactory(
+        laureate=laureate,
+        organisation=OrganisationFactory(kind=Organisation.Kind.CFA, region_id="11"),
+        role=Membership.Role.LEAD,
+    )
+    laureate.sectors.add(Sector.objects.first())
+    # An admin form or a script read it before the changes, then saves it whole.
+    stale.summary = "Résumé corrigé."
+    stale.save()
+    assert_columns_follow_the_rows()
+    laureate.refresh_from_db()
+    assert (laureate.member_kinds, laureate.lead_kind, laureate.consortium_size) == (
+        "|cfa|",
+        "cfa",
+        1,
+    )
