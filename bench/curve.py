@@ -54,22 +54,22 @@ HTML_TARGET = 50
 # For each page that may miss its target: the cause measured (EXPLAIN ANALYZE, profiles) at
 # 10,000 laureates, and the next step. Printed under the table for every page that misses.
 FACETS = (
-    "la requête des facettes (~48 ms sur ~88) évalue ~45 agrégats FILTER sur chaque lauréat "
-    "retenu : 18 STRPOS sur region_codes (~20 ms), 12 sur member_kinds, 8 IN hachés par "
-    "filière ; le gabarit ~9 ms"
+    "une seule requête de facettes, un test de bit par option sur chaque lauréat retenu "
+    "(~8-20 ms à 10 000), la page et ses trois préchargements (~5 ms), puis le rendu Python "
+    "(~30 ms : gabarit de 40 options et 20 cartes, compilation des requêtes)"
 )
 FACETS_NEXT = (
-    "régions et types de membres en masques de bits sur le lauréat (18 comptes : ~20 ms par "
-    "STRPOS, 3-7 ms par test de bit, mesuré en SQL), avec une position de bit figée par "
-    "migration pour que l'ajout d'un type ne décale pas les autres"
+    "le rendu : le gabarit des facettes et des cartes, mesuré au profil ; compter par GROUP BY "
+    "sur les masques ne gagne rien (9 000 masques distincts pour 9 800 lauréats)"
 )
 AGGREGATES = (
-    "les organisations membres distinctes par type (semi-jointure sur 70 000 adhésions, "
-    "~22 ms), le total en ~40 agrégats par lauréat (~22 ms), la carte des régions (~16 ms)"
+    "chaque chiffre agrège les 9 800 lauréats publiés, un parcours d'index chacun : le total "
+    "en ~40 agrégats (~16-18 ms), les filières (~8-15 ms), la carte (~6-8 ms), la complétude "
+    "(~6-8 ms), porteurs et tailles (~7-10 ms chacun) ; puis le rendu (~30 ms)"
 )
 AGGREGATES_NEXT = (
-    "un drapeau « membre d'un lauréat publié » tenu sur l'organisation par "
-    "laureats/search_sync.py ; les masques de bits des régions pour la carte"
+    "des compteurs par valeur tenus à l'écriture par laureats/search_sync.py pour les chiffres "
+    "sans filtre ; sans eux, le coût reste proportionnel aux lauréats"
 )
 MISSES = {
     "home": (AGGREGATES, AGGREGATES_NEXT),
@@ -77,25 +77,28 @@ MISSES = {
     "list": (FACETS, FACETS_NEXT),
     "list_filters": (FACETS, FACETS_NEXT),
     "list_page_50": (FACETS, FACETS_NEXT),
-    "list_filters_search": (FACETS, FACETS_NEXT),
+    "list_filters_search": (
+        "deux facettes cochées : trois requêtes de facettes et la page, chacune réévaluant la "
+        "recherche sur les lauréats des filtres (~10-20 ms chacune), puis le rendu (~30 ms)",
+        "évaluer la recherche une fois par requête (les identifiants classés, puis la page et "
+        "les facettes sur eux)",
+    ),
     "list_search_narrow": (FACETS, FACETS_NEXT),
     "list_search": (
-        "6 500 résultats : PostgreSQL lit la table (décompresse chaque search_vector) et "
-        "calcule ts_rank pour tous avant d'en montrer 20 (~48 ms), puis les facettes sur "
-        "eux (~50 ms)",
-        "classement borné (ts_rank sur les N premiers) si l'ordre exact des suivants peut "
-        "changer ; sinon la recherche large reste un coût proportionnel aux résultats",
+        "6 500 résultats : la requête de la page calcule ts_rank pour tous avant d'en montrer "
+        "20 (~50 ms), et la requête des facettes réévalue la recherche (~20 ms)",
+        "évaluer la recherche une fois par requête (les identifiants classés, puis la page et "
+        "les facettes sur eux) ; un classement borné changerait l'ordre au-delà des premiers",
     ),
     "organisations": (
-        "le compte des organisations membres d'un lauréat publié (EXISTS sur 70 000 adhésions, "
-        "~21 ms) ; la page elle-même est lue dans l'index des noms (~2 ms)",
-        "le même drapeau sur l'organisation, que ce compte lirait dans un index partiel",
+        "la page lue dans l'index des noms et son compte dans l'index partiel des organisations "
+        "membres d'un lauréat publié ; le reste est le rendu",
+        "mesurer le rendu au profil",
     ),
     "export_csv": (
-        "Python (profil cProfile, gonflé par le profilage) : ~1 s à lire les relations en "
-        "220 000 tuples nommés (related_rows), ~1,2 s à mettre en forme 186 000 cellules par "
-        "les codecs, ~1 s d'attente de la base ; 1,43-1,62 s sans profil, machine calme",
-        "une fonction de mise en forme par colonne préparée une fois, des tuples simples",
+        "Python : mise en forme et écriture de 186 000 cellules (~0,5 s) ; attente de la base "
+        "(~0,3 s, la jointure des membres lit les 20 000 organisations à chaque tranche)",
+        "lire les organisations membres une fois pour tout l'export",
     ),
 }
 
