@@ -1,6 +1,8 @@
+import warnings
 from html import unescape
 
 import pytest
+from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 
 from laureats.models import Membership
@@ -187,3 +189,19 @@ def test_add_form_still_takes_a_real_initial_value(staff_client, db):
 def test_a_text_key_with_a_nul_byte_is_not_found_on_every_database(staff_client, db, view):
     response = staff_client.get(f"/admin/laureats/region/a%00b/{view}/")
     assert response.status_code in (302, 404)
+
+
+def test_the_organisation_autocomplete_lists_names_in_french_order(staff_client):
+    # Its query counts consortiums (a GROUP BY, which drops Meta.ordering): unordered, its pages
+    # could repeat or skip an organisation.
+    for name in ["Zénith formation", "École des métiers", "Atelier du bois"]:
+        OrganisationFactory(name=name)
+    query = {"app_label": "laureats", "model_name": "membership", "field_name": "organisation"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = staff_client.get(reverse("admin:autocomplete"), {**query, "term": ""})
+    assert [item["text"] for item in response.json()["results"]] == [
+        "Atelier du bois",
+        "École des métiers",
+        "Zénith formation",
+    ]

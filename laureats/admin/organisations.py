@@ -36,6 +36,8 @@ class OrganisationAdmin(PortalAdmin):
             .get_queryset(request)
             .select_related("region")
             .annotate(laureates=Count("memberships", distinct=True))
+            # A GROUP BY drops Meta.ordering: the autocomplete's pages would come unordered.
+            .order_by(*Organisation._meta.ordering)
         )
 
     @admin.display(description=_("consortiums"), ordering="laureates")
