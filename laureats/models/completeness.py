@@ -197,6 +197,8 @@ def known_count(model):
 
 
 def is_known(laureate, fact):
-    """Read from `with_completeness()`'s annotations when there are, else from the object."""
-    flag = getattr(laureate, f"known_{fact.key}", None)
-    return fact.is_known(laureate) if flag is None else bool(flag)
+    """Read from the stored mask for the rows of a `with_completeness()` queryset, else from
+    the object and its (prefetched) relations."""
+    if getattr(laureate, "completeness_from_mask", False):
+        return bool(laureate.known_mask & bit(fact))
+    return fact.is_known(laureate)

@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, When
+from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -54,11 +54,11 @@ class LaureateQuerySet(models.QuerySet):
         )
 
     def with_completeness(self):
-        """Annotates `known_<fact>` (1 or 0) for each fact of models/completeness.py and
-        `known_facts`, how many of them are known: the same rule as the fiche's, read from
-        `known_mask` (kept by refresh_completeness())."""
-        flags = {f"known_{fact.key}": known_flag(self.model, fact) for fact in FACTS}
-        return self.annotate(**flags, known_facts=known_count(self.model))
+        """Rows whose completeness (`completeness.is_known`) is read from their stored
+        `known_mask` (kept by refresh_completeness()), not from their relations: the same rule
+        as the fiche's. In Python: eleven SQL expressions built for every list page cost more
+        than the page's queries at the real data's size."""
+        return self.annotate(completeness_from_mask=Value(True))
 
     def missing_any(self, keys):
         """Laureates that miss at least one of the facts named by `keys`."""

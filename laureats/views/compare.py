@@ -34,7 +34,7 @@ def to_complete(request):
     totals = published.completeness_totals()
     laureates = (
         published.with_completeness()
-        .only("name", "slug", "acronym", "total_cost", "start_date")
+        .only("name", "slug", "acronym", "total_cost", "start_date", "known_mask")
         .in_name_order()
     )
     return render(
