@@ -126,10 +126,9 @@ CACHED_SHARE = 85
 REAL_LIST_SHARE_BEFORE = 2
 # Measured (cProfile, real data, 2026-12-01): the SQL is ~10 ms of the list's ~40.
 REAL_LIST_CAUSE = (
-    ". Cause : Python, ~94 000 appels de fonction par rendu contre ~27 000 pour une fiche "
-    "(SQL ~10 ms) : les onze expressions de complétude compilées à chaque requête, le FilterSet "
-    "construit deux fois (validation, puis filtrage), le gabarit des 40 options de facettes. "
-    "Suite : la complétude des cartes lue en Python dans `known_mask`, un seul FilterSet par "
+    ". Cause : Python, ~64 000 appels de fonction par rendu contre ~27 000 pour une fiche "
+    "(SQL ~5-10 ms) : le gabarit des 40 options de facettes et des cartes (les deux tiers), le "
+    "FilterSet construit deux fois (validation, puis filtrage). Suite : un seul FilterSet par "
     "requête, un gabarit de facettes plus léger"
 )
 
