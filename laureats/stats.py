@@ -9,27 +9,17 @@ are. The programme's official figures are not computed: they are `ProgrammeFigur
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .facets import regions_with_involved_count
+from .filters import has_member_kind
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
 from .models.completeness import FACTS
-from .models.facet_bits import MEMBER_KIND_BITS
 from .text import normalize_text
 
 FACTS_BY_KEY = {fact.key: fact for fact in FACTS}
-
-
-def has_member_kind_in_row(kind):
-    """`filters.has_member_kind([kind])`, read from the laureate's row: its bit, or its text
-    for a kind without one."""
-    if kind in MEMBER_KIND_BITS:
-        return GreaterThan(F("member_kind_bits").bitand(1 << MEMBER_KIND_BITS[kind]), 0)
-    return GreaterThan(StrIndex("member_kinds", Value(f"|{kind}|")), 0)
 
 
 @dataclass(frozen=True)
@@ -145,7 +135,7 @@ class LaureateStatistics:
             aggregates[f"status_{index}"] = Count("pk", filter=Q(status=value))
         # The laureates with a member of each kind, for `member_kinds`, from their row.
         for index, value in enumerate(Organisation.Kind.values):
-            aggregates[f"kind_{index}"] = Count("pk", filter=has_member_kind_in_row(value))
+            aggregates[f"kind_{index}"] = Count("pk", filter=has_member_kind([value]))
         result = self.matching().aggregate(**aggregates)
         result["kinds"] = {
             value: result.pop(f"kind_{index}")
