@@ -50,8 +50,9 @@ bench: install
 lighthouse: install
 	$(PYTHON) bench/lighthouse.py
 
-# The whole suite needs two system packages besides Python: Chromium (tests/e2e) and GNU gettext
-# (compilemessages, tests/test_translations.py). system-packages installs them first, or stops.
+# The whole suite needs three system packages besides Python: Chromium (tests/e2e), GNU gettext
+# (compilemessages, tests/test_translations.py) and redis-server (tests that start, freeze and stop
+# a Redis of their own, tests/servers.py). system-packages installs them first, or stops.
 test: system-packages install compile-messages
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
@@ -77,7 +78,7 @@ messages: install
 	$(MAKE) --no-print-directory compile-messages
 
 # The system packages the test suite needs: Debian's Chromium, which the real-browser tests
-# (tests/e2e) drive (Playwright's own browser download is not used), and GNU gettext. Missing ones
+# (tests/e2e) drive (Playwright's own browser download is not used), GNU gettext and redis-server. Missing ones
 # are installed with one apt-get as root on Debian/Ubuntu; anywhere else make stops at once and
 # prints the one command to run, rather than letting 27 browser tests error one by one.
 CHROMIUM_PATH ?= /usr/bin/chromium
@@ -87,6 +88,7 @@ define install_packages
 		case $$package in \
 			chromium) [ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium" ;; \
 			gettext) { command -v msgfmt && command -v xgettext; } >/dev/null || missing="$$missing gettext" ;; \
+			redis-server) [ -x /usr/bin/redis-server ] || missing="$$missing redis-server" ;; \
 		esac; \
 	done; \
 	if [ -z "$$missing" ]; then \
@@ -105,7 +107,7 @@ define install_packages
 endef
 
 system-packages:
-	$(call install_packages,chromium gettext)
+	$(call install_packages,chromium gettext redis-server)
 
 browser:
 	$(call install_packages,chromium)

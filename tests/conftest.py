@@ -71,3 +71,13 @@ def sample_catalogue(reference_data):
     from .factories import build_sample_catalogue
 
     return build_sample_catalogue()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis started for this test alone (tests/servers.py): stopping or freezing it touches
+    no other test and not the machine's shared Redis."""
+    from .servers import redis_server
+
+    with redis_server(tmp_path) as server:
+        yield server
