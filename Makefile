@@ -42,7 +42,7 @@ serve: install
 
 # Load test against the speed limit of this machine (bench/run.py): about ten minutes.
 bench: install
-	BENCH_README=$(BENCH_README) $(PYTHON) bench/run.py
+	$(PYTHON) bench/run.py
 
 # Lighthouse's four scores and the Nu HTML checker on every public page type, served as in
 # production (bench/lighthouse.py): a few minutes; needs Node (npm), Java and Chromium. Not part

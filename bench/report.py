@@ -3,7 +3,6 @@ and the README's quote of it."""
 
 import os
 import platform
-import re
 import statistics
 import subprocess
 import time
@@ -17,7 +16,6 @@ from common import (
     PG,
     PYTHON,
     REDIS_URL,
-    ROOT,
     SECONDS,
     SLOW_SECONDS,
     SOAK_CONNECTIONS,
@@ -261,16 +259,3 @@ def report(datasets, started):
         f"Durée totale : {(time.monotonic() - started) / 60:.1f} min.",
     ]
     return "\n".join(header) + "\n"
-
-
-README_BLOCK = re.compile(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", re.DOTALL)
-
-
-def quote_in_readme(text):
-    """The README's performance section quotes the latest results, between its two markers."""
-    readme = ROOT / "README.md"
-    current = readme.read_text()
-    body = text.split("\n", 2)[2].replace("\n## Objectifs", "\n#### Objectifs")
-    updated = README_BLOCK.sub(lambda match: match.group(1) + body + match.group(2), current)
-    if updated != current:
-        readme.write_text(updated)

@@ -24,12 +24,11 @@ What it does, end to end (about ten minutes on two cores):
 Settings (environment): BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL
 (redis://127.0.0.1:6379/14, a database number that is emptied before each server start),
 BENCH_PORT (8027), BENCH_SECONDS (5), BENCH_SOAK_SECONDS (60), BENCH_REUSE_DB=1 (keep databases
-that already exist), BENCH_LAUREATES (10000), BENCH_README=1 (also quote the table in README.md,
-which is otherwise left untouched).
+that already exist), BENCH_LAUREATES (10000). The report goes to bench/results/latest.md only.
 
 One module per job, all run from this directory as plain scripts: common.py (settings, pages,
 environment), prepare.py (static files, databases), probe.py (the in-process measurements),
-server.py (gunicorn), load.py (wrk, the soak), report.py (the table, the targets, the README).
+server.py (gunicorn), load.py (wrk, the soak), report.py (the table, the targets).
 """
 
 import os
@@ -40,7 +39,7 @@ from common import DATASETS, LOAD, RESULTS, ROOT, log
 from load import bench_dataset, ensure_wrk
 from prepare import collect_static, prepare_database
 from probe import probe_pages
-from report import quote_in_readme, report
+from report import report
 
 
 def main():
@@ -65,10 +64,6 @@ def main():
     text += "\n## Sans cache, en processus, à 1 000 et à 10 000 lauréats\n\n" + curve.main() + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text)
-    # The README is a tracked document: it quotes new figures only when asked
-    # (`make bench BENCH_README=1`), so that a measurement run leaves the tree as it was.
-    if os.environ.get("BENCH_README") == "1":
-        quote_in_readme(text)
     print()
     print(text)
     log(f"écrit dans {RESULTS.relative_to(ROOT)}")

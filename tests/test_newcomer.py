@@ -43,13 +43,17 @@ def test_development_server_request_lines_keep_their_format():
     assert logging.getLogger("django.server").getEffectiveLevel() == logging.INFO
 
 
-def test_readme_links_work_from_a_clone():
-    readme = (ROOT / "README.md").read_text()
-    assert "../" not in readme
-    for target in re.findall(r"\]\(([^)#]+)\)", readme):
+@pytest.mark.parametrize(
+    "document", ["README.md", *(path.relative_to(ROOT) for path in (ROOT / "docs").glob("*.md"))]
+)
+def test_documentation_links_work_from_a_clone(document):
+    path = ROOT / document
+    text = path.read_text()
+    for target in re.findall(r"\]\(([^)#]+)\)", text):
         if "://" in target:
             continue
-        assert (ROOT / target).exists(), target
+        assert (path.parent / target).resolve().is_relative_to(ROOT), target
+        assert (path.parent / target).exists(), target
 
 
 @pytest.mark.django_db

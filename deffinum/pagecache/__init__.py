@@ -10,5 +10,5 @@ nothing from the domain app:
 - `versions.py` holds the data version (a row in the database, rewritten in the same
   transaction as any write to the watched apps' tables) and the code's release identifier.
 
-See the README's "Cache des pages" section for the Redis settings to use in production.
+See docs/deployment.md, "Cache des pages", for the Redis settings to use in production.
 """

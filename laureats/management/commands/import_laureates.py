@@ -8,7 +8,7 @@ from laureats.importer import ImportFailed, apply_plan, plan_file
 class Command(BaseCommand):
     help = (
         "Importe une liste de lauréats : CSV (virgule, point-virgule ou tabulation ; UTF-8 ou "
-        "Windows-1252), XLSX, XLS ou ODS, au format documenté dans le README (modèle : "
+        "Windows-1252), XLSX, XLS ou ODS, au format documenté dans docs/import.md (modèle : "
         "fixtures/laureats-modele.csv). Toutes les lignes sont vérifiées d'abord ; rien n'est "
         "écrit si une seule est fausse. Une colonne absente laisse le champ tel quel ; une "
         "cellule vide le vide. Les lauréats existants (reconnus par leur slug) sont mis à jour."
