@@ -8,6 +8,7 @@ is refused by PostgreSQL, both a 500. Here an identifier that cannot exist is a 
 admin's own "not found" message), and an initial value that cannot is dropped.
 """
 
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
@@ -33,6 +34,15 @@ def checked_key(field, raw):
 
 
 class PortalAdmin(SimpleHistoryAdmin):
+    def get_changelist_instance(self, request):
+        # A list filtered on a key past SQLite's 64-bit integers (?organisation=99…9) raises
+        # OverflowError when the list is counted; PostgreSQL finds no row. Django already answers
+        # a key that is not a number ("abc") with its "invalid lookup" redirect: the same here.
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
     def get_object(self, request, object_id, from_field=None):
         # Django catches ValueError here, not PostgreSQL's refusal of a NUL byte in a text key.
         field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
