@@ -204,8 +204,9 @@ PAGE_CACHE_NEVER_STORED = [
     "laureats:contribute-done",
     "set_language",
 ]
-# The query parameters each page takes (a dotted path: all of a FilterSet's). A request with
-# any other parameter is answered but not stored, so stored pages stay as many as the pages.
+# The query parameters each page reads (a dotted path: all of a FilterSet's). A request with
+# any other parameter is answered but not stored: a parameter a page does not read never
+# makes a new stored page.
 LAUREATE_FILTERS = "laureats.filters.LaureateFilter"
 ORGANISATION_FILTERS = "laureats.filters.OrganisationFilter"
 PAGE_CACHE_PARAMETERS = {
@@ -215,8 +216,8 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
-    # The change log and the feeds (laureats/journal.py, feeds.py).
-    "laureats:laureate-feed": [LAUREATE_FILTERS, "page"],
+    # The change log and the feeds (laureats/journal.py, feeds.py). A search feed has no pages.
+    "laureats:laureate-feed": [LAUREATE_FILTERS],
     "laureats:journal": ["laureat", "type", "avant", "page"],
     "laureats:laureate-history": ["type", "avant", "page"],
     # The laureates compared, in the order of their columns (the key keeps the order).
@@ -227,6 +228,12 @@ PAGE_CACHE_PARAMETERS = {
     "api:region-list": ["page", "page_size"],
     "api:figure-list": ["page", "page_size"],
 }
+# Pages with a query string (a search, filters, a page number) are stored in this many places
+# per URL name, whatever visitors send: any value of a search is a new page, and a client
+# sending new ones only replaces pages there (deffinum/pagecache/middleware.py).
+PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 128)
+if PAGE_CACHE_QUERY_SLOTS < 1:
+    raise ImproperlyConfigured("PAGE_CACHE_QUERY_SLOTS doit valoir au moins 1.")
 # Pages of older versions are never served; the timeout only returns their space.
 PAGE_CACHE_TIMEOUT = 24 * 3600
 # Exports stream; one that ends within this many bytes is kept whole like any page. A longer
