@@ -300,3 +300,14 @@ def test_the_cache_is_used_again_once_redis_answers(
     assert redis_commands.count("SET") >= 2  # /healthz's check, then the page
     local.clear()
     assert client.get(page).templates == []  # from Redis
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_when_only_the_limits_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        settings.LIMITS_CACHE: UNREACHABLE_REDIS,
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
