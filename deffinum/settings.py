@@ -231,7 +231,7 @@ PAGE_CACHE_PARAMETERS = {
 # Pages with a query string (a search, filters, a page number) are stored in this many places
 # per URL name, whatever visitors send: any value of a search is a new page, and a client
 # sending new ones only replaces pages there (deffinum/pagecache/middleware.py).
-PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 128)
+PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 64)
 if PAGE_CACHE_QUERY_SLOTS < 1:
     raise ImproperlyConfigured("PAGE_CACHE_QUERY_SLOTS doit valoir au moins 1.")
 # Pages of older versions are never served; the timeout only returns their space.
