@@ -104,6 +104,10 @@ def guarded(name):
         except (RedisConnectionError, RedisTimeoutError):
             self.breaker.failed()
             raise
+        except Exception:
+            # An answer all the same: incr() of a missing key, a write refused when full.
+            self.breaker.succeeded()
+            raise
         self.breaker.succeeded()
         return result
 

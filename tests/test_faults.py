@@ -311,3 +311,20 @@ def test_healthz_says_degraded_when_only_the_limits_cache_is_down(client, settin
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_an_error_redis_answers_closes_the_breaker(
+    redis_caches, redis_commands, breaker_clock, settings
+):
+    from django.core.cache import caches
+
+    redis_caches.freeze()
+    with pytest.raises(Exception):  # noqa: B017 (the timeout, whatever redis-py calls it)
+        caches["default"].get("page")
+    redis_caches.thaw()
+    breaker_clock.now += settings.CACHE_BREAKER_SECONDS
+    with pytest.raises(ValueError):
+        caches["default"].incr("jamais-compte")  # Redis answered: there is no such counter
+    assert caches["default"].get("absent", "rien") == "rien"
+    assert redis_commands == ["GET", "EXISTS", "GET"]
