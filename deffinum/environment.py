@@ -37,5 +37,21 @@ def env_int(name, default=0):
         ) from None
 
 
+def env_float(name, default=0.0):
+    """A number of seconds and the like: a decimal point, never negative."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0 or number == float("inf"):
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} n'est pas un nombre positif (par exemple 0.2)."
+        )
+    return number
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from deffinum.environment import env_bool, env_int, env_list
+from deffinum.environment import env_bool, env_float, env_int, env_list
+from deffinum.redis_cache import redis_cache
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -141,33 +143,52 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches (docs/deployment.md, "Cache des pages"): "default" holds the pages and anything
+# that may be lost; "limits" holds the counters of the per-visitor limits (the proposal limit,
+# the API throttle), apart, so that no number of stored pages can evict them. The admin
+# lockout (django-axes) counts in the database.
+LIMITS_CACHE = "limits"
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "deffinum"),
-            # A Redis that hangs must not hold every request: pages, the API and proposals
-            # carry on without the cache (each caller catches the error) after this long.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
-    }
-elif DEBUG or TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
+# A Redis of their own for the counters (recommended: Redis evicts across all its databases).
+LIMITS_REDIS_URL = os.environ.get("LIMITS_REDIS_URL", "").strip() or REDIS_URL
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "deffinum")
+# A Redis that hangs must not hold every request: a call gives up after these many seconds
+# (a healthy Redis answers within a millisecond), then the breaker of deffinum/redis_cache.py
+# leaves that Redis alone for CACHE_BREAKER_SECONDS; pages, the API and proposals carry on
+# without it meanwhile.
+CACHE_CONNECT_TIMEOUT = env_float("CACHE_CONNECT_TIMEOUT", 0.25)
+CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.25)
+CACHE_BREAKER_SECONDS = env_float("CACHE_BREAKER_SECONDS", 5.0)
+REDIS_TIMEOUTS = {"connect_timeout": CACHE_CONNECT_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT}
+
+
+def local_cache(folder, max_entries):
+    if DEBUG or TESTING:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": folder}
     # A server without Redis still runs several worker processes, and management commands
     # (import, fixtures) run in others: they must all see one cache, or an edit would not
     # invalidate the pages another worker holds. One machine only: several need REDIS_URL.
-    CACHES = {
-        "default": {
-            # Django's file cache with an atomic add() and incr() (deffinum/file_cache.py), which the
-            # proposal limit counts on.
-            "BACKEND": "deffinum.file_cache.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
-            "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+    # Django's file cache with an atomic add() and incr() (deffinum/file_cache.py), which the
+    # proposal limit counts on; beyond max_entries it deletes a third of its files at random.
+    return {
+        "BACKEND": "deffinum.file_cache.FileBasedCache",
+        "LOCATION": VAR_DIR / folder,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
     }
+
+
+CACHES = {
+    "default": (
+        redis_cache(REDIS_URL, CACHE_KEY_PREFIX, **REDIS_TIMEOUTS)
+        if REDIS_URL
+        else local_cache("cache", 20000)
+    ),
+    LIMITS_CACHE: (
+        redis_cache(LIMITS_REDIS_URL, f"{CACHE_KEY_PREFIX}-limits", **REDIS_TIMEOUTS)
+        if LIMITS_REDIS_URL
+        else local_cache("limits", 200000)
+    ),
+}
 # Anonymous pages are cached whole (deffinum/pagecache/). Off while developing, where a template
 # edit would otherwise not show; CACHE_DISABLED=1 turns it off elsewhere (the benchmark does).
 PAGE_CACHE_ENABLED = not env_bool("CACHE_DISABLED", default=DEBUG)
@@ -183,8 +204,9 @@ PAGE_CACHE_NEVER_STORED = [
     "laureats:contribute-done",
     "set_language",
 ]
-# The query parameters each page takes (a dotted path: all of a FilterSet's). A request with
-# any other parameter is answered but not stored, so stored pages stay as many as the pages.
+# The query parameters each page reads (a dotted path: all of a FilterSet's). A request with
+# any other parameter is answered but not stored: a parameter a page does not read never
+# makes a new stored page.
 LAUREATE_FILTERS = "laureats.filters.LaureateFilter"
 ORGANISATION_FILTERS = "laureats.filters.OrganisationFilter"
 PAGE_CACHE_PARAMETERS = {
@@ -194,8 +216,8 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
-    # The change log and the feeds (laureats/journal.py, feeds.py).
-    "laureats:laureate-feed": [LAUREATE_FILTERS, "page"],
+    # The change log and the feeds (laureats/journal.py, feeds.py). A search feed has no pages.
+    "laureats:laureate-feed": [LAUREATE_FILTERS],
     "laureats:journal": ["laureat", "type", "avant", "page"],
     "laureats:laureate-history": ["type", "avant", "page"],
     # The laureates compared, in the order of their columns (the key keeps the order).
@@ -206,6 +228,12 @@ PAGE_CACHE_PARAMETERS = {
     "api:region-list": ["page", "page_size"],
     "api:figure-list": ["page", "page_size"],
 }
+# Pages with a query string (a search, filters, a page number) are stored in this many places
+# per URL name, whatever visitors send: any value of a search is a new page, and a client
+# sending new ones only replaces pages there (deffinum/pagecache/middleware.py).
+PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 64)
+if PAGE_CACHE_QUERY_SLOTS < 1:
+    raise ImproperlyConfigured("PAGE_CACHE_QUERY_SLOTS doit valoir au moins 1.")
 # Pages of older versions are never served; the timeout only returns their space.
 PAGE_CACHE_TIMEOUT = 24 * 3600
 # Exports stream; one that ends within this many bytes is kept whole like any page. A longer
@@ -328,16 +356,29 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "laureats.auth_backends.lockout_response"
-# One notion of the visitor's address for the lockout, the API throttle and the proposal limit.
-AXES_CLIENT_IP_CALLABLE = "laureats.client.client_ip"
+# One notion of the visitor for the lockout, the API throttle and the proposal limit: its IPv4
+# address or its IPv6 network (laureats/client.py). django-axes has no IPv6 mask of its own.
+AXES_CLIENT_IP_CALLABLE = "laureats.client.client_network"
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, REMOTE_ADDR
 # is the visitor's address); laureats/client.py reads it.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# The bits of an IPv6 address that make one visitor for the limits: 64, as a subscriber is
+# given a /64 (56 or 48 count whole sites; 128 counts each address, as IPv4 is).
+CLIENT_IPV6_PREFIX = env_int("CLIENT_IPV6_PREFIX", 64)
+if not 0 <= CLIENT_IPV6_PREFIX <= 128:
+    raise ImproperlyConfigured(
+        f"CLIENT_IPV6_PREFIX={CLIENT_IPV6_PREFIX} n'est pas une longueur de préfixe IPv6 (0 à 128)."
+    )
 
 # The proposal limit of /contribuer/ (django-ratelimit, laureats/views/contributions.py). Its
 # app is not installed: its system check knows only memcached and django-redis by name, and
 # would flag our own atomic file backend (deffinum/file_cache.py).
 RATELIMIT_IP_META_KEY = "laureats.client.client_ip"
+# Its own IPv6 mask: the key "ip" counts a visitor's /64, as the other limits do.
+RATELIMIT_IPV6_MASK = CLIENT_IPV6_PREFIX
+RATELIMIT_USE_CACHE = LIMITS_CACHE
+# The counters' keys are a keyed hash: the cache never holds a recoverable address.
+RATELIMIT_HASH_ALGORITHM = "laureats.client.keyed_hash"
 # A cache that does not answer leaves the form open (logged) rather than closing it.
 RATELIMIT_FAIL_OPEN = True
 

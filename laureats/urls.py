@@ -37,6 +37,14 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("statistiques/", statistics.statistics, name="statistics"),
+    # The official figures read no filter: a name of their own, which the page cache does not
+    # key on the laureates' filters (PAGE_CACHE_PARAMETERS names statistics-csv).
+    path(
+        f"statistiques/{statistics.OFFICIAL_SECTORS}.csv",
+        statistics.statistics_csv,
+        {"chart": statistics.OFFICIAL_SECTORS},
+        name="official-sectors-csv",
+    ),
     path("statistiques/<slug:chart>.csv", statistics.statistics_csv, name="statistics-csv"),
     path("comparer/", compare.compare, name="compare"),
     path("a-completer/", compare.to_complete, name="to-complete"),

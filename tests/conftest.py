@@ -81,3 +81,27 @@ def redis_server(tmp_path):
 
     with redis_server(tmp_path) as server:
         yield server
+
+
+@pytest.fixture
+def redis_caches(settings, redis_server):
+    """The pages' cache and the limits' on a Redis of this test's own, configured as settings.py
+    configures them in production; the local caches again afterwards, before the Redis stops."""
+    from deffinum import redis_cache
+
+    settings.CACHES = {
+        alias: redis_cache.redis_cache(
+            redis_server.url,
+            f"deffinum-{alias}",
+            connect_timeout=settings.CACHE_CONNECT_TIMEOUT,
+            socket_timeout=settings.CACHE_SOCKET_TIMEOUT,
+        )
+        for alias in ("default", settings.LIMITS_CACHE)
+    }
+    yield redis_server
+    redis_server.thaw()
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", settings.LIMITS_CACHE)
+    }
+    redis_cache.breakers.pop(redis_server.url, None)

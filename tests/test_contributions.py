@@ -1,7 +1,7 @@
 from html import unescape
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -16,10 +16,11 @@ CONTRIBUTE = reverse("laureats:contribute")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", settings.LIMITS_CACHE)
+    }
     yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -241,9 +242,9 @@ def test_rate_limit_is_per_address(client, laureate):
     assert Proposal.objects.count() == 6
 
 
-def test_rate_limit_cache_holds_no_ip_address(client, laureate):
+def test_rate_limit_cache_holds_no_ip_address(client, laureate, settings):
     client.post(CONTRIBUTE, correction(laureate), REMOTE_ADDR="192.0.2.77")
-    keys = [str(key) for key in cache._cache]
+    keys = [str(key) for key in caches[settings.LIMITS_CACHE]._cache]
     assert keys
     assert not any("192.0.2.77" in key for key in keys)
 

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from deffinum.pagecache.local import local
 from laureats.models import Proposal
 
 from .factories import OrganisationFactory, make_laureate
@@ -28,7 +29,7 @@ UNREACHABLE_REDIS = {
 
 @pytest.fixture
 def cache_down(settings):
-    settings.CACHES = {"default": UNREACHABLE_REDIS}
+    settings.CACHES = {"default": UNREACHABLE_REDIS, settings.LIMITS_CACHE: UNREACHABLE_REDIS}
     with pytest.raises(Exception):  # noqa: B017 (any client error: the point is that it fails)
         cache.get("anything")
 
@@ -204,3 +205,126 @@ def test_healthz_is_503_once_the_sqlite_file_is_gone(tmp_path):
     )
     # SQLite would quietly create an empty file again: /healthz must read a real table.
     assert result.stdout.split() == ["200", "503", "error"], result.stderr[-2000:]
+
+
+# The cache hangs (issue 22) ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The commands sent to Redis, whether it answered or not."""
+    import redis
+
+    sent = []
+    execute = redis.Redis.execute_command
+
+    def spy(client, *args, **options):
+        sent.append(args[0])
+        return execute(client, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    return sent
+
+
+class Clock:
+    """The breaker's time.monotonic(), under the test's control."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+@pytest.fixture
+def breaker_clock(monkeypatch):
+    from deffinum import redis_cache
+
+    clock = Clock()
+    monkeypatch.setattr(redis_cache, "time", clock)
+    return clock
+
+
+def contribute(client, laureate, number):
+    return client.post(
+        reverse("laureats:contribute"),
+        {
+            "kind": Proposal.Kind.CORRECTION,
+            "laureate": laureate.slug,
+            "field": "state_aid",
+            "value": f"{number} €",
+            "source_url": "https://www.example.org/communique",
+            "email": "contact@example.org",
+            "site_perso": "",
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_a_hung_redis_is_asked_once_then_left_alone(
+    client, catalogue, redis_caches, redis_commands, breaker_clock
+):
+    assert client.get(reverse("laureats:laureate-list")).status_code == 200
+    assert redis_commands  # the page was looked up and stored
+    redis_caches.freeze()
+    redis_commands.clear()
+    # Pages this process has not served yet, the API, a proposal: each would ask Redis.
+    for number, search in enumerate(["projet", "sans", "cache", "projet sans", "sans cache"]):
+        page = client.get(reverse("laureats:laureate-list") + f"?q={search}")
+        assert page.status_code == 200
+        assert "Projet sans cache" in page.content.decode()
+        assert client.get(f"/api/laureats/?page_size={number + 1}").status_code == 200
+        assert contribute(client, catalogue, number).status_code == 302
+    assert Proposal.objects.count() == 5
+    health = client.get("/healthz")
+    assert health.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+    # One call waited for the timeout; the other 30 or so went without asking.
+    assert len(redis_commands) == 1
+
+
+@pytest.mark.django_db
+def test_the_cache_is_used_again_once_redis_answers(
+    client, catalogue, redis_caches, redis_commands, breaker_clock, settings
+):
+    settings.CACHE_BREAKER_SECONDS = 5
+    redis_caches.freeze()
+    assert client.get("/healthz").json()["cache"] == "unreachable"
+    redis_caches.thaw()
+    breaker_clock.now += 4
+    assert client.get("/healthz").json()["cache"] == "unreachable"
+    redis_commands.clear()
+    breaker_clock.now += 1
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    page = reverse("laureats:laureate-list") + "?q=sans"
+    client.get(page)
+    assert redis_commands.count("SET") >= 2  # /healthz's check, then the page
+    local.clear()
+    assert client.get(page).templates == []  # from Redis
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_when_only_the_limits_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        settings.LIMITS_CACHE: UNREACHABLE_REDIS,
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_an_error_redis_answers_closes_the_breaker(
+    redis_caches, redis_commands, breaker_clock, settings
+):
+    from django.core.cache import caches
+
+    redis_caches.freeze()
+    with pytest.raises(Exception):  # noqa: B017 (the timeout, whatever redis-py calls it)
+        caches["default"].get("page")
+    redis_caches.thaw()
+    breaker_clock.now += settings.CACHE_BREAKER_SECONDS
+    with pytest.raises(ValueError):
+        caches["default"].incr("jamais-compte")  # Redis answered: there is no such counter
+    assert caches["default"].get("absent", "rien") == "rien"
+    assert redis_commands == ["GET", "EXISTS", "GET"]

@@ -7,7 +7,7 @@ from html import unescape
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -21,34 +21,37 @@ from .factories import make_laureate
 CONTRIBUTE = reverse("laureats:contribute")
 API_LAUREATES = "/api/laureats/"
 PROXY = "10.0.0.1"
-# DB 11 is this project's test database on the shared Redis: flushing it touches no one else.
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 BACKENDS = {
-    "locmem": lambda tmp_path: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # The production backend without Redis (deffinum/file_cache.py), shared by gunicorn's workers.
-    "file": lambda tmp_path: {
-        "BACKEND": "deffinum.file_cache.FileBasedCache",
-        "LOCATION": str(tmp_path / "cache"),
+    "locmem": lambda alias, tmp_path: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": alias,
     },
-    "redis": lambda tmp_path: {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "deffinum-h11-tests",
+    # The production backend without Redis (deffinum/file_cache.py), shared by gunicorn's workers.
+    "file": lambda alias, tmp_path: {
+        "BACKEND": "deffinum.file_cache.FileBasedCache",
+        "LOCATION": str(tmp_path / alias),
     },
 }
 
 
-def use_cache(settings, tmp_path, backend):
-    settings.CACHES = {"default": BACKENDS[backend](tmp_path)}
-    cache.clear()
+def use_cache(settings, tmp_path, backend, request):
+    """Pages and the limits' counters on `backend`, apart from each other as in production;
+    "redis": a Redis of the test's own (fixture redis_caches)."""
+    if backend == "redis":
+        request.getfixturevalue("redis_caches")
+        return
+    settings.CACHES = {
+        alias: BACKENDS[backend](alias, tmp_path) for alias in ("default", settings.LIMITS_CACHE)
+    }
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(params=["locmem", "file", "redis"])
 def any_cache(request, settings, tmp_path):
-    use_cache(settings, tmp_path, request.param)
+    use_cache(settings, tmp_path, request.param, request)
     yield request.param
-    cache.clear()
 
 
 @pytest.fixture
@@ -201,14 +204,13 @@ def submit_at_once(laureate, count):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("backend", ["file", "redis"])
-def test_parallel_submissions_accept_exactly_the_limit(settings, tmp_path, backend):
+def test_parallel_submissions_accept_exactly_the_limit(settings, tmp_path, backend, request):
     settings.NUM_PROXIES = 1
-    use_cache(settings, tmp_path, backend)
+    use_cache(settings, tmp_path, backend, request)
     laureate = make_laureate(name="Projet limité", slug="projet-limite", state_aid=500_000)
     # Far from the end of the visitor's hour: all 20 fall in the same window.
     with mock.patch("time.time", Clock(window_end("203.0.113.1") - 1800)):
         statuses = submit_at_once(laureate, 20)
-    cache.clear()
     assert statuses == [302] * 5 + [429] * 15
     assert Proposal.objects.count() == 5
 
@@ -265,3 +267,52 @@ def test_admin_lockout_is_per_visitor_behind_the_proxy(client, admin_user, setti
     assert login(client, "203.0.113.7", "un mot de passe solide").status_code == 429
     # The administrator, through the same proxy, is not locked out by that visitor.
     assert login(Client(), "203.0.113.8", "un mot de passe solide").status_code == 302
+
+
+# IPv6 visitors are their /64 ----------------------------------------------------------------------
+
+# A subscriber is given a whole /64: eight addresses of one, then one of the next /64.
+ONE_SUBSCRIBER = [f"2001:db8:1:2::{number:x}" for number in range(1, 9)]
+ANOTHER_SUBSCRIBER = "2001:db8:1:3::1"
+
+
+@pytest.mark.django_db
+def test_the_addresses_of_one_ipv6_64_share_one_proposal_budget(client, laureate, settings):
+    settings.NUM_PROXIES = 1
+    statuses = [
+        propose(client, laureate, address, value=f"{number} €").status_code
+        for number, address in enumerate(ONE_SUBSCRIBER)
+    ]
+    assert statuses == [302] * 5 + [429] * 3
+    assert propose(client, laureate, ANOTHER_SUBSCRIBER).status_code == 302
+    assert Proposal.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_the_addresses_of_one_ipv6_64_share_one_api_budget(client, laureate, api_limit):
+    statuses = [api_get(client, address, size) for size, address in enumerate(ONE_SUBSCRIBER[:3])]
+    assert statuses == [200, 200, 429]
+    assert api_get(client, ANOTHER_SUBSCRIBER, 9) == 200
+
+
+@pytest.mark.django_db
+def test_the_addresses_of_one_ipv6_64_share_one_admin_lockout(client, admin_user, settings):
+    settings.NUM_PROXIES = 1
+    for address in ONE_SUBSCRIBER[:5]:
+        login(client, address)
+    assert login(Client(), ONE_SUBSCRIBER[5], "un mot de passe solide").status_code == 429
+    assert login(Client(), ANOTHER_SUBSCRIBER, "un mot de passe solide").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_ipv4_visitor_through_a_dual_stack_socket_is_that_ipv4_visitor(
+    client, laureate, settings
+):
+    # A server listening on [::] sees IPv4 clients as ::ffff:a.b.c.d: they are not one /64.
+    settings.NUM_PROXIES = 1
+    for number in range(5):
+        assert (
+            propose(client, laureate, "::ffff:203.0.113.1", value=f"{number} €").status_code == 302
+        )
+    assert propose(client, laureate, "203.0.113.1").status_code == 429
+    assert propose(client, laureate, "::ffff:203.0.113.2").status_code == 302

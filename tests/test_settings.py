@@ -12,7 +12,14 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # What the parent test run may have set and a fresh start-up must not inherit.
-INHERITED = {"DATABASE_URL", "REDIS_URL", "DEBUG", "NUM_PROXIES", "DJANGO_SETTINGS_MODULE"}
+INHERITED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "LIMITS_REDIS_URL",
+    "DEBUG",
+    "NUM_PROXIES",
+    "DJANGO_SETTINGS_MODULE",
+}
 
 
 def start(code="", **env):
@@ -58,12 +65,74 @@ def test_a_malformed_boolean_stops_start_up_naming_the_variable(name, value):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("NUM_PROXIES", "abc"), ("SECURE_HSTS_SECONDS", "1 an"), ("CONN_MAX_AGE", "60s")],
+    [
+        ("NUM_PROXIES", "abc"),
+        ("SECURE_HSTS_SECONDS", "1 an"),
+        ("CONN_MAX_AGE", "60s"),
+        ("CLIENT_IPV6_PREFIX", "/64"),
+        ("PAGE_CACHE_QUERY_SLOTS", "beaucoup"),
+    ],
 )
 def test_a_malformed_integer_stops_start_up_naming_the_variable(name, value):
     result = start(**{name: value})
     assert result.returncode != 0
     assert f"{name}={value!r} n'est pas un nombre entier" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CACHE_SOCKET_TIMEOUT", "250ms"),
+        ("CACHE_CONNECT_TIMEOUT", "-1"),
+        ("CACHE_BREAKER_SECONDS", "nan"),
+    ],
+)
+def test_a_malformed_number_of_seconds_stops_start_up_naming_the_variable(name, value):
+    result = start(**{name: value})
+    assert result.returncode != 0
+    assert f"{name}={value!r} n'est pas un nombre positif" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("CLIENT_IPV6_PREFIX", "129"), ("PAGE_CACHE_QUERY_SLOTS", "0")]
+)
+def test_an_out_of_range_setting_stops_start_up_naming_it(name, value):
+    result = start(**{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr
+
+
+def caches_of(**env):
+    result = start(
+        "from django.conf import settings\n"
+        "print(__import__('json').dumps(settings.CACHES, default=str))",
+        DEBUG="0",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_redis_the_limits_count_in_a_folder_of_their_own():
+    caches = caches_of()
+    assert caches["default"]["LOCATION"].endswith("var/cache")
+    assert caches["limits"]["LOCATION"].endswith("var/limits")
+
+
+def test_redis_calls_wait_a_quarter_second_at_most_and_limits_may_have_their_own():
+    caches = caches_of(
+        REDIS_URL="redis://cache.example:6379/0",
+        LIMITS_REDIS_URL="redis://limits.example:6379/0",
+        CACHE_SOCKET_TIMEOUT="0.1",
+    )
+    assert caches["default"]["LOCATION"] == "redis://cache.example:6379/0"
+    assert caches["limits"]["LOCATION"] == "redis://limits.example:6379/0"
+    assert caches["default"]["BACKEND"] == "deffinum.redis_cache.RedisCache"
+    assert caches["default"]["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.1}
+    # Without LIMITS_REDIS_URL, the counters share the pages' Redis under a prefix of their own.
+    shared = caches_of(REDIS_URL="redis://cache.example:6379/0")
+    assert shared["limits"]["LOCATION"] == "redis://cache.example:6379/0"
+    assert shared["limits"]["KEY_PREFIX"] != shared["default"]["KEY_PREFIX"]
 
 
 def test_manage_py_check_stops_on_a_malformed_variable():

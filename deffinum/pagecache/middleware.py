@@ -5,12 +5,18 @@ cache and answered from there before sessions, CSRF, locale, views and templates
 is only served under the data version it was rendered with (versions.py), and its key holds
 the code's release, so that no visitor sees a page older than the last edit or the last deploy.
 
-The key is the canonical request: scheme, host, path, language and the query string reduced
-to the parameters the page takes (PAGE_CACHE_PARAMETERS), grouped by name. A request with any
-other parameter (?utm_source=...) is answered, validators included, but not stored: the
-number of stored pages stays bounded by the pages that exist, and the page such a visitor
-gets is exactly the one the view renders for them (a redirect to the canonical URL would have
-dropped parameters a page might read without declaring them).
+A page is identified by the canonical request: scheme, host, path, language and the query
+string reduced to the parameters the page takes (PAGE_CACHE_PARAMETERS), grouped by name. A
+request with any other parameter (?utm_source=...) is answered, validators included, but not
+stored, and the page such a visitor gets is exactly the one the view renders for them (a
+redirect to the canonical URL would have dropped parameters a page might read without
+declaring them).
+
+Where it is stored is bounded by what an administrator creates, never by what visitors send:
+a page without a query string under its own key (there are as many as laureates,
+organisations and site pages); a page with one in one of PAGE_CACHE_QUERY_SLOTS places of its
+URL name, chosen by a hash of the request, where it replaces whatever was there. Any value of
+a search is a new page, so a client sending new ones only ever replaces pages in those places.
 
 Never stored: other methods, URL names and namespaces of PAGE_CACHE_NEVER_STORED (forms with
 CSRF tokens, the admin), requests of a logged-in session or carrying a valid flash message,
@@ -23,6 +29,7 @@ import logging
 from functools import lru_cache
 from importlib import import_module
 from itertools import chain
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -85,18 +92,23 @@ def page_parameters():
     return result
 
 
+class Route(NamedTuple):
+    storable: bool  # whether the page may be stored
+    parameters: frozenset  # the query parameters it takes
+    name: str  # its URL name, which owns the places of its pages with a query string
+
+
 @lru_cache(maxsize=4096)
 def route(urlconf, language, path_info):
-    """(whether the page may be stored, the query parameters it takes) for a path."""
     try:
         with translation.override(language):
             match = resolve(path_info, urlconf)
     except Resolver404:
-        return True, frozenset()
+        return Route(True, frozenset(), "")
     never = set(settings.PAGE_CACHE_NEVER_STORED)
     if match.view_name in never or never.intersection(match.namespaces):
-        return False, frozenset()
-    return True, page_parameters().get(match.view_name, frozenset())
+        return Route(False, frozenset(), match.view_name)
+    return Route(True, page_parameters().get(match.view_name, frozenset()), match.view_name)
 
 
 def forget_settings(setting, **kwargs):
@@ -162,15 +174,20 @@ def canonical_query(query_string, parameters):
     return urlencode(sorted(pairs, key=lambda pair: pair[0]))
 
 
+class PageKey(NamedTuple):
+    stored_as: str  # the key in the shared cache
+    identity: str  # the canonical request (a digest), stored with the page and checked
+
+
 def page_key(request, language):
     """The key of the canonical request, or None when its page may not be stored."""
     urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-    storable, parameters = route(urlconf, language, request.path_info)
-    return canonical_key(request, language, parameters) if storable else None
+    page_route = route(urlconf, language, request.path_info)
+    return canonical_key(request, language, page_route) if page_route.storable else None
 
 
-def canonical_key(request, language, parameters):
-    query = canonical_query(request.META.get("QUERY_STRING", ""), parameters)
+def canonical_key(request, language, page_route):
+    query = canonical_query(request.META.get("QUERY_STRING", ""), page_route.parameters)
     if query is None:
         return None
     try:
@@ -178,9 +195,16 @@ def canonical_key(request, language, parameters):
         host = request.get_host()
     except DisallowedHost:
         return None
-    raw = "\n".join([versions.release(), request.scheme, host, request.path, query, language])
-    digest = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return PAGE_KEY_PREFIX + digest
+    raw = "\n".join([request.scheme, host, request.path, query, language])
+    digest = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16)
+    release = versions.release()
+    identity = f"{release}:{digest.hexdigest()}"
+    if not query:
+        return PageKey(PAGE_KEY_PREFIX + identity, identity)
+    # The place does not depend on the release, so that it stays where it is when only the
+    # code changes (the release in its key keeps the pages of two releases apart).
+    place = int.from_bytes(digest.digest()[:8], "big") % settings.PAGE_CACHE_QUERY_SLOTS
+    return PageKey(f"{PAGE_KEY_PREFIX}{release}:{page_route.name}:{place}", identity)
 
 
 def is_anonymous_read(request):
@@ -228,6 +252,12 @@ def answers(entry, request):
     return all(request.META.get(name, "") == value for name, value in entry[6])
 
 
+def holds(entry, key, version):
+    """Whether a stored entry is the page of this request under this data version (its place
+    may hold another request's page)."""
+    return entry[0] == version[0] and len(entry) > 7 and entry[7] == key.identity
+
+
 # The middleware -----------------------------------------------------------------------------
 
 
@@ -240,9 +270,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         language = request_language(request)
         urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-        storable, parameters = route(urlconf, language, request.path_info)
-        public = storable and is_anonymous_read(request)
-        key = canonical_key(request, language, parameters) if public else None
+        page_route = route(urlconf, language, request.path_info)
+        public = page_route.storable and is_anonymous_read(request)
+        key = canonical_key(request, language, page_route) if public else None
         version = None
         if key is not None and settings.PAGE_CACHE_ENABLED:
             version, entry = self.lookup(key, request)
@@ -271,16 +301,16 @@ class PageCacheMiddleware:
         except DatabaseError:
             logger.exception("La version des données n'a pas pu être lue : page sans cache.")
             return None, None
-        entry = local.get(key, version)
+        entry = local.get(key.identity, version)
         if entry is None:
             try:
-                entry = cache.get(key)
+                entry = cache.get(key.stored_as)
             except Exception:
                 logger.exception("Le cache des pages ne répond pas : page calculée sans lui.")
                 return None, None
-            if entry is None or entry[0] != version[0]:
+            if entry is None or not holds(entry, key, version):
                 return version, None
-            local.put(key, entry)
+            local.put(key.identity, entry)
         return version, entry if answers(entry, request) else None
 
     def from_cache(self, request, entry):
@@ -335,13 +365,14 @@ class PageCacheMiddleware:
                 etag,
                 last_modified,
                 stored_vary(request, response),
+                key.identity,
             )
             try:
-                cache.set(key, entry, settings.PAGE_CACHE_TIMEOUT)
+                cache.set(key.stored_as, entry, settings.PAGE_CACHE_TIMEOUT)
             except Exception:
                 logger.exception("Une page n'a pas pu être mise en cache.")
             else:
-                local.put(key, entry)
+                local.put(key.identity, entry)
         return get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=response
         )
@@ -358,7 +389,7 @@ class PageCacheMiddleware:
             size += len(chunk)
             if size > limit:
                 response.streaming_content = chain(chunks, iterator)
-                response["ETag"] = f'W/"{version[0]}-{key[-16:]}"'
+                response["ETag"] = f'W/"{version[0]}-{key.identity[-16:]}"'
                 return response
         headers = {name: value for name, value in response.items() if name != "Content-Length"}
         buffered = HttpResponse(b"".join(chunks), status=response.status_code, headers=headers)

@@ -6,12 +6,14 @@ this module must not import it at the top.
 
 import logging
 
+from django.conf import settings
+from django.core.cache import caches
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from ..client import client_ip
+from ..client import client_network
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +22,20 @@ MAX_PAGE_SIZE = 100
 
 
 class ClientRateThrottle(throttling.AnonRateThrottle):
-    """Per visitor (laureats.client), the rate read per request so that a settings change
+    """Per visitor (laureats.client: an IPv6 one is its /64), counted in the limits' cache,
+    which no stored page can evict; the rate read per request so that a settings change
     applies. With the cache unreachable it lets requests through: the API stays up without its
     limit rather than failing every request."""
+
+    @property
+    def cache(self):
+        return caches[settings.LIMITS_CACHE]
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_ident(self, request):
-        return client_ip(request)
+        return client_network(request)
 
     def allow_request(self, request, view):
         try:

@@ -3,13 +3,11 @@
 import logging
 
 from django.shortcuts import redirect, render
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
-from ..client import client_ip
 from ..forms import ProposalForm, field_from_query
 from ..models import Laureate, Proposal
 from ..validators import is_slug
@@ -22,11 +20,6 @@ RATE = f"{RATE_LIMIT}/h"
 RATE_GROUP = "contribuer"
 
 
-def visitor_key(group, request):
-    # A keyed hash of the visitor's address: not even the cache holds the address.
-    return salted_hmac("contribuer-ip", client_ip(request)).hexdigest()
-
-
 def usage(request, increment):
     """django-ratelimit's count for this visitor in the current fixed hour: the window is part
     of the key, so it ends on time whatever the cache backend does with expiry, and the count is
@@ -36,7 +29,9 @@ def usage(request, increment):
         return get_usage(
             request,
             group=RATE_GROUP,
-            key=visitor_key,
+            # The visitor's address (laureats.client), an IPv6 one masked to its /64 by
+            # django-ratelimit (RATELIMIT_IPV6_MASK); the counter's key is a keyed hash.
+            key="ip",
             rate=RATE,
             method="POST",
             increment=increment,

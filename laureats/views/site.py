@@ -5,7 +5,7 @@ from functools import cache as memoize
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -116,9 +116,13 @@ def database_answers():
 
 
 def cache_answers():
+    """Both caches: the pages' and the limits' (settings.LIMITS_CACHE), which may be two Redis."""
     try:
-        cache.set(HEALTH_KEY, "ok", 30)
-        return cache.get(HEALTH_KEY) == "ok"
+        for alias in ("default", settings.LIMITS_CACHE):
+            caches[alias].set(HEALTH_KEY, "ok", 30)
+            if caches[alias].get(HEALTH_KEY) != "ok":
+                return False
+        return True
     except Exception:
         logger.warning("Health check: the cache does not answer.", exc_info=True)
         return False
