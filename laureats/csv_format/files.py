@@ -1,21 +1,19 @@
 """Files as administrators have them, read into rows of text, within limits checked first.
 
 CSV (comma, semicolon or tab, detected; UTF-8 with or without BOM, UTF-16 with BOM, or
-Windows-1252, detected and said), XLSX, XLS and ODS. Row numbers are the spreadsheet's: the
-header is row 1, whatever line breaks the cells hold.
+Windows-1252, detected and said), XLSX, XLS and ODS (read by spreadsheets.py). Row numbers are
+the spreadsheet's: the header is row 1, whatever line breaks the cells hold.
 """
 
 import csv
-import datetime
 import io
 import re
 import zipfile
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
 from .codecs import MAX_CELL_CHARS
-from .columns import column_for_header
+from .spreadsheets import read_spreadsheet
 from .tables import (
     MAX_ROWS,
     SEPARATORS,
@@ -84,64 +82,6 @@ def too_big_when_unzipped():
     return _("le classeur décompressé dépasse %(max)s Mo : ce n'est pas une liste de lauréats.") % {
         "max": MAX_UNZIPPED_BYTES // 2**20
     }
-
-
-def cell_text(value):
-    """A spreadsheet cell as text, the way the CSV format writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def is_header(cells):
-    return any(column_for_header(cell) and column_for_header(cell).name == "slug" for cell in cells)
-
-
-def read_spreadsheet(data, kind):
-    """The first sheet whose row 1 names the "slug" column (an export adds an "À propos" sheet)."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [workbook.get_sheet_by_name(sheet) for sheet in workbook.sheet_names]
-        chosen = None
-        for sheet in sheets:
-            rows = iter(sheet.iter_rows())
-            first = [cell_text(cell).strip() for cell in next(rows, [])]
-            if is_header(first):
-                chosen = sheet
-                break
-        sheet = chosen or (sheets[0] if sheets else None)
-        if sheet is None:
-            refuse(_("le classeur ne contient aucune feuille."))
-        raw_rows = sheet.iter_rows()
-        table = None
-        for number, raw in enumerate(raw_rows, start=1):
-            if number > MAX_ROWS + 1:
-                refuse(too_many_rows())
-            cells = [cell_text(cell) for cell in raw]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            check_cells(number, cells)
-            if table is None:
-                table = Table(header=cells, format=kind)
-                check_header_width(cells)
-            else:
-                table.rows.append((number, cells))
-    except ImportFailed:
-        raise
-    except Exception:
-        # calamine raises its own errors (CalamineError, ZipError, XmlError...) for a damaged file.
-        refuse(_("ce fichier n'est pas un classeur XLSX, XLS ou ODS lisible."))
-    if table is None:
-        refuse(_("le fichier est vide."))
-    return table
 
 
 def decode(data):
