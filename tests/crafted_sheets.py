@@ -1,6 +1,6 @@
 """Crafted spreadsheets of a few hundred bytes, built here from XML strings: each one made
-python-calamine abort its process or take gigabytes (issue 22). tests/test_import_crafted_sheets.py
-imports them; bench/import_bench.py measures them."""
+python-calamine abort its process or take gigabytes (issue 22), or read a formula as an empty
+cell. tests/test_import_crafted_sheets.py imports them; bench/import_bench.py measures them."""
 
 import io
 import zipfile
@@ -161,5 +161,29 @@ HUGE = {
         '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
         + "".join(f'<row r="{n}"><c r="A{n}" t="s"><v>1</v></c></row>' for n in range(2, 100_002)),
         shared_strings=["slug", "x" * 100_000],
+    ),
+}
+
+# Issue 22, item 2: a formula with no stored value in the "acronyme" column (D2), which a
+# program writes (openpyxl does) and calamine read as an empty cell.
+FORMULA_WITHOUT_VALUE = {
+    "formule-sans-valeur.xlsx": lambda: xlsx(
+        row(1, text("A1", "slug"), text("B1", "nom"), text("C1", "statut"), text("D1", "acronyme"))
+        + row(
+            2,
+            text("A2", "projet-essai"),
+            text("B2", "Projet d'essai"),
+            text("C2", "retenu"),
+            '<c r="D2"><f>"PE"&amp;"1"</f></c>',
+        )
+    ),
+    "formule-sans-valeur.ods": lambda: ods(
+        ods_row(ods_text("slug"), ods_text("nom"), ods_text("statut"), ods_text("acronyme"))
+        + ods_row(
+            ods_text("projet-essai"),
+            ods_text("Projet d'essai"),
+            ods_text("retenu"),
+            '<table:table-cell table:formula="of:=&quot;PE&quot;&amp;&quot;1&quot;"/>',
+        )
     ),
 }

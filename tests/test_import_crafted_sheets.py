@@ -1,6 +1,7 @@
 """Spreadsheets of a few hundred bytes that made python-calamine abort the web worker or take
 gigabytes (issue 22): each one, built by tests/crafted_sheets.py, gets a French message naming
-the problem and a 400, and the test process, which reads them all, survives."""
+the problem and a 400, and the test process, which reads them all, survives. Formulas stored
+without their value are refused, naming the cell, instead of being read as empty cells."""
 
 import io
 import logging
@@ -17,6 +18,7 @@ from laureats.csv_format import spreadsheets
 from laureats.models import Laureate
 
 from .crafted_sheets import (
+    FORMULA_WITHOUT_VALUE,
     HUGE,
     ODS_HEADER,
     XLSX_HEADER,
@@ -25,6 +27,7 @@ from .crafted_sheets import (
     ods_row,
     ods_text,
     row,
+    text,
     xlsx,
 )
 from .factories import make_laureate
@@ -131,6 +134,71 @@ def test_a_read_that_takes_too_long_is_stopped(staff_client, existing, monkeypat
         "fichier : lire ce classeur prend plus de 0 secondes : copiez les seules données dans "
         "un nouveau classeur et importez celui-ci."
     ]
+
+
+@pytest.mark.parametrize("name", FORMULA_WITHOUT_VALUE)
+def test_admin_refuses_a_formula_without_its_value_naming_the_cell(staff_client, existing, name):
+    problems = admin_problems(staff_client, name, FORMULA_WITHOUT_VALUE[name]())
+    assert problems == [
+        "ligne 2, colonne « acronyme » : la cellule D2 de la feuille « Lauréats » contient une "
+        "formule dont la valeur n'est pas enregistrée dans le fichier : ouvrez-le dans Excel ou "
+        "LibreOffice et enregistrez-le (les valeurs calculées sont alors enregistrées), ou "
+        "remplacez les formules par leurs valeurs (copier, puis « Collage spécial » > « Valeurs "
+        "uniquement »)."
+    ]
+    assert Laureate.objects.get().name == "Nom d'origine"
+
+
+@pytest.mark.parametrize("name", FORMULA_WITHOUT_VALUE)
+def test_command_refuses_a_formula_without_its_value(existing, tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(FORMULA_WITHOUT_VALUE[name]())
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problème"):
+        call_command("import_laureates", str(path), stdout=io.StringIO(), stderr=err)
+    assert "la cellule D2 de la feuille « Lauréats » contient une formule" in err.getvalue()
+    assert not Laureate.objects.filter(slug="projet-essai").exists()
+
+
+def test_many_formulas_without_values_are_counted_past_the_first_hundred(staff_client, existing):
+    cells = "".join(
+        row(n, text(f"A{n}", f"projet-{n}"), f'<c r="B{n}"><f>"Nom "&amp;{n}</f></c>')
+        for n in range(2, 152)
+    )
+    problems = admin_problems(staff_client, "liste.xlsx", xlsx(XLSX_HEADER + cells))
+    assert len(problems) == 101
+    assert problems[0].startswith("ligne 2, colonne « nom » : la cellule B2 ")
+    assert problems[-1] == "fichier : et 50 autres formules sans valeur."
+
+
+def test_formulas_with_their_stored_values_import(reference_data, staff_client):
+    # As Excel and LibreOffice save them: the formula and its last computed value.
+    spreadsheets_with_values = {
+        "liste.xlsx": xlsx(
+            XLSX_HEADER
+            + row(
+                2,
+                text("A2", "projet-essai"),
+                '<c r="B2" t="str"><f>"Projet "&amp;"d\'essai"</f><v>Projet d\'essai</v></c>',
+                text("C2", "retenu"),
+            )
+        ),
+        "liste.ods": ods(
+            ODS_HEADER
+            + ods_row(
+                ods_text("projet-essai"),
+                '<table:table-cell table:formula="of:=&quot;Projet d&apos;essai&quot;" '
+                'office:value-type="string" office:string-value="Projet d\'essai">'
+                "<text:p>Projet d'essai</text:p></table:table-cell>",
+                ods_text("retenu"),
+            )
+        ),
+    }
+    for name, data in spreadsheets_with_values.items():
+        preview = staff_client.post(IMPORT, {"file": SimpleUploadedFile(name, data)})
+        assert preview.status_code == 200, [str(p) for p in preview.context["preview"].problems]
+        assert [row.slug for row in preview.context["preview"].created] == ["projet-essai"]
+        assert preview.context["preview"].created[0].name == "Projet d'essai"
 
 
 def test_what_spreadsheet_applications_leave_past_the_data_is_not_counted(

@@ -28,6 +28,8 @@ from .codecs import MAX_CELL_CHARS
 from .columns import column_for_header
 from .tables import (
     MAX_ROWS,
+    ImportFailed,
+    Problem,
     Table,
     check_cells,
     check_header_width,
@@ -76,6 +78,8 @@ def read_spreadsheet(data, kind):
         table.rows.append((number, cells))
     if answer["more"]:
         refuse(too_many_rows())
+    if answer["formula_count"]:
+        raise ImportFailed(formula_problems(answer, table.header))
     return table
 
 
@@ -89,6 +93,33 @@ def is_header(cells):
     return any(
         (column := column_for_header(cell.strip())) and column.name == "slug" for cell in cells
     )
+
+
+def formula_problems(answer, header):
+    problems = []
+    for row, column, cell in answer["formulas"]:
+        index = column - answer["offset"]
+        name = header[index] if 0 <= index < len(header) else ""
+        problems.append(
+            Problem(
+                row + 1,
+                name,
+                _(
+                    "la cellule %(cell)s de la feuille « %(sheet)s » contient une formule dont "
+                    "la valeur n'est pas enregistrée dans le fichier : ouvrez-le dans Excel ou "
+                    "LibreOffice et enregistrez-le (les valeurs calculées sont alors "
+                    "enregistrées), ou remplacez les formules par leurs valeurs (copier, puis "
+                    "« Collage spécial » > « Valeurs uniquement »)."
+                )
+                % {"cell": cell, "sheet": answer["sheet"]},
+            )
+        )
+    hidden = answer["formula_count"] - len(problems)
+    if hidden:
+        problems.append(
+            Problem(0, "", _("et %(count)s autres formules sans valeur.") % {"count": hidden})
+        )
+    return problems
 
 
 class Reader:

@@ -3,7 +3,8 @@
 csv_format/spreadsheets.py runs this directory (`python -I <directory>`), writes one JSON line
 (the limits, the file's size) then the file's bytes, and reads the answers:
   1. {"sheets": [the first row of each sheet]}, to which it replies {"sheet": index}
-  2. {"rows": [...], "more": bool}
+  2. {"sheet": name, "rows": [...], "more": bool, "offset": n, "formula_count": n,
+     "formulas": [[row, column, "D2"]...]}
 or, at any step, {"refused": reason, ...}. First of all this process caps its own address space
 and CPU time: python-calamine is Rust, and an allocation that fails aborts the process, so the
 bounds of bounds.py are checked before calamine opens a file, and whatever they miss ends here,
@@ -22,7 +23,7 @@ import sys
 import zipfile
 
 from bounds import scan
-from grid import Limits, Refused
+from grid import Findings, Limits, Refused, cell_name
 from python_calamine import CalamineWorkbook
 
 # Cells of a sheet's first row sent to choose the sheet, and characters of each: a header is
@@ -65,9 +66,10 @@ def peak_kb():
 
 def read(data, request):
     limits = Limits(**request["limits"])
+    findings = Findings()
     if data.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            scan(archive, limits)
+            findings = scan(archive, limits)
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     names = workbook.sheet_names
     if len(names) > limits.sheets:
@@ -95,7 +97,20 @@ def read(data, request):
         if characters > limits.text:
             raise Refused("text", sheet=names[index])
         rows.append(cells)
-    send({"rows": rows, "more": more})
+    send(
+        {
+            "sheet": names[index],
+            "rows": rows,
+            "more": more,
+            # iter_rows starts at the sheet's first filled column, formulas count from A
+            "offset": sheet.start[1] if sheet.start else 0,
+            "formulas": [
+                [row, column, cell_name(row, column)]
+                for row, column in findings.formulas.get(names[index], [])
+            ],
+            "formula_count": findings.formula_counts.get(names[index], 0),
+        }
+    )
 
 
 def cell_text(value):

@@ -7,6 +7,9 @@ asks for 549 GB, and an allocation that fails aborts the process, which no `exce
 So every XML part of the archive is read here first, as a stream (expat holds one element at a
 time), and a file is refused, with what went past which limit, before calamine opens it.
 
+It also finds the formulas stored without their computed value (a file written by a program and
+never opened in a spreadsheet application), which calamine would read as empty cells.
+
 Every part is read with the handlers of both formats (calamine tries XLSX, then XLSB, then ODS,
 on any archive), whatever its name. Runs in the reader's own process (see __main__.py): the
 standard library only.

@@ -2,11 +2,13 @@
 totals, and one sheet's grid as calamine allocates it."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 COUNT = re.compile(r"[0-9]{1,18}")
+# Formula cells kept per sheet for the message; the others are only counted.
+KEPT_FORMULAS = 100
 
 
 class Refused(Exception):
@@ -29,11 +31,19 @@ class Limits:
 
 @dataclass
 class Findings:
-    """The running totals."""
+    """The running totals, and what the reader needs once it has chosen its sheet."""
 
+    formulas: dict = field(default_factory=dict)  # sheet name -> [(row, column)], 0-based
+    formula_counts: dict = field(default_factory=dict)
     sheets: int = 0
     cells: int = 0
     text: int = 0
+
+    def formula_without_value(self, sheet, row, column):
+        self.formula_counts[sheet] = self.formula_counts.get(sheet, 0) + 1
+        kept = self.formulas.setdefault(sheet, [])
+        if len(kept) < KEPT_FORMULAS:
+            kept.append((row, column))
 
 
 class Grid:

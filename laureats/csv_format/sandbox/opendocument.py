@@ -64,8 +64,10 @@ class OpenDocument:
         attributes = local(attributes)
         repeat = min(count(attributes.get("number-columns-repeated")), EXCEL_COLUMNS - self.column)
         has_value = not VALUES.isdisjoint(attributes) or attributes.get("value-type") == "string"
-        # calamine keeps a formula's cell even without a value
-        self.cell = (self.column, repeat) if has_value or "formula" in attributes else None
+        has_formula = "formula" in attributes
+        if has_formula and not has_value:
+            self.findings.formula_without_value(self.sheet, self.row, self.column)
+        self.cell = (self.column, repeat) if has_value or has_formula else None
         self.characters = len(attributes.get("string-value", ""))
         self.spaces = 0
         self.column += repeat

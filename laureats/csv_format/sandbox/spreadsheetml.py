@@ -28,6 +28,7 @@ class SpreadsheetML:
             "c": self.start_cell,
             "v": self.start_value,
             "is": self.start_value,
+            "f": self.start_formula,
             "sst": self.start_strings,
             "si": self.start_string,
         }
@@ -74,7 +75,7 @@ class SpreadsheetML:
         if "r" in attributes:
             row, self.column = self.position(attributes["r"])
         self.cell = (row, self.column)
-        self.has_value = False
+        self.has_value = self.has_formula = False
         self.points_to_shared = attributes.get("t") == "s"
         self.characters = 0
 
@@ -101,6 +102,10 @@ class SpreadsheetML:
                 self.characters += self.shared[index]
             self.index = None
 
+    def start_formula(self, attributes):
+        if self.cell:
+            self.has_formula = True
+
     def end_cell(self):
         if not self.cell:
             return
@@ -109,6 +114,8 @@ class SpreadsheetML:
             self.grid.fill(row, column, row, column)
             self.grid.text += self.characters
             self.grid.check()
+        elif self.has_formula:
+            self.findings.formula_without_value(self.sheet, row, column)
         self.column = column + 1
         self.cell = self.characters = None
 
