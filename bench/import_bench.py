@@ -1,6 +1,7 @@
 """The import measured: preview (plan) and apply time and SQL queries for a list of N laureates
 with about 7 members each, then for the same list with every laureate renamed (the update
-path), and the peak memory of refusing a zip-bomb-ish XLSX.
+path), the peak memory of refusing a zip-bomb-ish XLSX, and what the crafted spreadsheets of
+issue 22 (tests/crafted_sheets.py) cost the worker and the process that reads them.
 
 Synthetic data only, written into a database of its own that is created from scratch:
 
@@ -9,12 +10,15 @@ Synthetic data only, written into a database of its own that is created from scr
         .venv/bin/python bench/import_bench.py                   # PostgreSQL (dropped, re-created)
 
 BENCH_IMPORT_ROWS (62,5000) sets the sizes. Prints one Markdown table.
+
+    .venv/bin/python bench/import_bench.py crafted               # the crafted spreadsheets only
 """
 
 import io
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -172,5 +176,113 @@ def refuse_bomb():
     )
 
 
+# A crafted file read by the code of an older commit may take gigabytes: its measuring process
+# is stopped at this address space, so that the benchmark cannot starve the machine.
+CRAFTED_CAP_BYTES = 4 * 2**30
+
+
+def crafted():
+    """One row per crafted file and per 5,000-row list (XLSX, ODS), each planned by plan_file in
+    a fresh process, so that the peak memory measured is the file's own."""
+    reset_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tests.crafted_sheets import FORMULA_WITHOUT_VALUE, HUGE
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "regions", "sectors", verbosity=0)
+    files = {name: build() for name, build in {**HUGE, **FORMULA_WITHOUT_VALUE}.items()}
+    files.update(spreadsheet_lists(5000))
+    print("| file | size | time | worker peak | reader peak | outcome |\n|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            path = Path(folder) / name
+            path.write_bytes(data)
+            done = subprocess.run(
+                [sys.executable, __file__, "plan-one", str(path)],
+                capture_output=True,
+                text=True,
+                preexec_fn=cap_address_space,
+                timeout=600,
+            )
+            print(done.stdout.strip() or f"| {name} | | | | | died: exit {done.returncode} |")
+
+
+def spreadsheet_lists(count):
+    """The synthetic list of `count` laureates as an XLSX and an ODS."""
+    import csv
+
+    import openpyxl
+
+    from tests.crafted_sheets import ods, ods_row, ods_text
+
+    rows = list(csv.reader(io.StringIO(laureate_file(count).decode())))
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Lauréats")
+    for row in rows:
+        sheet.append(row)
+    saved = io.BytesIO()
+    workbook.save(saved)
+    table = "".join(ods_row(*(ods_text(cell) for cell in row)) for row in rows)
+    return {f"liste-{count}.xlsx": saved.getvalue(), f"liste-{count}.ods": ods(table)}
+
+
+def cap_address_space():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (CRAFTED_CAP_BYTES, CRAFTED_CAP_BYTES))
+
+
+def plan_one(path):
+    import django
+
+    django.setup()
+    from laureats.importer import ImportFailed, plan_file
+
+    peaks = record_reader_peaks()
+    data = Path(path).read_bytes()
+    start = time.perf_counter()
+    try:
+        outcome = f"accepted: {plan_file(Path(path).name, data).summary()}"
+    except ImportFailed as failure:
+        outcome = f"refused: {failure.problems[0]}"
+    seconds = time.perf_counter() - start
+    reader = f"{max(peaks) // 1024} MB" if peaks else "(none)"
+    print(
+        f"| {Path(path).name} | {len(data):,} B | {seconds:.2f} s | {peak_rss_mb()} MB "
+        f"| {reader} | {outcome[:160]} |"
+    )
+
+
+def record_reader_peaks():
+    """The peak memory (kB) each answer of the spreadsheet reading process gives; none from an
+    older commit, which read spreadsheets in the worker itself."""
+    peaks = []
+    try:
+        from laureats.csv_format.spreadsheets import Reader
+    except ImportError:
+        return peaks
+    answer = Reader.answer
+
+    def recorded(reader):
+        given = answer(reader)
+        if "peak_kb" in given:
+            peaks.append(given["peak_kb"])
+        return given
+
+    Reader.answer = recorded
+    return peaks
+
+
 if __name__ == "__main__":
-    refuse_bomb() if sys.argv[1:] == ["bomb"] else main()
+    if sys.argv[1:] == ["bomb"]:
+        refuse_bomb()
+    elif sys.argv[1:] == ["crafted"]:
+        crafted()
+    elif sys.argv[1:2] == ["plan-one"]:
+        plan_one(sys.argv[2])
+    else:
+        main()

@@ -11,7 +11,8 @@ from .columns import (
     column_for_header,
     laureate_to_row,
 )
-from .files import MAX_BYTES, MAX_ROWS, ImportFailed, Problem, Table, read_file
+from .files import MAX_BYTES, read_file
+from .tables import MAX_ROWS, ImportFailed, Problem, Table
 from .values import SEPARATOR, CellError, join_values, split_values
 from .writing import SafeWriter, write_csv
 

@@ -1,86 +1,40 @@
 """Files as administrators have them, read into rows of text, within limits checked first.
 
 CSV (comma, semicolon or tab, detected; UTF-8 with or without BOM, UTF-16 with BOM, or
-Windows-1252, detected and said), XLSX, XLS and ODS. Row numbers are the spreadsheet's: the
-header is row 1, whatever line breaks the cells hold.
+Windows-1252, detected and said), XLSX, XLS and ODS (read by spreadsheets.py). Row numbers are
+the spreadsheet's: the header is row 1, whatever line breaks the cells hold.
 """
 
 import csv
-import datetime
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from python_calamine import CalamineWorkbook
 
 from .codecs import MAX_CELL_CHARS
-from .columns import column_for_header
+from .spreadsheets import read_spreadsheet
+from .tables import (
+    MAX_ROWS,
+    SEPARATORS,
+    ImportFailed,
+    Problem,
+    Table,
+    check_cells,
+    check_header_width,
+    refuse,
+    too_many_rows,
+)
 from .values import restore
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
-MAX_COLUMNS = 50
 # What a spreadsheet may unzip to: a legitimate 5,000-row workbook is a few MB; a zip bomb is
 # refused by this count before any XML is parsed.
 MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
-SEPARATORS = {
-    ",": gettext_lazy("virgule"),
-    ";": gettext_lazy("point-virgule"),
-    "\t": gettext_lazy("tabulation"),
-}
 # Excel's separator hint, a first line "sep=;": Excel reads it and does not show it as a row.
 SEPARATOR_HINT = re.compile(r"^sep=([,;\t])\r?\n")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        where = _("ligne %(row)s") % {"row": self.row} if self.row else _("fichier")
-        if self.column:
-            where += _(", colonne « %(column)s »") % {"column": self.column}
-        return f"{where} : {self.message}"
-
-
-class ImportFailed(Exception):
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-def refuse(message):
-    raise ImportFailed([Problem(0, "", message)])
-
-
-@dataclass
-class Table:
-    """A file's header and data rows, as text, with where they came from."""
-
-    header: list
-    rows: list = field(default_factory=list)  # (spreadsheet row number, [cell text])
-    format: str = "csv"
-    encoding: str = ""
-    separator: str = ""
-
-    def describe(self):
-        """ "CSV, UTF-8, séparateur point-virgule", for messages and reports."""
-        parts = [self.format.upper()]
-        if self.encoding:
-            parts.append(self.encoding)
-        if self.separator:
-            parts.append(
-                _("séparateur %(name)s « %(sep)s »")
-                % {"name": SEPARATORS[self.separator], "sep": self.separator.replace("\t", "\\t")}
-            )
-        return ", ".join(str(part) for part in parts)
 
 
 def read_file(name, data):
@@ -128,64 +82,6 @@ def too_big_when_unzipped():
     return _("le classeur décompressé dépasse %(max)s Mo : ce n'est pas une liste de lauréats.") % {
         "max": MAX_UNZIPPED_BYTES // 2**20
     }
-
-
-def cell_text(value):
-    """A spreadsheet cell as text, the way the CSV format writes it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def is_header(cells):
-    return any(column_for_header(cell) and column_for_header(cell).name == "slug" for cell in cells)
-
-
-def read_spreadsheet(data, kind):
-    """The first sheet whose row 1 names the "slug" column (an export adds an "À propos" sheet)."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [workbook.get_sheet_by_name(sheet) for sheet in workbook.sheet_names]
-        chosen = None
-        for sheet in sheets:
-            rows = iter(sheet.iter_rows())
-            first = [cell_text(cell).strip() for cell in next(rows, [])]
-            if is_header(first):
-                chosen = sheet
-                break
-        sheet = chosen or (sheets[0] if sheets else None)
-        if sheet is None:
-            refuse(_("le classeur ne contient aucune feuille."))
-        raw_rows = sheet.iter_rows()
-        table = None
-        for number, raw in enumerate(raw_rows, start=1):
-            if number > MAX_ROWS + 1:
-                refuse(too_many_rows())
-            cells = [cell_text(cell) for cell in raw]
-            while cells and not cells[-1].strip():
-                cells.pop()
-            check_cells(number, cells)
-            if table is None:
-                table = Table(header=cells, format=kind)
-                check_header_width(cells)
-            else:
-                table.rows.append((number, cells))
-    except ImportFailed:
-        raise
-    except Exception:
-        # calamine raises its own errors (CalamineError, ZipError, XmlError...) for a damaged file.
-        refuse(_("ce fichier n'est pas un classeur XLSX, XLS ou ODS lisible."))
-    if table is None:
-        refuse(_("le fichier est vide."))
-    return table
 
 
 def decode(data):
@@ -260,30 +156,3 @@ def read_csv(data):
     if table is None or not any(table.header):
         refuse(_("le fichier est vide."))
     return table
-
-
-def check_cells(number, cells):
-    for cell in cells:
-        if len(cell) > MAX_CELL_CHARS:
-            raise ImportFailed(
-                [
-                    Problem(
-                        number,
-                        "",
-                        _("une cellule dépasse %(max)s caractères.") % {"max": MAX_CELL_CHARS},
-                    )
-                ]
-            )
-        if "\x00" in cell:
-            raise ImportFailed([Problem(number, "", _("une cellule contient un caractère nul."))])
-
-
-def check_header_width(cells):
-    if len(cells) > MAX_COLUMNS:
-        refuse(
-            _("%(count)s colonnes : %(max)s au plus.") % {"count": len(cells), "max": MAX_COLUMNS}
-        )
-
-
-def too_many_rows():
-    return _("plus de %(max)s lignes de lauréats : découpez le fichier.") % {"max": MAX_ROWS}
