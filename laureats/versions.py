@@ -8,6 +8,7 @@ The import writes in bulk, without these signals, and adds its versions itself
 (laureats/importer/applying.py).
 """
 
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import Laureate, Membership, Organisation, Proposal, Source
@@ -31,6 +32,31 @@ def membership_will_save(sender, instance, raw, **kwargs):
         )
 
 
+def deleting_laureates(origin):
+    """True when the deletion started from laureates: their memberships go with them."""
+    if isinstance(origin, QuerySet):
+        return origin.model is Laureate
+    return isinstance(origin, Laureate)
+
+
+def membership_deleted(sender, instance, origin=None, **kwargs):
+    if not deleting_laureates(origin):
+        membership_changed(sender, instance)
+        return
+    # With its laureate: the laureate needs no version any more, and its members' versions
+    # are added once, after it (laureate_deleted), not once per membership.
+    if not hasattr(origin, "versions_left_organisations"):
+        origin.versions_left_organisations = set()
+    origin.versions_left_organisations.add(instance.organisation_id)
+
+
+def laureate_deleted(sender, instance, origin=None, **kwargs):
+    left = getattr(origin, "versions_left_organisations", None)
+    if left:
+        bump(Organisation, left)
+        left.clear()
+
+
 def membership_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -47,8 +73,9 @@ def membership_changed(sender, instance, raw=False, **kwargs):
     )
 
 
-def source_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def source_changed(sender, instance, raw=False, origin=None, **kwargs):
+    # Deleted with its laureate, it changes no laureate that stays.
+    if not raw and not deleting_laureates(origin):
         bump(Laureate, {instance.laureate_id}, cached_parent(instance, Source.laureate))
 
 
@@ -91,7 +118,8 @@ def connect():
     uid = "laureats.versions"
     pre_save.connect(membership_will_save, sender=Membership, dispatch_uid=f"{uid}.m.pre")
     post_save.connect(membership_changed, sender=Membership, dispatch_uid=f"{uid}.m.save")
-    post_delete.connect(membership_changed, sender=Membership, dispatch_uid=f"{uid}.m.delete")
+    post_delete.connect(membership_deleted, sender=Membership, dispatch_uid=f"{uid}.m.delete")
+    post_delete.connect(laureate_deleted, sender=Laureate, dispatch_uid=f"{uid}.l.delete")
     post_save.connect(source_changed, sender=Source, dispatch_uid=f"{uid}.s.save")
     post_delete.connect(source_changed, sender=Source, dispatch_uid=f"{uid}.s.delete")
     for through in (Laureate.sectors.through, Laureate.regions.through):
