@@ -2,6 +2,7 @@
 shows them, so that a test submits a form it has read the way a person's browser does (with
 its hidden fields), not a dictionary written by hand."""
 
+import re
 from html.parser import HTMLParser
 
 SKIPPED_INPUTS = {"submit", "button", "image", "reset", "file"}
@@ -81,10 +82,11 @@ def form_fields(html, form_id=None, form_index=0):
 
 
 def as_post(fields, **changes):
-    """A dict for the test client: several values for a name become a list; `changes` replace."""
+    """A dict for the test client: several values for a name become a list; `changes` replace.
+    Line breaks are sent as CRLF, as a browser sends them."""
     data = {}
     for name, value in fields:
-        data.setdefault(name, []).append(value)
+        data.setdefault(name, []).append(re.sub(r"\r?\n", "\r\n", value))
     data = {name: values if len(values) > 1 else values[0] for name, values in data.items()}
     data.update(changes)
     return data

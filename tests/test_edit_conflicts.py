@@ -28,6 +28,7 @@ def laureate(reference_data):
         name="Projet relu",
         slug="projet-relu",
         summary="Résumé d'origine.",
+        description="Première ligne.\nDeuxième ligne.",
         total_cost=1_000_000,
         state_aid=500_000,
         lead=lead,
@@ -79,8 +80,11 @@ def test_a_form_opened_before_an_accepted_proposal_shows_a_conflict(
     assert "Résumé" in page
     assert "Résumé d'origine." in page and "Résumé corrigé par une proposition." in page
     assert "vous ne l'avez pas modifié" in page
-    # Their own change is listed apart; nothing of it is written yet.
+    # Their own change is listed apart (and only it: the description they posted back, with a
+    # browser's line breaks, is the one they read); nothing of it is written yet.
     assert "Vos autres modifications" in page and "Projet relu et renommé" in page
+    own = page[page.index('class="conflict-own"') :]
+    assert own[: own.index("</ul>")].count("<li>") == 1
     laureate.refresh_from_db()
     assert laureate.summary == "Résumé corrigé par une proposition."
     assert laureate.name == "Projet relu"

@@ -93,7 +93,8 @@ def key_of(value):
         return str(value.pk)
     if value is None:
         return ""
-    return str(value)
+    # A browser posts a textarea's line breaks as CRLF, whatever the row holds.
+    return str(value).replace("\r\n", "\n")
 
 
 def text_of(model_field, value):
@@ -127,9 +128,14 @@ class VersionedAdmin:
         return form
 
     def compared_fields(self, request, obj):
+        """The model fields the change form edits."""
         form = super().get_form(request, obj, change=True)
-        names = [name for name in form.base_fields if name not in MECHANISM]
-        return [self.model._meta.get_field(name) for name in names]
+        model_fields = {f.name: f for f in self.model._meta.get_fields() if f.concrete}
+        return [
+            model_fields[name]
+            for name in form.base_fields
+            if name in model_fields and name not in MECHANISM
+        ]
 
     def inline_formsets(self, request, obj, bound):
         """(label, formset, compared model fields) of each inline, bound to the POST or not."""
