@@ -243,3 +243,24 @@ def test_organisations_are_untouched_by_a_refused_confirmation(
     confirm = staff_client.post(IMPORT, {"confirm": "1", "token": preview.context["token"]})
     assert confirm.status_code == 409
     assert not Organisation.objects.filter(name="Nouvel organisme").exists()
+
+
+def test_the_command_stops_if_a_row_changes_during_the_import(laureate, tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from laureats.management.commands import import_laureates
+
+    def plan_then_someone_edits(name, data):
+        plan = plan_file(name, data)
+        edited = Laureate.objects.get(pk=laureate.pk)
+        edited.summary = "Écrit pendant l'import."
+        edited.save()
+        return plan
+
+    monkeypatch.setattr(import_laureates, "plan_file", plan_then_someone_edits)
+    path = tmp_path / "lot.csv"
+    path.write_bytes(b"slug,nom\ndeja-la,Nouveau nom\n")
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        call_command("import_laureates", str(path))
+    laureate.refresh_from_db()
+    assert (laureate.name, laureate.summary) == ("Ancien nom", "Écrit pendant l'import.")
