@@ -194,9 +194,14 @@ CACHES = {
 PAGE_CACHE_ENABLED = not env_bool("CACHE_DISABLED", default=DEBUG)
 # Any write to these apps' tables makes a new data version, which every stored page depends on;
 # except these models, which no public page shows (a proposal is private until an admin applies
-# it to a laureate, which is a write to a watched table).
+# it to a laureate, which is a write to a watched table; an import waiting for its confirmation
+# has written nothing yet).
 PAGE_CACHE_WATCHED_APPS = ["laureats"]
-PAGE_CACHE_IGNORED_MODELS = ["laureats.proposal", "laureats.historicalproposal"]
+PAGE_CACHE_IGNORED_MODELS = [
+    "laureats.proposal",
+    "laureats.historicalproposal",
+    "laureats.pendingimport",
+]
 # URL names and namespaces whose pages are never stored: forms (CSRF tokens) and the admin.
 PAGE_CACHE_NEVER_STORED = [
     "admin",

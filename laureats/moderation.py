@@ -34,6 +34,11 @@ class AlreadyReviewed(Exception):
     pass
 
 
+class LaureateChanged(Exception):
+    """The laureate changed since the moderator's page showed it: what they compared (its
+    current value next to the proposed one) is no longer what accepting would replace."""
+
+
 class SlugConflict(Exception):
     """No free slug could be inserted for a new laureate: others took each one meanwhile."""
 
@@ -164,11 +169,12 @@ class Outcome:
 
 
 @transaction.atomic
-def accept(proposal, reviewer):
+def accept(proposal, reviewer, seen_version=None):
     """Accept a pending proposal; apply it when `plan` says it can be applied automatically.
 
     The laureate's history entry carries the proposal's number and source (its change reason),
-    and the source joins the laureate's public sources.
+    and the source joins the laureate's public sources. `seen_version`: the laureate's version
+    that the moderator's comparison showed; LaureateChanged (nothing written) if it moved.
     """
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
@@ -180,6 +186,12 @@ def accept(proposal, reviewer):
         proposal.laureate = (
             Laureate.objects.select_for_update().filter(pk=proposal.laureate_id).first()
         )
+        if (
+            seen_version is not None
+            and proposal.laureate is not None
+            and proposal.laureate.version != seen_version
+        ):
+            raise LaureateChanged
     change = plan(proposal)
     laureate = proposal.laureate
     if created:
@@ -187,8 +199,9 @@ def accept(proposal, reviewer):
     elif change.automatic:
         setattr(laureate, change.field, change.value)
         laureate._change_reason = proposal.change_reason
-        # Only the field the proposal changes: nothing else of the row is written back.
-        laureate.save(update_fields=[change.field, "updated_at"])
+        # Only the field the proposal changes: nothing else of the row is written back. Its
+        # version counts the change, for the forms opened before (admin/conflicts.py).
+        laureate.save(update_fields=[change.field, "updated_at", "version"])
     if change.automatic:
         # The search text follows by itself (laureats/search_sync.py).
         Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
@@ -215,6 +228,12 @@ def reject(proposal, reviewer, reason):
     proposal.reviewed_at = timezone.now()
     proposal.save()
     return proposal
+
+
+def changed_since_proposed(proposal, current):
+    """Whether the field's value (`current`, as current_value() shows it) is no longer the one
+    the proposal was made against."""
+    return bool(proposal.value_when_proposed) and proposal.value_when_proposed != current
 
 
 def current_value(laureate, field_name):

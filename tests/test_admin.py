@@ -5,7 +5,8 @@ import pytest
 from django.core.paginator import UnorderedObjectListWarning
 from django.urls import reverse
 
-from laureats.models import Membership
+from laureats.admin.conflicts import signed_version
+from laureats.models import Laureate, Membership
 
 from .factories import LaureateFactory, MembershipFactory, OrganisationFactory
 
@@ -71,7 +72,10 @@ def test_change_form_warns_about_a_missing_lead(staff_client, reference_data):
 
 
 def laureate_form_data(laureate, memberships):
+    """The change form's fields, written by hand, as the form would post them if opened now."""
     data = {
+        # The version the form reads when it opens (laureats/admin/conflicts.py).
+        "version": signed_version(Laureate.objects.get(pk=laureate.pk).version),
         "name": laureate.name,
         "acronym": "",
         "slug": laureate.slug,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from laureats.models import Laureate, ProgrammeFigure, Proposal, Source
 
+from .browser_forms import as_post, form_fields
 from .factories import make_laureate
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,10 @@ def laureate(reference_data):
 
 
 def accept(staff_client, proposal):
-    return staff_client.post(
-        reverse("admin:laureats_proposal_change", args=[proposal.pk]),
-        {"rejection_reason": "", "_accept": "Accepter"},
-    )
+    """Press "Accepter" on the proposal's page, as a browser posts its form."""
+    url = reverse("admin:laureats_proposal_change", args=[proposal.pk])
+    fields = form_fields(staff_client.get(url).content.decode(), form_id="proposal_form")
+    return staff_client.post(url, as_post(fields, _accept="Accepter"))
 
 
 # The public form --------------------------------------------------------------------------

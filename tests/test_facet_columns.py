@@ -5,7 +5,9 @@ the list's facet counts read from them always equal what ticking the option list
 import io
 
 import pytest
+from concurrency.exceptions import RecordModifiedError
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from laureats import moderation
@@ -333,7 +335,14 @@ def test_saving_a_stale_laureate_keeps_the_columns_of_its_rows(reference_data):
         role=Membership.Role.LEAD,
     )
     laureate.sectors.add(Sector.objects.first())
-    # An admin form or a script read it before the changes, then saves it whole.
+    # An admin form or a script read it before the changes, then saves it whole: refused, its
+    # version is older than the row's (laureats/models/versions.py), and nothing is written.
+    stale.summary = "Résumé corrigé."
+    with pytest.raises(RecordModifiedError), transaction.atomic():
+        stale.save()
+    assert_columns_follow_the_rows()
+    # Read again, it saves whole, and the rows still decide the columns.
+    stale.refresh_from_db()
     stale.summary = "Résumé corrigé."
     stale.save()
     assert_columns_follow_the_rows()

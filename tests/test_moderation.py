@@ -11,6 +11,7 @@ from django.urls import reverse
 from laureats import moderation
 from laureats.models import Laureate, Proposal
 
+from .browser_forms import as_post, form_fields
 from .factories import make_laureate
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,18 @@ def file_new_laureate(name="Compétences numériques du littoral"):
     )
 
 
-def accept_in_admin(staff_client, proposal):
-    return staff_client.post(
-        reverse("admin:laureats_proposal_change", args=[proposal.pk]),
-        {"rejection_reason": "", "_accept": "Accepter"},
-        follow=True,
-    )
+def accept_in_admin(staff_client, proposal, fields=None):
+    """Press "Accepter" on the proposal's page, opened now (or read before: `fields`)."""
+    url = reverse("admin:laureats_proposal_change", args=[proposal.pk])
+    if fields is None:
+        fields = open_proposal(staff_client, proposal)
+    return staff_client.post(url, as_post(fields, _accept="Accepter"), follow=True)
+
+
+def open_proposal(staff_client, proposal):
+    """What the proposal's page would post: its form as the browser shows it."""
+    page = staff_client.get(reverse("admin:laureats_proposal_change", args=[proposal.pk]))
+    return form_fields(page.content.decode(), form_id="proposal_form")
 
 
 def test_an_admin_edit_made_after_the_proposal_is_kept(staff_client, admin_user, laureate):
@@ -93,12 +100,15 @@ def test_accepting_updates_only_the_proposed_field(admin_user, laureate):
         # The derived columns, rebuilt by laureats/search_sync.py, not the accepted edit.
         and "search_document" not in query["sql"]
         and "known_mask" not in query["sql"]
+        # The version that the new source adds (laureats/versions.py).
+        and '"version" = ("laureats_laureate"."version" + 1)' not in query["sql"]
     ]
     assert len(updates) == 1
     assigned = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
     assert sorted(part.split(" = ")[0] for part in assigned.split(", ")) == [
         '"state_aid"',
         '"updated_at"',
+        '"version"',
     ]
 
 
@@ -153,3 +163,72 @@ def test_a_slug_collision_that_persists_is_a_message_not_a_500(staff_client, lau
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PENDING
     assert not Laureate.objects.filter(name="Compétences numériques du littoral").exists()
+
+
+# The field changed since the proposal, or since the moderator's page (issue 21) ---------------
+
+
+def test_a_field_changed_since_the_proposal_shows_the_three_values(staff_client, laureate):
+    proposal = file_correction(laureate, field="description", value="Texte proposé.")
+    assert proposal.value_when_proposed == "Texte d'origine."
+    laureate.description = "Corrigé par un administrateur."
+    laureate.save()
+    page = unescape(
+        staff_client.get(
+            reverse("admin:laureats_proposal_change", args=[proposal.pk])
+        ).content.decode()
+    )
+    assert "Ce champ a changé depuis la proposition" in page
+    assert "valeur lors de la proposition" in page
+    for value in ["Texte d'origine.", "Corrigé par un administrateur.", "Texte proposé."]:
+        assert value in page
+
+
+def test_a_field_unchanged_since_the_proposal_shows_no_warning(staff_client, laureate):
+    proposal = file_correction(laureate, field="description", value="Texte proposé.")
+    page = unescape(
+        staff_client.get(
+            reverse("admin:laureats_proposal_change", args=[proposal.pk])
+        ).content.decode()
+    )
+    assert "Ce champ a changé depuis la proposition" not in page
+
+
+def test_a_proposal_page_opened_before_a_change_applies_nothing(staff_client, laureate):
+    proposal = file_correction(laureate, field="description", value="Texte proposé.")
+    fields = open_proposal(staff_client, proposal)
+    laureate.description = "Corrigé par un administrateur."
+    laureate.save()
+    response = accept_in_admin(staff_client, proposal, fields)
+    body = unescape(response.content.decode())
+    assert f"Proposition n°{proposal.pk} non acceptée : la fiche" in body
+    # Back on the proposal: the current value next to the proposed one.
+    assert response.redirect_chain[-1][0].endswith(f"/proposal/{proposal.pk}/change/")
+    assert "Corrigé par un administrateur." in body and "Texte proposé." in body
+    proposal.refresh_from_db()
+    laureate.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING
+    assert laureate.description == "Corrigé par un administrateur."
+    # Accepted from the page as it is now, it applies.
+    accept_in_admin(staff_client, proposal)
+    laureate.refresh_from_db()
+    assert laureate.description == "Texte proposé."
+
+
+def test_an_accepted_proposal_counts_as_a_change_of_the_laureate(admin_user, laureate):
+    before = laureate.version
+    moderation.accept(file_correction(laureate), admin_user)
+    laureate.refresh_from_db()
+    assert laureate.version > before
+
+
+def test_a_tampered_seen_version_is_a_bad_request(staff_client, laureate):
+    proposal = file_correction(laureate)
+    fields = open_proposal(staff_client, proposal)
+    response = staff_client.post(
+        reverse("admin:laureats_proposal_change", args=[proposal.pk]),
+        as_post(fields, seen_version="7:forged", _accept="Accepter"),
+    )
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING

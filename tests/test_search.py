@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from laureats.admin.conflicts import signed_version
 from laureats.filters import LaureateFilter
-from laureats.models import Laureate, Membership
+from laureats.models import Laureate, Membership, Organisation
 from laureats.text import FRENCH_STOP_WORDS
 
 from .factories import MembershipFactory, OrganisationFactory, make_laureate
@@ -95,6 +96,8 @@ def test_member_removed_in_the_organisation_inline_is_no_longer_found(staff_clie
     membership = laureate.memberships.get()
     assert finds("zephyr", laureate.slug)
     data = {
+        # The version the form reads when it opens (laureats/admin/conflicts.py).
+        "version": signed_version(Organisation.objects.get(pk=organisation.pk).version),
         "name": organisation.name,
         "slug": organisation.slug,
         "kind": organisation.kind,

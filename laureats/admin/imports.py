@@ -10,17 +10,19 @@ its templates would be reused, for two more dependencies (tablib, diff-match-pat
 temporary file storage to configure per deployment. A small view over LaureateImporter is the
 one set of rules, shared with `import_laureates`.
 
-Between the preview and the confirmation, the file and its validated plan wait in the cache,
-keyed by the file's hash; confirming applies that plan as it is if the database has not moved
-since (`database_state`), and validates the file again only if it has.
+Between the preview and the confirmation, the file and the plan its preview showed wait in
+the database (models.PendingImport), never in the cache: a Redis down or evicting neither
+fails the import nor loses a preview. Confirming applies that plan as it is if the database has
+not moved since (`database_state`). If it has, the file is compared with today's data again:
+the same plan is applied; a different one is shown as a new preview, marked as changed, and
+only a confirmation of that one applies it (issue 21). Applying checks the version of every
+laureate and organisation the plan writes, under a lock, so that nothing written between that
+check and the import is overwritten either (importer.PlanMoved).
 """
-
-import hashlib
 
 import openpyxl
 from django import forms
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -32,12 +34,9 @@ from django.utils.translation import gettext_lazy
 
 from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
 from ..csv_format.codecs import Amount
-from ..importer import ImportFailed, apply_plan, database_state, plan_file
-from ..models import Laureate
+from ..importer import ImportFailed, PlanMoved, apply_plan, database_state, plan_file
+from ..models import Laureate, PendingImport
 
-SESSION_KEY = "laureate_import"
-# How long a previewed file waits for its confirmation.
-PENDING_SECONDS = 3600
 EXPORT_PREFETCH = ["sectors", "regions", "memberships__organisation", "sources"]
 AMOUNT_COLUMNS = {column.name for column in COLUMNS if isinstance(column.codec, Amount)}
 EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods")
@@ -67,19 +66,19 @@ class ImportFileForm(forms.Form):
 class Preview:
     """What the import page shows: a plan's rows, or the problems that stop the file."""
 
-    def __init__(self, plan=None, problems=()):
+    def __init__(self, plan=None, problems=(), moved=None):
         self.plan = plan
         self.problems = list(problems)
+        # After a confirmation refused because the data moved: the slugs of the rows that
+        # this preview shows otherwise than the one confirmed.
+        self.is_moved = moved is not None
+        self.moved = moved or set()
         self.created = plan.created if plan else []
         self.updated = plan.updated if plan else []
         self.unchanged = plan.unchanged if plan else []
         self.new_organisations = plan.new_organisations if plan else []
         self.organisation_updates = len(plan.organisation_updates) if plan else 0
         self.description = plan.description if plan else ""
-
-
-def pending_key(user, digest):
-    return f"laureate-import:{user.pk}:{digest}"
 
 
 def export_filename(extension):
@@ -112,6 +111,8 @@ class LaureateImportExportMixin:
             upload = form.cleaned_data["file"]
             file_name = upload.name
             data = upload.read()
+            # Read before the plan: a write during the planning shows as a move at confirmation.
+            state = database_state()
             try:
                 plan = plan_file(file_name, data)
             except ImportFailed as failure:
@@ -119,47 +120,74 @@ class LaureateImportExportMixin:
             else:
                 preview = Preview(plan)
                 # Confirming imports this exact file, kept server-side: never a re-upload.
-                token = hashlib.sha256(data).hexdigest()
-                pending = {"data": data, "plan": plan, "state": database_state()}
-                cache.set(pending_key(request.user, token), pending, PENDING_SECONDS)
-                request.session[SESSION_KEY] = {"name": file_name, "token": token}
+                token = PendingImport.keep(request.user, file_name, data, plan, state).token
         return self.render_import(request, form, preview=preview, file_name=file_name, token=token)
 
     def import_confirm(self, request):
-        session = request.session.get(SESSION_KEY)
-        token = request.POST.get("token")
-        pending = None
-        if session and token == session["token"]:
-            pending = cache.get(pending_key(request.user, token))
-        if pending is None:
+        pending = (
+            PendingImport.objects.live()
+            .filter(user=request.user, token=request.POST.get("token", ""))
+            .first()
+        )
+        shown = pending.load_plan() if pending else None
+        if shown is None:
             messages.error(
                 request,
                 _("Ce fichier n'est plus en attente d'importation : déposez-le de nouveau."),
             )
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        data = bytes(pending.data)
+        fresh = None
         try:
-            plan = pending["plan"]
-            if database_state() != pending["state"]:
-                # Someone wrote since the preview: validate the file against today's data.
-                plan = plan_file(session["name"], pending["data"])
-            apply_plan(plan, user=request.user)
+            try:
+                plan = shown
+                state = database_state()
+                if state != pending.state:
+                    # Someone wrote since the preview: the file against today's data.
+                    plan = plan_file(pending.file_name, data)
+                    if plan.shown() != shown.shown():
+                        fresh = (plan, state)
+                        raise PlanMoved
+                apply_plan(plan, user=request.user)
+            except PlanMoved:
+                return self.moved_preview(request, pending, shown, *(fresh or ()))
         except ImportFailed as failure:
+            pending.delete()
             return self.render_import(
                 request,
                 ImportFileForm(),
                 preview=Preview(problems=failure.problems),
-                file_name=session["name"],
+                file_name=pending.file_name,
             )
-        del request.session[SESSION_KEY]
-        cache.delete(pending_key(request.user, token))
+        pending.delete()
         messages.success(
             request,
             _("« %(name)s » importé : %(summary)s")
-            % {"name": session["name"], "summary": plan.summary()},
+            % {"name": pending.file_name, "summary": plan.summary()},
         )
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
-    def render_import(self, request, form, *, preview=None, file_name=None, token=None):
+    def moved_preview(self, request, pending, shown, plan=None, state=None):
+        """The preview of the plan as it is today (made with the database in `state`), marked
+        where it differs from the one shown: nothing was imported, and confirming this one
+        imports what it shows."""
+        data = bytes(pending.data)
+        if plan is None:
+            state = database_state()
+            plan = plan_file(pending.file_name, data)
+        token = PendingImport.keep(request.user, pending.file_name, data, plan, state).token
+        return self.render_import(
+            request,
+            ImportFileForm(),
+            preview=Preview(plan, moved=plan.rows_changed_since(shown)),
+            file_name=pending.file_name,
+            token=token,
+            status=409,
+        )
+
+    def render_import(
+        self, request, form, *, preview=None, file_name=None, token=None, status=None
+    ):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -171,7 +199,8 @@ class LaureateImportExportMixin:
             "columns": COLUMNS,
             "max_rows": MAX_ROWS,
         }
-        status = 400 if preview and preview.problems else 200
+        if status is None:
+            status = 400 if preview and preview.problems else 200
         return TemplateResponse(request, self.import_template, context, status=status)
 
     # Export --------------------------------------------------------------------------------

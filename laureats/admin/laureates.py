@@ -14,6 +14,7 @@ from ..models import (
     Source,
 )
 from .base import PortalAdmin
+from .conflicts import VersionedAdmin
 from .imports import LaureateImportExportMixin
 
 
@@ -79,7 +80,7 @@ class NoSectorFilter(admin.SimpleListFilter):
 
 
 @admin.register(Laureate)
-class LaureateAdmin(LaureateImportExportMixin, PortalAdmin):
+class LaureateAdmin(LaureateImportExportMixin, VersionedAdmin, PortalAdmin):
     list_display = [
         "name",
         "acronym",
@@ -112,7 +113,21 @@ class LaureateAdmin(LaureateImportExportMixin, PortalAdmin):
         css = {"all": ["css/admin-laureats.css"]}
 
     fieldsets = [
-        (None, {"fields": ["name", "acronym", "slug", "status", "scope", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "acronym",
+                    "slug",
+                    "status",
+                    "scope",
+                    "is_published",
+                    # Hidden: what the form was read at (admin/conflicts.py).
+                    ("version", "read_state"),
+                ]
+            },
+        ),
         (_("Présentation"), {"fields": ["summary", "description", "website"]}),
         (_("Filières et régions"), {"fields": ["sectors", "regions"]}),
         (

@@ -9,6 +9,7 @@ from ..models import (
     Organisation,
 )
 from .base import PortalAdmin
+from .conflicts import VersionedAdmin
 
 
 class OrganisationMembershipInline(admin.TabularInline):
@@ -21,7 +22,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PortalAdmin):
+class OrganisationAdmin(VersionedAdmin, PortalAdmin):
     list_display = ["name", "kind", "city", "region", "siren", "laureate_count"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "slug", "siren", "city"]

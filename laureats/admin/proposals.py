@@ -1,6 +1,7 @@
 """Moderation of the public's proposals: each shows what accepting it would change, and is
 accepted or rejected from its page (the changes themselves are made by laureats/moderation.py)."""
 
+from concurrency.forms import VersionField
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -21,10 +22,17 @@ from .base import PortalAdmin
 class ProposalAdminForm(forms.ModelForm):
     # "accept" or "reject" when one of the decision buttons was pressed; set by get_form.
     decision = None
+    # The laureate's version that the comparison shows: accepting checks it has not moved.
+    seen_version = VersionField()
 
     class Meta:
         model = Proposal
         fields = ["rejection_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.laureate is not None:
+            self.initial["seen_version"] = self.instance.laureate.version
 
     def clean(self):
         cleaned = super().clean()
@@ -67,7 +75,16 @@ class ProposalAdmin(PortalAdmin):
         (_("Contact (privé, jamais publié)"), {"fields": ["email"]}),
         (
             _("Décision"),
-            {"fields": ["status", "applied", "reviewer", "reviewed_at", "rejection_reason"]},
+            {
+                "fields": [
+                    "status",
+                    "applied",
+                    "reviewer",
+                    "reviewed_at",
+                    "rejection_reason",
+                    "seen_version",
+                ]
+            },
         ),
     ]
     readonly_fields = [
@@ -172,6 +189,10 @@ class ProposalAdmin(PortalAdmin):
             return _("Le lauréat concerné n'existe plus.")
         else:
             current = moderation.current_value(obj.laureate, obj.field)
+            if obj.status == Proposal.Status.PENDING and moderation.changed_since_proposed(
+                obj, current
+            ):
+                return self.comparison_changed_since(obj, current)
             rows = [(obj.get_field_display(), current, obj.value)]
         table = format_html(
             '<table class="proposal-comparison"><thead><tr><th scope="col">{}</th>'
@@ -183,6 +204,38 @@ class ProposalAdmin(PortalAdmin):
         )
         if obj.status != Proposal.Status.PENDING:
             return table
+        return format_html("{}{}", table, self.outcome(obj))
+
+    def comparison_changed_since(self, obj, current):
+        """The field changed after the proposal was made: the value it was made against, the
+        current one and the proposed one, before the moderator decides."""
+        table = format_html(
+            '<table class="proposal-comparison"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+            '<tbody><tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr></tbody>'
+            "</table>",
+            _("champ"),
+            _("valeur lors de la proposition"),
+            _("valeur actuelle"),
+            _("valeur proposée"),
+            obj.get_field_display(),
+            linebreaksbr(obj.value_when_proposed),
+            linebreaksbr(current),
+            linebreaksbr(obj.value),
+        )
+        warning = _(
+            "Ce champ a changé depuis la proposition, faite quand il valait la valeur de la "
+            "deuxième colonne : accepter remplacera sa valeur actuelle par la valeur proposée."
+        )
+        return format_html(
+            '<p class="proposal-plan proposal-plan-manual">{}</p>{}{}',
+            warning,
+            table,
+            self.outcome(obj),
+        )
+
+    def outcome(self, obj):
+        """What accepting does, for a pending proposal."""
         plan = moderation.plan(obj)
         if obj.kind == Proposal.Kind.NEW_LAUREATE:
             outcome = _("Accepter crée ce lauréat, non publié, pour que vous complétiez sa fiche.")
@@ -199,7 +252,7 @@ class ProposalAdmin(PortalAdmin):
                 "il faudra la reporter à la main dans la fiche du lauréat."
             ) % {"reason": plan.reason}
             css = "proposal-plan proposal-plan-manual"
-        return format_html('{}<p class="{}">{}</p>', table, css, outcome)
+        return format_html('<p class="{}">{}</p>', css, outcome)
 
     def save_model(self, request, obj, form, change):
         # A decision is saved by moderation.accept/reject, with its reviewer and date.
@@ -223,11 +276,26 @@ class ProposalAdmin(PortalAdmin):
         return super().response_change(request, obj)
 
     def accept(self, request, obj):
+        seen_version = None
+        if obj.kind == Proposal.Kind.CORRECTION:
+            # A tampered value is a SuspiciousOperation: a 400.
+            seen_version = VersionField().to_python(request.POST.get("seen_version"))
         try:
-            outcome = moderation.accept(obj, request.user)
+            outcome = moderation.accept(obj, request.user, seen_version=seen_version)
         except moderation.AlreadyReviewed:
             messages.error(request, _("Cette proposition a déjà été traitée."))
             return redirect("admin:laureats_proposal_changelist")
+        except moderation.LaureateChanged:
+            messages.warning(
+                request,
+                _(
+                    "Proposition n°%(number)s non acceptée : la fiche de « %(laureate)s » a changé "
+                    "depuis que vous avez ouvert cette page. Comparez de nouveau la valeur actuelle "
+                    "et la valeur proposée ci-dessous, puis décidez."
+                )
+                % {"number": obj.pk, "laureate": obj.laureate},
+            )
+            return redirect("admin:laureats_proposal_change", obj.pk)
         except moderation.SlugConflict:
             messages.error(
                 request,

@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from ..csv_format import ImportFailed, Problem, read_file
 from .applying import apply_plan
-from .planning import Change, Plan, Planner, RowPlan, database_state
+from .planning import Change, Plan, PlanMoved, Planner, RowPlan, database_state
 
 
 def plan_file(name, data):
@@ -21,6 +21,7 @@ __all__ = [
     "Change",
     "ImportFailed",
     "Plan",
+    "PlanMoved",
     "Planner",
     "Problem",
     "RowPlan",

@@ -9,20 +9,23 @@ have rebuilt them at every save).
 """
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..csv_format import BY_NAME, ImportFailed, Problem
 from ..models import Laureate, Membership, Organisation, Sector, Source
 from .history import BATCH_SIZE, record, record_with_m2m
-from .planning import MULTI_VALUE
+from .planning import MULTI_VALUE, PlanMoved
 
 # Primary keys per DELETE: within SQLite's oldest limit of 999 parameters a statement.
 DELETE_BATCH_SIZE = 500
 
 
 def apply_plan(plan, user=None):
-    """Write the plan; ImportFailed (nothing written) if the database refuses any of it."""
+    """Write the plan; ImportFailed (nothing written) if the database refuses any of it, and
+    PlanMoved (nothing written) if a laureate or an organisation it changes has changed since
+    the plan was made: the plan must then be made again, and shown."""
     try:
         with transaction.atomic():
             Writer(plan, user).write()
@@ -74,7 +77,12 @@ class Writer:
             for index, organisation in enumerate(new):
                 self.organisation_pks[("new", index)] = organisation.pk
         # Few (a SIREN or a kind completed), and their save() keeps their laureates' search text.
-        for organisation in Organisation.objects.filter(pk__in=self.plan.organisation_updates):
+        updates = Organisation.objects.select_for_update().filter(
+            pk__in=self.plan.organisation_updates
+        )
+        for organisation in updates:
+            if organisation.version != self.plan.organisation_versions.get(organisation.pk):
+                raise PlanMoved
             for name, value in self.plan.organisation_updates[organisation.pk].items():
                 setattr(organisation, name, value)
             organisation.save()
@@ -84,9 +92,17 @@ class Writer:
 
     def write_laureates(self, rows):
         """The laureates of `rows`, in their order: created, or updated in their scalar fields."""
-        existing = Laureate.objects.in_bulk([row.laureate_pk for row in rows if row.laureate_pk])
+        # Locked until the import commits: nobody writes them between this check and the write.
+        existing = Laureate.objects.select_for_update().in_bulk(
+            [row.laureate_pk for row in rows if row.laureate_pk]
+        )
         laureates, created, updated, fields = [], [], [], set()
         for row in rows:
+            if row.laureate_pk and getattr(existing.get(row.laureate_pk), "version", None) != (
+                row.version
+            ):
+                # Changed (or deleted) since the plan compared the file with it.
+                raise PlanMoved
             laureate = existing.get(row.laureate_pk) or Laureate()
             scalars = self.changed(row) - MULTI_VALUE
             for name in scalars:
@@ -98,7 +114,9 @@ class Writer:
                 # changes only members, sources, sectors or regions changes the fiche too: its
                 # date is the "version du" of its citation and its "dernière mise à jour".
                 laureate.updated_at = self.date
-                fields |= {BY_NAME[name].field for name in scalars} | {"updated_at"}
+                # bulk_update() does not count versions as save() does (the row is locked).
+                laureate.version += 1
+                fields |= {BY_NAME[name].field for name in scalars} | {"updated_at", "version"}
                 updated.append(laureate)
             laureates.append(laureate)
         Laureate.objects.bulk_create(created, batch_size=BATCH_SIZE)
@@ -235,4 +253,14 @@ class Writer:
         self.update(Membership, demoted, ["role"])
         self.update(Membership, promoted, ["role"])
         self.create(Membership, new)
+        # Their memberships changed: so did they, for a form of theirs opened before.
+        changed = {m.organisation_id for m in [*removed, *demoted, *promoted, *new]}
+        self.bump_versions(Organisation, changed)
         return {membership.organisation_id for membership in removed}
+
+    def bump_versions(self, model, pks):
+        pks = sorted(pks)
+        for start in range(0, len(pks), DELETE_BATCH_SIZE):
+            model.objects.filter(pk__in=pks[start : start + DELETE_BATCH_SIZE]).update(
+                version=F("version") + 1
+            )

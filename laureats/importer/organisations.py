@@ -32,7 +32,7 @@ class OrganisationMatcher:
         self.by_siren = {}
         self.by_key = defaultdict(list)
         for organisation in Organisation.objects.only(
-            "pk", "name", "slug", "kind", "siren", "aliases"
+            "pk", "name", "slug", "kind", "siren", "aliases", "version"
         ):
             self.by_pk[organisation.pk] = organisation
             if organisation.siren:

@@ -10,7 +10,7 @@ empty cell in a present column clears it. An unchanged row is not written at all
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from ..csv_format import BY_NAME, COLUMNS, ImportFailed, Problem, column_for_header
@@ -79,12 +79,20 @@ class RowPlan:
     values: dict  # column name -> value read, for the columns the file has
     changes: list = field(default_factory=list)
     members: dict | None = None  # organisation ref -> role, when the file has "membres"
+    # The laureate's version when this row was compared with it: applying the plan checks it.
+    version: int | None = None
 
     @property
     def action(self):
         if self.laureate_pk is None:
             return "created"
         return "updated" if self.changes else "unchanged"
+
+    def shown(self):
+        changes = [
+            (c.column, c.before, c.after, tuple(c.removed), tuple(c.added)) for c in self.changes
+        ]
+        return (self.action, self.name, changes)
 
 
 @dataclass
@@ -96,6 +104,8 @@ class Plan:
     # The file's name, which the history of every row written records (the public change log
     # shows it as the change's source).
     file_name: str = ""
+    # Organisation pk -> its version when the plan decided to update it.
+    organisation_versions: dict = field(default_factory=dict)
 
     def with_action(self, action):
         return [row for row in self.rows if row.action == action]
@@ -112,6 +122,22 @@ class Plan:
     def unchanged(self):
         return self.with_action("unchanged")
 
+    def shown(self):
+        """What a preview of this plan shows, row by row: two plans that show the same write
+        the same."""
+        return {
+            "rows": {row.slug: row.shown() for row in self.rows},
+            "new_organisations": [tuple(vars(o).values()) for o in self.new_organisations],
+            "organisation_updates": sorted(
+                (pk, sorted(fields.items())) for pk, fields in self.organisation_updates.items()
+            ),
+        }
+
+    def rows_changed_since(self, other):
+        """The slugs of this plan's rows that the preview of `other` showed otherwise."""
+        before = other.shown()["rows"]
+        return {slug for slug, shown in self.shown()["rows"].items() if before.get(slug) != shown}
+
     def summary(self):
         return _(
             "%(created)s lauréat(s) créé(s), %(updated)s mis à jour, %(unchanged)s inchangé(s) ; "
@@ -124,12 +150,21 @@ class Plan:
         }
 
 
+class PlanMoved(Exception):
+    """A row the plan writes changed since the plan was made (its version moved): the plan
+    may no longer be what its preview showed, and nothing of it was written."""
+
+
 def database_state():
-    """A fingerprint of everything a plan depends on: a confirmed plan is applied only if this
-    has not moved since the preview (every write adds a history row or a primary key)."""
+    """A fingerprint of everything a plan depends on: a confirmed plan is applied as it is only
+    if this has not moved since the preview (every write adds a history row or a primary key,
+    and every change of a laureate or an organisation a version)."""
     state = []
     for model in (Laureate, Organisation, Membership, Source, Sector, Region):
-        state.append(tuple(model.objects.aggregate(n=Count("pk"), last=Max("pk")).values()))
+        totals = {"n": Count("pk"), "last": Max("pk")}
+        if model in (Laureate, Organisation):
+            totals["versions"] = Sum("version")
+        state.append(tuple(model.objects.aggregate(**totals).values()))
         history = model.history.model
         state.append(history.objects.aggregate(last=Max("history_id"))["last"])
     for through in (Laureate.sectors.through, Laureate.regions.through):
@@ -170,7 +205,15 @@ class Planner:
         ]
         if self.problems:
             raise ImportFailed(sorted(self.problems, key=lambda problem: problem.row))
-        return Plan(plans, organisations.new, dict(organisations.updates), table.describe())
+        return Plan(
+            plans,
+            organisations.new,
+            dict(organisations.updates),
+            table.describe(),
+            organisation_versions={
+                pk: organisations.by_pk[pk].version for pk in organisations.updates
+            },
+        )
 
     def read_header(self, table):
         """{index in the row: Column}; header problems say what separator and encoding were seen."""
@@ -244,7 +287,14 @@ class Planner:
         return records
 
     def plan_row(self, number, values, headers, laureate, organisations):
-        plan = RowPlan(number, values["slug"], "", laureate.pk if laureate else None, values)
+        plan = RowPlan(
+            number,
+            values["slug"],
+            "",
+            laureate.pk if laureate else None,
+            values,
+            version=laureate.version if laureate else None,
+        )
         if laureate is None:
             for column in COLUMNS:
                 if column.required and column.name not in values:

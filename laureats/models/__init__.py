@@ -3,6 +3,7 @@ sectors and regions they work in, the programme's official figures, and the publ
 One module per domain; everything is importable from `laureats.models`."""
 
 from .figures import FigureSource, ProgrammeFigure
+from .imports import PendingImport
 from .laureates import MAX_AID_RATE_PERCENT, Laureate, LaureateQuerySet
 from .organisations import (
     Membership,
@@ -24,6 +25,7 @@ __all__ = [
     "MembershipQuerySet",
     "Organisation",
     "OrganisationQuerySet",
+    "PendingImport",
     "ProgrammeFigure",
     "Proposal",
     "ProposalQuerySet",

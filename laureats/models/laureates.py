@@ -16,6 +16,7 @@ from .derived import refresh_involvement, refresh_search_documents
 from .figures import ProgrammeFigure
 from .organisations import Membership, Organisation
 from .reference import Region, Sector
+from .versions import version_field
 
 # The call funds at most 70 % of a project's cost. Published amounts are rounded to the euro
 # (6 928 135 € of cost gives 4 849 695 € of aid, 0.5 € above the exact 70 %), so the rule allows
@@ -270,11 +271,16 @@ class Laureate(models.Model):
     consortium_size = models.PositiveIntegerField(editable=False, default=0)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    # One more at every change of the fiche, its members, sources, sectors or regions
+    # (models/versions.py): a save from an older read is refused, never written over it.
+    version = version_field()
 
     objects = LaureateQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[sectors, regions],
         excluded_fields=[
+            # A counter of writes, not a fact: the change log shows what changed instead.
+            "version",
             "search_document",
             "search_vector",
             "region_codes",

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..ordering import french, sort_key
 from ..validators import validate_siren
 from .reference import Region
+from .versions import version_field
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -122,10 +123,12 @@ class Organisation(models.Model):
     in_published_laureate = models.BooleanField(editable=False, default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    # One more at every change of the organisation or of its memberships (models/versions.py).
+    version = version_field()
 
     objects = OrganisationQuerySet.as_manager()
-    # A derived value is no one's change: kept out of the change log.
-    history = HistoricalRecords(excluded_fields=["in_published_laureate"])
+    # A derived value and a counter of writes are no one's change: kept out of the change log.
+    history = HistoricalRecords(excluded_fields=["in_published_laureate", "version"])
 
     class Meta:
         ordering = [french("name")]

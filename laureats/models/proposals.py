@@ -92,6 +92,12 @@ class Proposal(models.Model):
     )
     reviewed_at = models.DateTimeField(_("relue le"), null=True, blank=True)
     rejection_reason = models.TextField(_("raison du refus"), max_length=2000, blank=True)
+    # The corrected field's value as the fiche showed it when the proposal was made (set by
+    # laureats/versions.py, whoever creates the proposal): moderation shows it next to the
+    # current value when someone changed the field since. Empty when unknown (older proposals).
+    value_when_proposed = models.TextField(
+        _("valeur lors de la proposition"), blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
 
     objects = ProposalQuerySet.as_manager()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from laureats.importer import ImportFailed, apply_plan, plan_file
+from laureats.importer import ImportFailed, PlanMoved, apply_plan, plan_file
 
 
 class Command(BaseCommand):
@@ -37,6 +37,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(failure.problems)} problème(s) dans {file} : rien n'a été importé."
             ) from failure
+        except PlanMoved as moved:
+            raise CommandError(
+                "Des lauréats ou organisations du fichier ont été modifiés pendant "
+                "l'importation : rien n'a été importé. Relancez la commande."
+            ) from moved
         self.stdout.write(f"Fichier lu : {plan.description}.")
         if dry_run or options["verbosity"] > 1:
             self.write_changes(plan)
