@@ -8,9 +8,10 @@ class LaureatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The search text follows every write to a laureate, its members or their names.
-        from . import ordering, search_sync
+        # The derived columns follow every write of their inputs (laureats/derived/).
+        from . import ordering
+        from .derived import receivers
 
-        search_sync.connect()
+        receivers.connect()
         # Names sort in French reading order on SQLite too (laureats/ordering.py).
         ordering.connect()

@@ -190,7 +190,7 @@ def accept(proposal, reviewer):
         # Only the field the proposal changes: nothing else of the row is written back.
         laureate.save(update_fields=[change.field, "updated_at"])
     if change.automatic:
-        # The search text follows by itself (laureats/search_sync.py).
+        # The derived columns follow by themselves (laureats/derived/).
         Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
     proposal.laureate = laureate
     proposal.status = Proposal.Status.ACCEPTED
