@@ -68,7 +68,7 @@ AGGREGATES = (
     "(~6-8 ms), porteurs et tailles (~7-10 ms chacun) ; puis le rendu (~30 ms)"
 )
 AGGREGATES_NEXT = (
-    "des compteurs par valeur tenus à l'écriture par laureats/search_sync.py pour les chiffres "
+    "des compteurs par valeur tenus à l'écriture par laureats/derived/ pour les chiffres "
     "sans filtre ; sans eux, le coût reste proportionnel aux lauréats"
 )
 MISSES = {

@@ -8,10 +8,11 @@ class LaureatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The search text follows every write to a laureate, its members or their names.
-        from . import ordering, search_sync, versions
+        # The derived columns follow every write of their inputs (laureats/derived/).
+        from . import ordering, versions
+        from .derived import receivers
 
-        search_sync.connect()
+        receivers.connect()
         # A change of a laureate's children is a change of the laureate (its version).
         versions.connect()
         # Names sort in French reading order on SQLite too (laureats/ordering.py).

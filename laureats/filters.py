@@ -78,7 +78,7 @@ def has_sector(sector_ids):
 def has_region(codes):
     """Involved in any of these regions: its scope covers it (its `regions`) or one of its
     members is located there. That rule is computed on write into `region_codes` and
-    `region_bits` (models/derived.py), which the filter, the facets and the map read, so that a
+    `region_bits` (laureats/derived/), which the filter, the facets and the map read, so that a
     region's count is what its link lists."""
     with_bits = [code for code in codes if code in REGION_BITS]
     condition = has_any_bit("region_bits", region_mask(with_bits)) if with_bits else Q()

@@ -203,7 +203,7 @@ def accept(proposal, reviewer, seen_version=None):
         # version counts the change, for the forms opened before (admin/conflicts.py).
         laureate.save(update_fields=[change.field, "updated_at", "version"])
     if change.automatic:
-        # The search text follows by itself (laureats/search_sync.py).
+        # The derived columns follow by themselves (laureats/derived/).
         Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
     proposal.laureate = laureate
     proposal.status = Proposal.Status.ACCEPTED

@@ -96,7 +96,6 @@ def test_aid_rate_is_unknown_without_both_amounts():
 def test_search_document_holds_member_names_without_accents():
     laureate = LaureateFactory(name="Santé numérique")
     MembershipFactory(laureate=laureate, organisation=OrganisationFactory(name="École Électrique"))
-    Laureate.objects.filter(pk=laureate.pk).refresh_search_documents()
     laureate.refresh_from_db()
     assert "sante numerique" in laureate.search_document
     assert "ecole electrique" in laureate.search_document

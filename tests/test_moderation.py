@@ -97,7 +97,7 @@ def test_accepting_updates_only_the_proposed_field(admin_user, laureate):
         query["sql"]
         for query in queries
         if query["sql"].startswith('UPDATE "laureats_laureate" SET')
-        # The derived columns, rebuilt by laureats/search_sync.py, not the accepted edit.
+        # The derived columns, rebuilt by laureats/derived/, not the accepted edit.
         and "search_document" not in query["sql"]
         and "known_mask" not in query["sql"]
         # The version that the new source adds (laureats/versions.py).

@@ -160,6 +160,12 @@ def test_loaded_laureates_have_their_derived_columns(real_data):
     assert_columns_follow_the_rows()
 
 
+def test_check_derived_finds_nothing_to_rewrite_in_the_real_data(real_data):
+    out = io.StringIO()
+    call_command("check_derived", stdout=out)
+    assert out.getvalue().startswith("Toutes les colonnes dérivées sont à jour")
+
+
 def test_fixtures_reload_without_duplicates(real_data, facts):
     laureates, organisations = Laureate.objects.count(), Organisation.objects.count()
     call_command("load_real_data", "--force", verbosity=0)

@@ -1,15 +1,19 @@
 """The search agrees with itself: the same queries find the same laureates on SQLite and on
 PostgreSQL, and the text it searches follows every write, wherever it comes from."""
 
+import unicodedata
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from laureats.admin.conflicts import signed_version
 from laureats.filters import LaureateFilter
 from laureats.models import Laureate, Membership, Organisation
-from laureats.text import FRENCH_STOP_WORDS
+from laureats.text import FOLDED_LETTERS, FRENCH_STOP_WORDS, normalize_text
 
 from .factories import MembershipFactory, OrganisationFactory, make_laureate
 
@@ -182,3 +186,11 @@ def test_stop_words_are_those_postgresql_drops():
         )
         dropped = {row[0] for row in cursor.fetchall()}
     assert dropped == FRENCH_STOP_WORDS
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("éèçœŒßﬁǅΣ\u0301\u0327")))
+def test_normalized_text_follows_its_per_character_rule(text):
+    # normalize_text is written with scans in C for speed; this is the rule it must keep.
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLDED_LETTERS))
+    expected = "".join(char for char in decomposed if not unicodedata.combining(char))
+    assert normalize_text(text) == expected

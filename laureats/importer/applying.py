@@ -3,9 +3,8 @@
 Only what the plan says changed is written, and in bulk: one statement (or one per thousand
 rows) per table and per kind of write, whatever the number of laureates and members, so that a
 5,000-row list fits in a request. Bulk writes send no per-row signal, so this module does by
-itself what the receivers would: one history entry per row written (`history`), and the
-search text and facet columns of the laureates written rebuilt once at the end (search_sync would
-have rebuilt them at every save).
+itself what the receivers would: one history entry per row written (`history`). The derived
+columns of the laureates written are rebuilt once, at the end, by their owner (laureats/derived/).
 """
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -13,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import derived
 from ..csv_format import BY_NAME, ImportFailed, Problem
 from ..models import Laureate, Membership, Organisation, Sector, Source
 from .history import BATCH_SIZE, record, record_with_m2m
@@ -27,7 +27,7 @@ def apply_plan(plan, user=None):
     PlanMoved (nothing written) if a laureate or an organisation it changes has changed since
     the plan was made: the plan must then be made again, and shown."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), derived.batch():
             Writer(plan, user).write()
     except (IntegrityError, DatabaseError) as error:
         raise ImportFailed(
@@ -55,10 +55,9 @@ class Writer:
         self.record_laureates(rows, laureates)
         self.write_sources(rows, laureates)
         left = self.write_members(rows, laureates)
-        Laureate.objects.filter(pk__in=[laureate.pk for laureate in laureates]).refresh_derived()
-        # The organisations that left a consortium are no longer among its members: their
-        # published flag is rebuilt apart.
-        Organisation.objects.filter(pk__in=left).refresh_published_flag()
+        # Written partly in plain SQL (`delete`), which no signal tells of: the laureates, and
+        # the organisations that left a consortium, are named to the owner.
+        derived.note([laureate.pk for laureate in laureates], left)
 
     def changed(self, row):
         return {change.column for change in row.changes} if row.laureate_pk else set(row.values)

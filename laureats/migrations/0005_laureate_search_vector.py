@@ -13,12 +13,8 @@ def index_stored_vector(apps, schema_editor):
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {NEW_INDEX} ON laureats_laureate USING gin (search_vector)"
     )
-    # Same expression as laureats.search.weighted_vector(), frozen here as a migration must be.
-    schema_editor.execute(
-        "UPDATE laureats_laureate SET search_vector = "
-        "setweight(to_tsvector('french'::regconfig, COALESCE(split_part(search_document, chr(10), 1), '')), 'A')"
-        " || setweight(to_tsvector('french'::regconfig, COALESCE(search_document, '')), 'D')"
-    )
+    # The vectors are filled by their owner (laureats/derived/) in migration 0007, once the
+    # members' names it orders can sort in French.
 
 
 def back_to_expression_index(apps, schema_editor):

@@ -1,35 +1,15 @@
 from django.db import migrations, models
 
+from laureats import derived
+
 # Frozen copy of laureats.ordering.COLLATION: a migration must not follow later code.
 COLLATION = "fr_natural"
 
 
-def joined(values):
-    # Frozen copy of laureats.models.derived.joined().
-    return f"|{'|'.join(sorted(values))}|" if values else ""
-
-
 def fill_facet_columns(apps, schema_editor):
-    """The columns from the rows they summarise, as LaureateQuerySet.refresh_involvement()."""
-    Laureate = apps.get_model("laureats", "Laureate")
-    Membership = apps.get_model("laureats", "Membership")
-    regions, kinds = {}, {}
-    for pk, code in Laureate.regions.through.objects.values_list("laureate_id", "region_id"):
-        regions.setdefault(pk, set()).add(code)
-    members = Membership.objects.values_list(
-        "laureate_id", "organisation__region_id", "organisation__kind"
-    )
-    for pk, code, kind in members:
-        if code:
-            regions.setdefault(pk, set()).add(code)
-        kinds.setdefault(pk, set()).add(kind)
-    laureates = [
-        Laureate(
-            pk=pk, region_codes=joined(regions.get(pk, ())), member_kinds=joined(kinds.get(pk, ()))
-        )
-        for pk in Laureate.objects.values_list("pk", flat=True)
-    ]
-    Laureate.objects.bulk_update(laureates, ["region_codes", "member_kinds"], batch_size=500)
+    """The columns from the rows they summarise, computed by their owner (laureats/derived/)
+    on this migration's models."""
+    derived.rebuild(None, None, apps=apps, names={"region_codes", "member_kinds"})
 
 
 # Both lists' order (by name in French order, then id) read from an index: a page without

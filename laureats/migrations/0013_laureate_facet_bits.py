@@ -1,7 +1,9 @@
 from django.db import migrations, models
 
-# Frozen copy of laureats/models/facet_bits.py, bit 0 first: a migration must not follow later
-# code, and a stored bit must keep its meaning.
+from laureats import derived
+
+# The meaning of the bits when they were first stored, bit 0 first: a stored bit must keep it,
+# and tests/test_facet_bits.py checks that models/facet_bits.py only ever appends to it.
 REGION_BITS = "01 02 03 04 06 11 24 27 28 32 44 52 53 75 76 84 93 94".split()
 MEMBER_KIND_BITS = [
     "cfa",
@@ -20,29 +22,9 @@ MEMBER_KIND_BITS = [
 SECTOR_BITS = 63
 
 
-def bits(values, positions):
-    return sum(1 << positions.index(value) for value in set(values) if value in positions)
-
-
 def fill_bits(apps, schema_editor):
-    """The bits from the text columns migration 0010 filled, and from the sectors."""
-    Laureate = apps.get_model("laureats", "Laureate")
-    sectors = {}
-    for pk, sector in Laureate.sectors.through.objects.values_list("laureate_id", "sector_id"):
-        if 0 < sector < SECTOR_BITS:
-            sectors[pk] = sectors.get(pk, 0) | (1 << sector)
-    laureates = [
-        Laureate(
-            pk=pk,
-            region_bits=bits(regions.strip("|").split("|"), REGION_BITS),
-            member_kind_bits=bits(kinds.strip("|").split("|"), MEMBER_KIND_BITS),
-            sector_bits=sectors.get(pk, 0),
-        )
-        for pk, regions, kinds in Laureate.objects.values_list("pk", "region_codes", "member_kinds")
-    ]
-    Laureate.objects.bulk_update(
-        laureates, ["region_bits", "member_kind_bits", "sector_bits"], batch_size=300
-    )
+    """The bits, computed by their owner (laureats/derived/) on this migration's models."""
+    derived.rebuild(None, None, apps=apps, names={"region_bits", "member_kind_bits", "sector_bits"})
 
 
 class Migration(migrations.Migration):

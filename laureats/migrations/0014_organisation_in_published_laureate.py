@@ -1,15 +1,12 @@
 from django.db import migrations, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+
+from laureats import derived
 
 
 def fill_flag(apps, schema_editor):
-    """As OrganisationQuerySet.refresh_published_flag() sets it: one UPDATE."""
-    Organisation = apps.get_model("laureats", "Organisation")
-    Membership = apps.get_model("laureats", "Membership")
-    published = Membership.objects.filter(
-        organisation_id=OuterRef("pk"), laureate__is_published=True
-    )
-    Organisation.objects.update(in_published_laureate=Exists(published))
+    """The flag, computed by its owner (laureats/derived/) on this migration's models."""
+    derived.rebuild(None, None, apps=apps, names={"in_published_laureate"})
 
 
 class Migration(migrations.Migration):

@@ -8,7 +8,7 @@ of importance: /a-completer/ shows the most important missing facts first.
 Each fact has two equal definitions: `is_known(laureate)` reads an object whose relations are
 prefetched (`for_detail()`), `condition(model)` is the same rule as a database expression.
 The conditions are evaluated on write, into `Laureate.known_mask` (a bit per fact, kept by
-laureats/search_sync.py and refresh_completeness()); sorting, filtering and counting thousands
+laureats/derived/); sorting, filtering and counting thousands
 of laureates read that column instead of five subqueries per laureate (at 10,000 laureates the
 home page's totals took ~100 ms, now ~5). tests/test_completeness.py checks that both agree on
 every combination of facts, tests/test_facet_columns.py that every write path keeps the mask,
@@ -161,19 +161,6 @@ FACT_SLUGS = {fact.slug: fact.key for fact in FACTS}
 def bit(fact):
     """The bit of `fact` in `Laureate.known_mask`."""
     return 1 << FACTS.index(fact)
-
-
-def known_mask(model):
-    """The mask of the facts a row has, from the rules themselves: what refresh_completeness()
-    stores in `known_mask`, so that counting never evaluates these subqueries per read."""
-    total = Value(0)
-    for fact in FACTS:
-        total = total + Case(
-            When(fact.condition(model), then=Value(bit(fact))),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    return total
 
 
 def is_stored_known(fact):

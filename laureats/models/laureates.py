@@ -10,13 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..ordering import french
-from ..text import normalize_text
-from .completeness import FACTS, is_stored_known, known_count, known_flag, known_mask
-from .derived import refresh_involvement, refresh_search_documents
+from .completeness import FACTS, is_stored_known, known_count, known_flag
 from .figures import ProgrammeFigure
-from .organisations import Membership, Organisation
+from .organisations import Membership
 from .reference import Region, Sector
 from .versions import version_field
+from .writes import InputModel, InputQuerySet
 
 # The call funds at most 70 % of a project's cost. Published amounts are rounded to the euro
 # (6 928 135 € of cost gives 4 849 695 € of aid, 0.5 € above the exact 70 %), so the rule allows
@@ -24,7 +23,7 @@ from .versions import version_field
 MAX_AID_RATE_PERCENT = 70
 
 
-class LaureateQuerySet(models.QuerySet):
+class LaureateQuerySet(InputQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -56,7 +55,7 @@ class LaureateQuerySet(models.QuerySet):
 
     def with_completeness(self):
         """Rows whose completeness (`completeness.is_known`) is read from their stored
-        `known_mask` (kept by refresh_completeness()), not from their relations: the same rule
+        `known_mask` (kept by laureats/derived/), not from their relations: the same rule
         as the fiche's. In Python: eleven SQL expressions built for every list page cost more
         than the page's queries at the real data's size."""
         return self.annotate(completeness_from_mask=Value(True))
@@ -141,45 +140,8 @@ class LaureateQuerySet(models.QuerySet):
     def without_lead(self):
         return self.exclude(Exists(Membership.objects.leads().of_each_laureate()))
 
-    def refresh_derived(self):
-        """Rebuild what is derived from these laureates' rows and their members: the search
-        text, the facet columns, the completeness mask and their members' published flag. The
-        bulk path, for writers that send no per-row signal."""
-        self.refresh_involvement()
-        self.refresh_completeness()
-        self.refresh_member_flags()
-        return self.refresh_search_documents()
 
-    def refresh_member_flags(self):
-        """Rebuild `Organisation.in_published_laureate` of these laureates' members: one
-        UPDATE. An organisation that left them (a membership deleted in bulk) is not among
-        them: its writer refreshes it too (laureats/importer/applying.py)."""
-        laureates = self.order_by().values("pk")
-        members = Membership.objects.filter(laureate__in=laureates).values("organisation_id")
-        Organisation.objects.filter(pk__in=members).refresh_published_flag()
-
-    def refresh_completeness(self):
-        """Rebuild `known_mask` from the rules of models/completeness.py: one UPDATE."""
-        # Through the ids: an UPDATE cannot carry the ordering or annotations of a list.
-        Laureate.objects.filter(pk__in=self.order_by().values("pk")).update(
-            known_mask=known_mask(Laureate)
-        )
-
-    def refresh_involvement(self):
-        """Rebuild the facet columns, their bits, `lead_kind` and `consortium_size`."""
-        refresh_involvement(self)
-
-    def refresh_search_documents(self):
-        """Rebuild the search text of these laureates from their fields and members' names.
-
-        Every save() and delete() keeps the text current by itself (laureats/search_sync.py);
-        this is the bulk path, and the only exception, for writers that send no per-row signal:
-        fixtures loaded raw (load_real_data) and bulk writes (generate_synthetic, the import).
-        """
-        return refresh_search_documents(self)
-
-
-class Laureate(models.Model):
+class Laureate(InputModel):
     """A laureate consortium's project."""
 
     class Scope(models.TextChoices):
@@ -245,6 +207,8 @@ class Laureate(models.Model):
         editable=False,
         help_text=_("Donnée fabriquée pour les tests de charge, jamais dans la base réelle."),
     )
+    # From here to `consortium_size`, derived columns: declared with their inputs, computed
+    # and written by laureats/derived/ alone, on every write of those inputs.
     # Lower-cased, accent-free text of the laureate and its members' names, searched by `q`;
     # its first line is the title. SQLite matches it as text; PostgreSQL searches
     # `search_vector`, its French full-text form, through a GIN index (migration 0005).
@@ -253,7 +217,7 @@ class Laureate(models.Model):
     # What the list's region and member-kind facets count, kept on the row so that counting
     # them reads this table alone, not 70,000 memberships joined to their organisations: the
     # regions it is involved in (`filters.has_region`: covered, or a member's) and its
-    # members' kinds, each as "|11|84|". Rebuilt on every write by laureats/search_sync.py.
+    # members' kinds, each as "|11|84|". Kept by their owner, laureats/derived/.
     region_codes = models.TextField(editable=False, blank=True, default="")
     member_kinds = models.TextField(editable=False, blank=True, default="")
     # The same, and the laureate's sectors, as bits (models/facet_bits.py): what the facets,
@@ -263,7 +227,7 @@ class Laureate(models.Model):
     sector_bits = models.BigIntegerField(editable=False, default=0)
     # Which facts of models/completeness.py the laureate has, a bit each: the home page, the
     # statistics and the list count and sort completeness from it instead of evaluating five
-    # subqueries for every laureate. Kept on every write by laureats/search_sync.py.
+    # subqueries for every laureate. Kept by laureats/derived/.
     known_mask = models.PositiveIntegerField(editable=False, default=0)
     # The lead's kind ("" without a lead) and the number of members entered, for the
     # statistics' breakdowns: a GROUP BY on this table, not a join of its 70,000 memberships.
@@ -354,13 +318,6 @@ class Laureate(models.Model):
 
     def get_absolute_url(self):
         return reverse("laureats:laureate-detail", kwargs={"slug": self.slug})
-
-    def build_search_document(self):
-        """Title (name and acronym) on the first line, then the rest: the title ranks higher."""
-        members = [membership.organisation.name for membership in self.memberships.all()]
-        title = " ".join(part for part in [self.name, self.acronym] if part)
-        rest = " ".join(part for part in [self.summary, self.description, *members] if part)
-        return normalize_text(f"{title}\n{rest}")
 
     @property
     def granted_aid(self):

@@ -1,7 +1,7 @@
 """The member organisations, and their place in each consortium: its lead or a partner."""
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -10,28 +10,18 @@ from ..ordering import french, sort_key
 from ..validators import validate_siren
 from .reference import Region
 from .versions import version_field
+from .writes import InputModel, InputQuerySet
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(InputQuerySet):
     def in_name_order(self):
         """By name in French reading order (laureats/ordering.py), as every list shows them."""
         return self.order_by(french("name"), "pk")
 
     def with_published_memberships(self):
         """Organisations that belong to at least one published laureate: the flag kept by
-        laureats/search_sync.py, where a semi-join read 70,000 memberships."""
+        laureats/derived/, where a semi-join read 70,000 memberships."""
         return self.filter(in_published_laureate=True)
-
-    def refresh_published_flag(self):
-        """Rebuild `in_published_laureate` of these organisations from their memberships: one
-        UPDATE. The rule the receivers of laureats/search_sync.py and the bulk writers apply."""
-        published = Membership.objects.filter(
-            organisation_id=OuterRef("pk"), laureate__is_published=True
-        )
-        # Through the ids: an UPDATE cannot carry the ordering or annotations of a list.
-        Organisation.objects.filter(pk__in=self.order_by().values("pk")).update(
-            in_published_laureate=Exists(published)
-        )
 
     def for_detail(self):
         """With its memberships in published laureates, each with the consortium's members."""
@@ -69,7 +59,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(InputModel):
     """A member of one or more consortia: training body, company, lab, public body..."""
 
     class Kind(models.TextChoices):
@@ -118,8 +108,8 @@ class Organisation(models.Model):
         ),
     )
     is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
-    # Derived: member of at least one published laureate, kept by laureats/search_sync.py and
-    # OrganisationQuerySet.refresh_published_flag(). It decides which organisations are public.
+    # Derived: member of at least one published laureate, kept by laureats/derived/. It
+    # decides which organisations are public.
     in_published_laureate = models.BooleanField(editable=False, default=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -175,7 +165,7 @@ class Organisation(models.Model):
         return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{self.siren}"
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(InputQuerySet):
     def leads(self):
         return self.filter(role=Membership.Role.LEAD)
 
@@ -208,7 +198,7 @@ def lead_first(memberships):
     return sorted(memberships, key=lambda m: (not m.is_lead, sort_key(m.organisation.name)))
 
 
-class Membership(models.Model):
+class Membership(InputModel):
     """An organisation's place in a consortium: its lead ("porteur") or a partner."""
 
     class Role(models.TextChoices):

@@ -7,14 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..ordering import french
+from .writes import InputModel, InputQuerySet
 
 
-class Region(models.Model):
+class Region(InputModel):
     """One of the 18 French regions, keyed by its official INSEE code."""
 
     code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
     name = models.CharField(_("nom"), max_length=100, unique=True)
 
+    # Its laureates' derived columns follow its writes (laureats/derived/).
+    objects = InputQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -29,7 +32,7 @@ class Region(models.Model):
         return (self.code,)
 
 
-class SectorQuerySet(models.QuerySet):
+class SectorQuerySet(InputQuerySet):
     def with_published_counts(self):
         """Each sector with the number of published laureates filed under it."""
         # The published ids from their partial index: a join to the laureates read the whole
@@ -41,7 +44,7 @@ class SectorQuerySet(models.QuerySet):
         ).order_by(french("name"))  # Meta.ordering does not apply to a GROUP BY query.
 
 
-class Sector(models.Model):
+class Sector(InputModel):
     """A "filière": the trade a laureate digitalises training for, or "Transversal"."""
 
     name = models.CharField(_("nom"), max_length=120, unique=True)

@@ -5,15 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .laureates import Laureate
+from .writes import InputModel, InputQuerySet
 
 
-class Source(models.Model):
+class Source(InputModel):
     """A public document that states something about a laureate."""
 
     laureate = models.ForeignKey(Laureate, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField(_("titre"), max_length=255, blank=True)
     url = models.URLField(_("adresse"), max_length=500)
 
+    # Its laureate's completeness follows its writes (laureats/derived/).
+    objects = InputQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from laureats import derived
 from laureats.models import (
     Laureate,
     Membership,
@@ -175,14 +176,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.load_reference_data()
         generator = Generator(random.Random(seed))
-        with transaction.atomic():
+        # The derived columns of every row created, rebuilt once at the end, in bulk, rather
+        # than after each of the bulk writes.
+        with transaction.atomic(), derived.batch():
             organisation_ids = generator.create_organisations(organisations)
-            laureate_ids = generator.create_laureates(laureates, organisation_ids)
-        # bulk_create() sends no signal, so the receivers of search_sync never saw these rows:
-        # the documented bulk rebuild, by the model's own rule.
-        for start in range(0, len(laureate_ids), BATCH_SIZE):
-            batch = laureate_ids[start : start + BATCH_SIZE]
-            Laureate.objects.filter(pk__in=batch).refresh_derived()
+            generator.create_laureates(laureates, organisation_ids)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{laureates} lauréats et {organisations} organisations synthétiques créés "

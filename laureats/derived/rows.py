@@ -1,0 +1,84 @@
+"""What one laureate's derived columns are computed from, read for many laureates at once.
+
+`gather()` reads, for up to a batch of laureates, everything the `value` functions of
+columns.py need: three queries whatever the number of laureates and members. The models come
+from an app registry (`Tables`), so that a migration can run the same code on its historical
+models.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps as project_apps
+from django.db.models import QuerySet
+
+from ..ordering import french
+
+LEAD = "porteur"  # Membership.Role.LEAD, which a historical model does not carry
+# The laureate's own fields that a `value` reads.
+OWN_FIELDS = ["name", "acronym", "summary", "description"]
+
+
+class Tables:
+    """The models the derived data is read from and written to, from an app registry: the
+    project's, or a migration's."""
+
+    def __init__(self, apps=None):
+        apps = apps or project_apps
+        for name in ["Laureate", "Membership", "Organisation"]:
+            setattr(self, name, apps.get_model("laureats", name))
+        self.LaureateRegion = self.Laureate.regions.through
+        self.LaureateSector = self.Laureate.sectors.through
+
+    def rows(self, model):
+        """A plain queryset of `model`: the owner's own reads and writes announce nothing (they
+        write derived columns only), so they bypass models/writes.py."""
+        return QuerySet(model)
+
+
+@dataclass(frozen=True)
+class Member:
+    kind: str
+    region: str | None
+    name: str
+    is_lead: bool
+
+
+@dataclass
+class Rows:
+    name: str = ""
+    acronym: str = ""
+    summary: str = ""
+    description: str = ""
+    covered: set = field(default_factory=set)
+    sectors: set = field(default_factory=set)
+    # Lead first, then in French name order: the order of `search_document`'s names.
+    members: list = field(default_factory=list)
+
+
+def gather(tables, own):
+    """{pk: Rows} of the laureates whose own fields `own` holds ({pk: {field: value}})."""
+    result = {pk: Rows(**{name: values[name] for name in OWN_FIELDS}) for pk, values in own.items()}
+    ids = list(result)
+    covered = tables.rows(tables.LaureateRegion).filter(laureate_id__in=ids)
+    for pk, code in covered.values_list("laureate_id", "region_id"):
+        result[pk].covered.add(code)
+    filed = tables.rows(tables.LaureateSector).filter(laureate_id__in=ids)
+    for pk, sector in filed.values_list("laureate_id", "sector_id"):
+        result[pk].sectors.add(sector)
+    # One join: a prefetch's "IN" of every member organisation is too deep an expression for
+    # SQLite past about a thousand organisations.
+    members = (
+        tables.rows(tables.Membership)
+        .filter(laureate_id__in=ids)
+        .order_by("laureate_id", "-role", french("organisation__name"), "pk")
+        .values_list(
+            "laureate_id",
+            "organisation__kind",
+            "organisation__region_id",
+            "organisation__name",
+            "role",
+        )
+    )
+    for pk, kind, region, name, role in members:
+        result[pk].members.append(Member(kind, region, name, role == LEAD))
+    return result
