@@ -20,7 +20,8 @@ model instances) and diffed in Python, so that a page costs the same at 60 or 10
 laureates, and a deep page what the first does.
 
 The first entries written for data loaded raw (`load_real_data`, INITIAL_LOAD_REASON) are no
-change: they make no entry, and give the first real edit its "before".
+change: they make no entry, and give the first real edit its "before"
+(laureats/journal_timeline.py).
 """
 
 from django.apps import apps
@@ -50,7 +51,14 @@ LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
 
 ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
-HISTORY = ["history_id", "history_date", "history_type", "history_change_reason"]
+# history_user_id only tells two writers apart (journal_timeline.groups): never shown.
+HISTORY = [
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "history_user_id",
+]
 
 
 # Reading the records --------------------------------------------------------------------------
@@ -144,7 +152,8 @@ class Journal:
         return page
 
     def read(self, tables, kind, key, limit, look_back, laureates_only):
-        initial_load = Q(history_change_reason=INITIAL_LOAD_REASON)
+        # A record's first entry from a load changes nothing: no entry to look for.
+        initial_load = Q(history_change_reason=INITIAL_LOAD_REASON, history_type="+")
         records, oldest = candidates(tables, key, initial_load, look_back)
         everything = self.laureate is None and not laureates_only
         entries = self.entries_of(
@@ -259,7 +268,7 @@ class Journal:
             before = {}
             for group in groups(records):
                 after = {name: group[-1][name] for name in names}
-                if initial(group):
+                if initial(group) and not before:
                     changes = []
                 elif group[-1]["history_type"] == "-":
                     changes = [Change(kind, str(model._meta.verbose_name), text=_("retiré"))]
