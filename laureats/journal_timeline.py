@@ -82,9 +82,8 @@ class LaureateTimeline:
     """One laureate's rows in order, walked once: what it looked like before each group of rows,
     and whether it was published then."""
 
-    def __init__(self, laureate, timeline, public_since):
+    def __init__(self, laureate, timeline):
         self.laureate = laureate
-        self.public_since = public_since
         self.timeline = timeline
         self.url = reverse("laureats:laureate-detail", args=[laureate["slug"]])
         self.state = None  # the last laureate row
@@ -124,10 +123,6 @@ class LaureateTimeline:
                 self.apply(self.sources, row["url"], row["title"], row)
         if self.state is None or not self.state["is_published"]:
             return None
-        date = group[-1]["history_date"]
-        for organisation_id in self.members:
-            known = self.public_since.get(organisation_id, date)
-            self.public_since[organisation_id] = min(known, date)
         if initial(group) and before is None:
             return None
         if not was_published:
