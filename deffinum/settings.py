@@ -125,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # write lock when it begins, so that it never has to upgrade (and deadlock) halfway through.
     DATABASE_OPTIONS.setdefault("timeout", 20)
     DATABASE_OPTIONS.setdefault("transaction_mode", "IMMEDIATE")
+    # Write-ahead logging: readers read the last committed state while a writer works, where
+    # the default rollback journal locks the whole file once an import outgrows the page cache
+    # (every uncached page then waited for its commit). NORMAL is the durability WAL is meant to
+    # run with: a power cut may lose the last commits, never corrupt the file.
+    DATABASE_OPTIONS.setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+    )
     # SQLite creates the file but not its folder: var/ does not exist in a fresh clone.
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

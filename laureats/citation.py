@@ -10,11 +10,14 @@ import re
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-# Characters that BibTeX (LaTeX) reads as commands, and how to write them as text.
+# Characters that BibTeX (LaTeX) reads as commands, and how to write them as text. BibTeX,
+# biber and every parser count each brace, escaped or not, to find where a value ends: a brace
+# of the text is written as a command whose own braces are balanced, so that no name can close
+# its field and add others (`X}}, author = "Evil"`).
 BIBTEX_ESCAPES = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",

@@ -17,25 +17,33 @@ before the first to the state after the last (laureats/journal_timeline.py, GROU
 A page reads the newest history rows only (laureats/journal_page.py): the whole history of
 the few records they belong to is then read in a fixed number of queries (values() rows, no
 model instances) and diffed in Python, so that a page costs the same at 60 or 10,000
-laureates, and a deep page what the first does.
+laureates, a deep page what the first does, and any `?avant=` key what any other does. When an
+organisation's changes became public (its first membership of a published laureate) is
+computed by the database, one row per organisation: an organisation in thousands of consortia
+does not make a page build the entries of thousands of laureates.
 
 The first entries written for data loaded raw (`load_real_data`, INITIAL_LOAD_REASON) are no
-change: they make no entry, and give the first real edit its "before".
+change: they make no entry, and give the first real edit its "before"
+(laureats/journal_timeline.py).
 """
+
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.core.validators import slug_re
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .journal_entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, shown
-from .journal_page import Table, candidates, look_backs, page_of
+from .journal_page import Table, candidates, look_back, page_of
 from .journal_timeline import LAUREATE_FIELDS, LAUREATE_M2M, LaureateTimeline, groups, initial
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
 
 FEED_LIMIT = 50  # entries of a feed
+END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
 
 # The kinds of change, as the `type` parameter names them.
 KINDS = {
@@ -50,7 +58,14 @@ LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
 
 ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
-HISTORY = ["history_id", "history_date", "history_type", "history_change_reason"]
+# history_user_id only tells two writers apart (journal_timeline.groups): never shown.
+HISTORY = [
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "history_user_id",
+]
 
 
 # Reading the records --------------------------------------------------------------------------
@@ -90,6 +105,51 @@ def public_organisation(column):
     return Organisation.objects.with_published_memberships().filter(pk=OuterRef(column))
 
 
+def public_since(organisation_ids):
+    """{organisation id: when it first was a member of a laureate published then (and now)},
+    in one query that returns a row per organisation, whatever its number of consortia.
+
+    For each row of one of its memberships (not a removal), and until the next row of that
+    membership: the row's date if the laureate was published then, else the laureate's first
+    publication within that span."""
+    later_rows = Membership.history.filter(
+        laureate_id=OuterRef("laureate_id"),
+        organisation_id=OuterRef("organisation_id"),
+        history_date__gt=OuterRef("history_date"),
+    ).order_by("history_date", "history_id")
+    laureate_rows = Laureate.history.filter(id=OuterRef("laureate_id"))
+    state_then = laureate_rows.filter(history_date__lte=OuterRef("history_date")).order_by(
+        "-history_date", "-history_id"
+    )
+    publication = laureate_rows.filter(
+        is_published=True,
+        history_date__gt=OuterRef("history_date"),
+        history_date__lt=Coalesce(OuterRef("until"), Value(END_OF_TIME)),
+    ).order_by("history_date", "history_id")
+    rows = (
+        Membership.history.filter(
+            among("organisation_id", organisation_ids),
+            Exists(Laureate.objects.published().filter(pk=OuterRef("laureate_id"))),
+        )
+        .exclude(history_type="-")
+        .annotate(
+            until=Subquery(later_rows.values("history_date")[:1]),
+            published_then=Subquery(state_then.values("is_published")[:1]),
+        )
+        .annotate(
+            since=Case(
+                When(published_then=True, then=F("history_date")),
+                default=Subquery(publication.values("history_date")[:1]),
+            )
+        )
+        .order_by()
+        .values("organisation_id")
+        .annotate(first=Min("since"))
+        .values_list("organisation_id", "first")
+    )
+    return {pk: first for pk, first in rows if first is not None}
+
+
 class Journal:
     """The public entries, newest first, one page at a time (laureats/journal_page.py); with
     `slug` (a published laureate's), only its own.
@@ -103,9 +163,6 @@ class Journal:
         # What is no slug names no laureate (and a NUL byte is no PostgreSQL text).
         self.laureate = rows.first() if slug and slug_re.fullmatch(slug) else None
         self.laureates = {}
-        # {organisation id: when it first showed as a member of a published laureate}: what
-        # an organisation's record says before that was not public (laureate_entries fills it).
-        self.public_since = {}
 
     def tables(self, kind, laureates_only):
         # EXISTS, which PostgreSQL checks row by row as it walks the date index down to the
@@ -117,14 +174,17 @@ class Journal:
             own, owned = Q(id=self.laureate["id"]), Q(laureate_id=self.laureate["id"])
         else:
             own, owned = Q(published("id")), Q(published("laureate_id"))
+        # Only rows that can end an entry: a laureate's own rows while it is published (what it
+        # says while unpublished shows in the entry of its publication, ended by a published
+        # row), an organisation's changes (its creation shows as a member added).
         tables = [
-            Table("laureate", Laureate.history, "id", own),
+            Table("laureate", Laureate.history, "id", own & Q(is_published=True)),
             Table("laureate", Membership.history, "laureate_id", owned),
             Table("laureate", Source.history, "laureate_id", owned),
         ]
         if self.laureate is None and not laureates_only:
-            public = Exists(public_organisation("id"))
-            tables.append(Table("organisation", Organisation.history, "id", Q(public)))
+            public = Exists(public_organisation("id")) & ~Q(history_type="+")
+            tables.append(Table("organisation", Organisation.history, "id", public))
         if kind == "organisations":
             return tables[3:]
         if kind == "chiffres":
@@ -137,15 +197,9 @@ class Journal:
         """The page of at most `limit` entries at or before `key` (a journal_page.Key, None for
         the newest), of `kind` only if given (and only its changes)."""
         tables = self.tables(kind, laureates_only)
-        for look_back in look_backs(limit):
-            page = self.read(tables, kind, key, limit, look_back, laureates_only)
-            if len(page) == limit or not page.has_next:
-                break
-        return page
-
-    def read(self, tables, kind, key, limit, look_back, laureates_only):
-        initial_load = Q(history_change_reason=INITIAL_LOAD_REASON)
-        records, oldest = candidates(tables, key, initial_load, look_back)
+        # A record's first entry from a load changes nothing: no entry to look for.
+        initial_load = Q(history_change_reason=INITIAL_LOAD_REASON, history_type="+")
+        records, oldest = candidates(tables, key, initial_load, look_back(limit))
         everything = self.laureate is None and not laureates_only
         entries = self.entries_of(
             records.get("laureate", set()), records.get("organisation", set()), everything
@@ -160,11 +214,6 @@ class Journal:
         return page_of(entries, key, oldest, limit)
 
     def entries_of(self, laureate_ids, organisation_ids, with_organisations):
-        # An organisation's entries are shown from when it was public: its laureates' timelines
-        # say when.
-        if with_organisations:
-            linked = Membership.history.filter(among("organisation_id", organisation_ids))
-            laureate_ids = {*laureate_ids, *linked.values_list("laureate_id", flat=True)}
         rows = Laureate.objects.published().filter(among("pk", laureate_ids))
         self.laureates = {row["id"]: row for row in rows.values("id", "slug", "name")}
         entries = self.laureate_entries(list(self.laureates))
@@ -203,7 +252,7 @@ class Journal:
             if laureate_id in self.laureates:
                 timeline.sort(key=lambda item: item[:2])
                 laureate = self.laureates[laureate_id]
-                entries += LaureateTimeline(laureate, timeline, self.public_since).entries()
+                entries += LaureateTimeline(laureate, timeline).entries()
         return entries
 
     # Organisations and figures --------------------------------------------------------------
@@ -225,7 +274,7 @@ class Journal:
         )
         # Diffed from its whole history, shown from when it was public (without history of its
         # memberships, from the start).
-        since = self.public_since
+        since = public_since(list(current))
         return [
             entry
             for entry in entries
@@ -259,7 +308,7 @@ class Journal:
             before = {}
             for group in groups(records):
                 after = {name: group[-1][name] for name in names}
-                if initial(group):
+                if initial(group) and not before:
                     changes = []
                 elif group[-1]["history_type"] == "-":
                     changes = [Change(kind, str(model._meta.verbose_name), text=_("retiré"))]

@@ -3,10 +3,16 @@
 Entries are ordered newest first by a key (date in microseconds, kind of record, record id),
 and a page is addressed by the key of its first entry (`?avant=<key>`, the entries at or before
 it): a keyset, so that a deep page costs what the first does and no query counts the whole
-history. For a page, each history table gives its newest LOOK_BACK rows at or before the key
-(index on history_date), visible records only; their records are the page's candidates, and
-only these records' histories are read and diffed (and the official figures', a dozen records). Every entry newer than the oldest row read
-belongs to a candidate, so those entries are exact; older ones wait for the next page.
+history. For a page, each history table gives its newest rows at or before the key (index on
+history_date), visible records only, and only rows that can end an entry (journal.py says
+which); their records are the page's candidates, and only these records' histories are read
+and diffed (and the official figures', a dozen records). Every entry newer than the oldest row
+read belongs to a candidate, so those entries are exact; older ones wait for the next page.
+
+One read a page, of a fixed number of rows: a page costs the same queries and reads at most
+the histories of that many records, whatever its key and however many rows an import wrote at
+one date. Where the rows read make fewer entries than a page holds, the page is shorter and its
+"older changes" link goes on from the oldest row read.
 """
 
 from dataclasses import dataclass
@@ -15,12 +21,8 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q
 
 # History rows read per table, for each entry a page shows: an entry is one row (an edit, an
-# import), or a few when a save writes a laureate, its members and its sources together. When
-# the rows read make fewer entries than a page, a round reads ROUND_GROWTH times more, up to
-# ROUNDS rounds (the page is then shorter, its "older" link goes on).
+# import), or a few when a save writes a laureate, its members and its sources together.
 LOOK_BACK = 2
-ROUNDS = 3
-ROUND_GROWTH = 4
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # How entries of the same date are ordered (the record's kind, then its id).
@@ -90,37 +92,41 @@ class Table:
         )
 
     def newest(self, key, excluded, look_back):
+        """The newest `look_back` keys of rows at or before `key`: distinct, since the rows
+        of one entry share one (an import writes a laureate and its members at one date)."""
         rows = (
             self.history.filter(self.visible, self.at_or_before(key))
             .exclude(excluded)
             .order_by("-history_date", f"-{self.record_field}")
-            .values_list("history_date", self.record_field)[:look_back]
+            .values_list("history_date", self.record_field)
+            .distinct()[:look_back]
         )
         rank = RANKS[self.kind]
         return [(Key(micros(date), rank, record_id), self.kind) for date, record_id in rows]
 
 
-def look_backs(limit):
-    """The rows read per table in each round, for a page of `limit` entries."""
-    first = int(LOOK_BACK * limit) + 1
-    return [first * ROUND_GROWTH**round_ for round_ in range(ROUNDS)]
+def look_back(limit):
+    """The rows read per table for a page of `limit` entries."""
+    return int(LOOK_BACK * limit) + 1
 
 
 def candidates(tables, key, excluded, look_back):
     """({kind: {record ids}}, the oldest key read or None when the history was read to its
     start): every entry at or before `key` and newer than the oldest key is of these records."""
-    rows, complete = [], True
+    rows, complete = set(), True
     for table in tables:
         found = table.newest(key, excluded, look_back)
         complete = complete and len(found) < look_back
-        rows += found
-    rows.sort(reverse=True)
+        rows.update(found)
+    # The look_back-th newest key is no older than any table's oldest key read: every row newer
+    # than it, in every table, was read.
+    rows = sorted(rows, reverse=True)
     oldest = None
     if not complete:
         oldest = rows[look_back - 1][0]
-        if key is not None and oldest >= key:
+        if oldest >= rows[0][0]:
             # All the rows read are of one record at one date: take that record's entry.
-            oldest = key.just_before()
+            oldest = oldest.just_before()
         rows = [row for row in rows if row[0] > oldest]
     records = {}
     for row_key, kind in rows:

@@ -5,7 +5,13 @@ diffed against the state before it.
 Rows written together (one admin save: the fields, then each many-to-many change and each
 inline member or source; one import) come as several history rows a few milliseconds apart:
 the rows of one record within GROUP_WINDOW make one entry, diffed from the state before the
-first to the state after the last, so that a sector replaced reads "A → B".
+first to the state after the last, so that a sector replaced reads "A → B". Rows of two writers
+never make one entry, however close: not the same person, or a load or an import (whose rows
+all carry its reason and its one date) and anything else. A load followed at once by an edit
+would otherwise read as the fiche's publication, without the edit's values.
+
+A load's rows (INITIAL_LOAD_REASON) that are a record's first give the first edit its "before"
+and make no entry; a load over existing rows (`load_real_data --force`) shows what it changed.
 """
 
 from datetime import timedelta
@@ -13,7 +19,14 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .journal_entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, reason_of
+from .journal_entries import (
+    IMPORT_REASON_PREFIX,
+    INITIAL_LOAD_REASON,
+    Change,
+    Entry,
+    field_changes,
+    reason_of,
+)
 from .models import Laureate, Membership
 
 GROUP_WINDOW = timedelta(seconds=5)
@@ -36,11 +49,23 @@ LAUREATE_FIELDS = [
 LAUREATE_M2M = {"sectors": "sector__name", "regions": "region__name"}
 
 
+def writer(row):
+    """Who wrote the row, as far as grouping goes: its user, and for a bulk write (a load, an
+    import) its reason and date, which every row of that write carries."""
+    reason = row["history_change_reason"] or ""
+    bulk = reason == INITIAL_LOAD_REASON or reason.startswith(IMPORT_REASON_PREFIX)
+    return row["history_user_id"], (reason, row["history_date"]) if bulk else None
+
+
 def groups(rows):
-    """Rows sorted by date, cut where two are further apart than GROUP_WINDOW."""
+    """Rows sorted by date, cut where two are further apart than GROUP_WINDOW or were written
+    by two writers."""
     group = []
     for row in rows:
-        if group and row["history_date"] - group[-1]["history_date"] > GROUP_WINDOW:
+        if group and (
+            row["history_date"] - group[-1]["history_date"] > GROUP_WINDOW
+            or writer(row) != writer(group[-1])
+        ):
             yield group
             group = []
         group.append(row)
@@ -57,9 +82,8 @@ class LaureateTimeline:
     """One laureate's rows in order, walked once: what it looked like before each group of rows,
     and whether it was published then."""
 
-    def __init__(self, laureate, timeline, public_since):
+    def __init__(self, laureate, timeline):
         self.laureate = laureate
-        self.public_since = public_since
         self.timeline = timeline
         self.url = reverse("laureats:laureate-detail", args=[laureate["slug"]])
         self.state = None  # the last laureate row
@@ -99,11 +123,7 @@ class LaureateTimeline:
                 self.apply(self.sources, row["url"], row["title"], row)
         if self.state is None or not self.state["is_published"]:
             return None
-        date = group[-1]["history_date"]
-        for organisation_id in self.members:
-            known = self.public_since.get(organisation_id, date)
-            self.public_since[organisation_id] = min(known, date)
-        if initial(group):
+        if initial(group) and before is None:
             return None
         if not was_published:
             changes = [Change("publication", _("fiche"), text=_("publiée"))]

@@ -3,6 +3,7 @@ did not start in-process (tests/test_instances.py) is then whatever the page hol
 fields, tokens and version counters included, and not a copy of the form's fields that the
 test would have to keep in step with the code."""
 
+import re
 from html.parser import HTMLParser
 
 # Inputs a browser never sends as such (a file input is sent by the test itself).
@@ -118,3 +119,33 @@ def form_with(html, name):
     found = [form for form in forms(html) if name in form.names()]
     assert len(found) == 1, f"{len(found)} formulaires ont un champ « {name} »"
     return found[0]
+
+
+def form_fields(html, form_id=None, form_index=0):
+    """[(name, value)] of the page's form whose id is `form_id`, or else of its form number
+    `form_index` (0: the first)."""
+    found = forms(html)
+    if form_id is not None:
+        found = [form for form in found if form.attrs.get("id") == form_id]
+        form_index = 0
+    assert len(found) > form_index, f"pas de formulaire « {form_id or form_index} »"
+    return list(found[form_index].fields)
+
+
+def as_post(fields, **changes):
+    """A dict for the test client: several values for a name become a list; `changes` replace.
+    Line breaks are sent as CRLF, as a browser sends them."""
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(re.sub(r"\r?\n", "\r\n", value))
+    data = {name: values if len(values) > 1 else values[0] for name, values in data.items()}
+    data.update(changes)
+    return data
+
+
+def form_data(html, form_id):
+    """{name: value or [values]} of the form `form_id` of `html`, as a browser would post it."""
+    data = {}
+    for name, value in form_fields(html, form_id):
+        data.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in data.items()}

@@ -6,8 +6,10 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from laureats.citation import Citation, bibtex_escape
+from laureats.citation import BIBTEX_ESCAPES, Citation, bibtex_escape
 from laureats.models import Laureate
 
 from .factories import make_laureate
@@ -176,7 +178,7 @@ def test_fiche_gives_a_citation_line_bibtex_and_csl_json(client, sample_catalogu
 @pytest.mark.parametrize(
     ("raw", "escaped"),
     [
-        ("R&D 100 % {numérique}", r"R\&D 100 \% \{numérique\}"),
+        ("R&D 100 % {numérique}", r"R\&D 100 \% \textbraceleft{}numérique\textbraceright{}"),
         ("C:\\chemin_#1 $5 ^ ~", r"C:\textbackslash{}chemin\_\#1 \$5 \^{} \~{}"),
         ("deux\nlignes", "deux lignes"),
     ],
@@ -188,15 +190,75 @@ def test_bibtex_escapes_special_characters(raw, escaped):
 def test_bibtex_entry_of_a_title_with_special_characters(reference_data):
     laureate = make_laureate(name="Santé & numérique : 100 % {test}", acronym="S_N")
     entry = Citation(laureate, "https://example.org/laureats/x/").bibtex
-    assert r"title = {{Santé \& numérique : 100 \% \{test\} (S\_N)}}," in entry
+    assert (
+        r"title = {{Santé \& numérique : 100 \% \textbraceleft{}test\textbraceright{} (S\_N)}},"
+        in entry
+    )
     assert "url = {https://example.org/laureats/x/}" in entry
-    # Balanced braces: a reference manager reads the entry to its end.
+    # Balanced braces, every one counted as BibTeX counts them (a backslash escapes none): a
+    # reference manager reads the entry to its end.
     depth = 0
-    for index, char in enumerate(entry):
-        if char in "{}" and (index == 0 or entry[index - 1] != "\\"):
+    for char in entry:
+        if char in "{}":
             depth += 1 if char == "{" else -1
             assert depth >= 0
     assert depth == 0
+
+
+# What a laureate's name can be (an accepted proposal writes one): any text, with every
+# character BibTeX and LaTeX treat apart, and line breaks.
+NAMES = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"])
+    | st.sampled_from('{}\\"@,=%#&$_^~\n'),
+    min_size=1,
+    max_size=120,
+).filter(str.strip)
+INJECTION = 'X}}, author = "Evil", year = 1999'
+# The fields of the entry, as pybtex reads them (the author goes among its persons).
+BIBTEX_FIELDS = {"title", "howpublished", "year", "month", "url", "note"}
+UNESCAPE = re.compile("|".join(re.escape(escaped) for escaped in BIBTEX_ESCAPES.values()))
+
+
+def parsed_citation(client, laureate):
+    """The one entry of the fiche's citer.bib as pybtex, a BibTeX-compatible parser, reads it."""
+    from pybtex.database import parse_string
+
+    response = client.get(reverse("laureats:laureate-citation", args=[laureate.slug, "bib"]))
+    assert response.status_code == 200
+    entries = parse_string(response.content.decode(), "bibtex").entries
+    assert list(entries) == [f"deffinum-{laureate.slug}"]
+    return entries[f"deffinum-{laureate.slug}"]
+
+
+def assert_cites_only(entry, laureate):
+    assert set(entry.fields) == BIBTEX_FIELDS
+    assert [str(person) for person in entry.persons["author"]] == ["{Portail Deffinum}"]
+    assert entry.fields["year"] == str(laureate.updated_at.astimezone().year)
+    assert entry.fields["url"] == f"http://testserver/laureats/{laureate.slug}/"
+    # The whole name is the title: nothing of it was read as anything else.
+    originals = {escaped: raw for raw, escaped in BIBTEX_ESCAPES.items()}
+    title = UNESCAPE.sub(lambda match: originals[match.group()], entry.fields["title"])
+    assert title == "{" + " ".join(str(laureate).split()) + "}"
+
+
+def test_a_name_cannot_add_fields_to_the_bibtex_entry(client, reference_data):
+    laureate = make_laureate(name=INJECTION, slug="nom-piege-fictif")
+    laureate.full_clean()  # a name the admin, an import or a proposal would accept
+    assert_cites_only(parsed_citation(client, laureate), laureate)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=NAMES, acronym=st.one_of(st.just(""), NAMES.map(lambda text: text[:60])))
+def test_any_name_stays_inside_its_bibtex_title(client, reference_data, name, acronym):
+    laureate, _created = Laureate.objects.update_or_create(
+        slug="nom-genere-fictif",
+        defaults={"name": name, "acronym": acronym, "status": Laureate.Status.RETAINED},
+    )
+    assert_cites_only(parsed_citation(client, laureate), laureate)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from laureats.models import Laureate, ProgrammeFigure, Proposal, Source
 
-from .browser_forms import as_post, form_fields
 from .factories import make_laureate
+from .html_forms import as_post, form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from laureats import moderation
 from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, Proposal
 
-from .browser_forms import as_post, form_fields
 from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
+from .html_forms import as_post, form_fields
 
 pytestmark = pytest.mark.django_db
 

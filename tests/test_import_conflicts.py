@@ -17,8 +17,8 @@ from laureats.csv_format import COLUMN_NAMES, laureate_to_row
 from laureats.importer import PlanMoved, apply_plan, plan_file
 from laureats.models import Laureate, Organisation, PendingImport, Proposal
 
-from .browser_forms import as_post, form_fields
 from .factories import OrganisationFactory, make_laureate
+from .html_forms import as_post, form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -76,11 +76,13 @@ def test_loaded_data_has_its_derived_flags(real_data):
 
 def test_loaded_data_has_its_first_history_entry(real_data):
     # loaddata writes no history: load_real_data adds it, so that the first admin edit shows
-    # in the change log (/journal/) with its value before.
-    # (loaddata's many-to-many writes already give some laureates an entry.)
+    # in the change log (/journal/) with its value before: one entry of the load per record
+    # (loaddata's many-to-many writes recorded some of their own, which give way to it).
     for model in [Laureate, Membership, Source, Organisation, ProgrammeFigure]:
-        recorded = model.history.values("id").distinct().count()
-        assert recorded == model.objects.count(), model
+        assert model.history.count() == model.objects.count(), model
+        assert set(model.history.values_list("history_type", "history_change_reason")) == {
+            ("+", "Données initiales")
+        }
     for laureate in Laureate.objects.all():
         latest = laureate.history.latest()
         assert {sector.sector_id for sector in latest.sectors.all()} == set(
@@ -105,6 +107,26 @@ def test_the_change_log_starts_empty_after_the_load(real_data, settings):
     page = client.get("/journal/").content.decode()
     assert page.count('class="journal-entry"') == 1
     assert "62" in page and "63" in page
+
+
+@pytest.mark.parametrize("how", ["save", "admin"])
+def test_the_first_edit_of_a_shipped_laureate_shows_its_summary_before_and_after(
+    real_data, staff_client, settings, how
+):
+    """After `make run`, a summary changed at once in the admin or with save(): /journal/ and
+    the fiche's history show the change with its values, not a publication (issue 21)."""
+    from django.utils.text import Truncator
+
+    from .test_journal_loaded_data import edit_in_the_admin, edit_with_save, public_log
+
+    settings.PAGE_CACHE_ENABLED = False
+    laureate = Laureate.objects.published().order_by("pk").first()
+    before = Truncator(laureate.summary).chars(160) if laureate.summary else "non renseigné"
+    edit = edit_in_the_admin if how == "admin" else edit_with_save
+    edit(staff_client, laureate, "Résumé modifié pour l'essai")
+    for page in public_log(laureate.slug):
+        assert f"Résumé : {before} → Résumé modifié pour l'essai" in page
+        assert "publiée" not in page
 
 
 def test_regions_have_their_insee_codes(real_data):

@@ -80,12 +80,3 @@ def record_first_entries(models, date, with_m2m=()):
         writer = record_with_m2m if model in with_m2m else record
         created += writer(model, objects, "+", None, date, INITIAL_LOAD_REASON)
     return created
-
-
-def mark_initial(models, since):
-    """Give the entries written since `since` without a reason the reason of a load
-    (INITIAL_LOAD_REASON): loaddata's many-to-many writes record entries of their own."""
-    for model in models:
-        model.history.filter(history_date__gte=since, history_change_reason=None).update(
-            history_change_reason=INITIAL_LOAD_REASON
-        )
