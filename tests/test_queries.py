@@ -21,6 +21,7 @@ PAGES = {
         + f"&type_membre=cfa&organisation={ORGANISATION}&tri=-aide"
     ),
     "list_search": lambda: reverse("laureats:laureate-list") + "?q=numerique",
+    "list_sector": lambda: reverse("laureats:laureate-list") + "?secteur=construction-btp",
     "laureate": lambda: reverse("laureats:laureate-detail", args=[LAUREATE]),
     "organisation": lambda: reverse("laureats:organisation-detail", args=[ORGANISATION]),
     "organisations": lambda: reverse("laureats:organisation-list") + "?type=cfa",
@@ -29,13 +30,17 @@ PAGES = {
 # Exact counts with the sample catalogue, every page showing at least one result. The list:
 # 2 option lists, page, 3 prefetches, coverage count, and the facets: one query for those not
 # ticked, which also counts the results, one more for each facet ticked (4 in list_filtered).
+# A sector, scope or status chosen adds the official figures of filter values (announced.py),
+# and, beside other filters, the count of its laureates on the whole portal (list_filtered);
+# alone, that count is its facet's (list_sector).
 EXPECTED = {
     # Figures, sources, count, sectors, the entered laureates; the small map and two charts:
     # totals, regions, kinds; the completeness of them all.
     "home": 9,
     "list": 8,
-    "list_filtered": 12,
+    "list_filtered": 14,
     "list_search": 8,
+    "list_sector": 10,
     "laureate": 5,
     "organisation": 3,
     "organisations": 2,
