@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from deffinum.pagecache.local import local
+
 from .facets import count_published, value_condition
 from .models import Laureate, ProgrammeFigure
 
@@ -215,32 +217,40 @@ def announced(key, value, note, sector_pk, slug, name, sources):
     )
 
 
-def entered_counts(announced, facet_counts=None, active=(), total=False):
-    """How many published laureates each of `announced` selects on the whole portal, and with
-    `total` how many there are ({NO_FILTER: n}), figure or not.
-
-    The list's facet counts of a filter are exactly that when no other filter is active
-    (`active`: the page's active (filter, value) pairs), and are read there; the others are
-    counted in one query, by the list's own rule."""
-    result, to_count = {}, []
-    for item in announced:
-        pair = (item.param, item.value)
-        others = [name for name, _value in active if name != item.param]
-        if facet_counts is not None and item.param in facet_counts and not others:
-            result[pair] = facet_counts[item.param].get(item.value, 0)
-        elif pair != NO_FILTER:
-            to_count.append(item)
+def entered_counts(announced, total=False):
+    """How many published laureates each of `announced` selects on the whole portal, by the
+    list's own rule, and with `total` how many there are ({NO_FILTER: n}): one query."""
+    to_count = [item for item in announced if (item.param, item.value) != NO_FILTER]
     conditions = [item.condition() for item in to_count]
-    if total or any(item.param == "" for item in announced):
+    if total:
         conditions.append(("1 = 1", []))
-    if conditions:
-        counted = count_published(Laureate.objects.all(), conditions)
-        result.update(
-            ((item.param, item.value), n) for item, n in zip(to_count, counted, strict=False)
-        )
-        if len(counted) > len(to_count):
-            result[NO_FILTER] = counted[-1]
+    if not conditions:
+        return {}
+    counted = count_published(Laureate.objects.all(), conditions)
+    result = {(item.param, item.value): n for item, n in zip(to_count, counted, strict=False)}
+    if total:
+        result[NO_FILTER] = counted[-1]
     return result
+
+
+# This process's announced counts and entered counts, under the data version they were read at.
+LATEST = {}
+
+
+def announced_and_entered():
+    """Every announced count, and the laureates entered for each and in all, read once per data
+    version in each process: two queries after a write to the data, none until the next one.
+    Counting every published laureate costs ~10 ms at 10,000 of them, which a filtered list
+    must not pay on every request. The version is the page cache's (deffinum/pagecache/), as
+    this process trusts it: what a stored page would be served under."""
+    version = local.current_version()[0]
+    latest = LATEST.get(version)
+    if latest is None:
+        official = AnnouncedCounts.load()
+        latest = (official, entered_counts(official.by_filter.values(), total=True))
+        LATEST.clear()
+        LATEST[version] = latest
+    return latest
 
 
 def entered_from_statistics(totals, sector_counts):

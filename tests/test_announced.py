@@ -228,7 +228,7 @@ def test_official_figures_of_filters_are_read_in_one_query(
     }
     # Not the budget nor the aid rate: they count no laureates.
     with django_assert_num_queries(1):
-        entered = entered_counts(loaded.by_filter.values())
+        entered = entered_counts(loaded.by_filter.values(), total=True)
     assert entered == {
         ("", ""): 5,
         ("secteur", "sante-social"): 1,
@@ -249,3 +249,22 @@ def test_english_says_it_in_english(client, sample_catalogue):
 def test_unpublished_laureates_are_not_counted_as_entered(client, sample_catalogue):
     make_laureate(name="Encore caché", is_published=False, scope=Laureate.Scope.NATIONAL)
     assert f"{NATIONAL} (source)." in sentences(get(client, f"{LIST_URL}?portee=nationale"))
+
+
+def test_a_filtered_list_reads_the_figures_once_per_change_of_the_data(
+    client, sample_catalogue, django_assert_num_queries
+):
+    # Three regions without a building laureate: three pages, none served from the page cache.
+    url = f"{LIST_URL}?secteur=construction-btp&region="
+    # The list's 6 queries without a result (2 option lists, 3 facet counts, the coverage),
+    # and after a write the official figures and the laureates entered for each; then none of
+    # these until the data changes.
+    with django_assert_num_queries(8):
+        client.get(url + "11")
+    with django_assert_num_queries(6):
+        assert f"{BUILDING} (source)." in sentences(get(client, url + "93"))
+    building = sample_catalogue.laureates["chantier"].sectors.get()
+    make_laureate(name="Encore un chantier", sectors=[building])
+    with django_assert_num_queries(8):
+        html = get(client, url + "94")
+    assert f"{BUILDING.replace('1 saisi', '2 saisis')} (source)." in sentences(html)

@@ -252,8 +252,8 @@ def test_list_sorted_by_completeness_has_a_fixed_query_count(
 def test_to_complete_has_a_fixed_query_count(
     client, sample_catalogue, django_assert_num_queries, growth
 ):
-    # The completeness totals, the laureates; the official figures of filter values and the
-    # laureates entered for each (the missing laureates, announced.py).
+    # The completeness totals, the laureates; after each change of the data, the official
+    # figures of filter values and the laureates entered for each (announced.py).
     with django_assert_num_queries(4):
         client.get(TO_COMPLETE_URL)
     add_many_laureates(**growth)

@@ -30,9 +30,9 @@ PAGES = {
 # Exact counts with the sample catalogue, every page showing at least one result. The list:
 # 2 option lists, page, 3 prefetches, coverage count, and the facets: one query for those not
 # ticked, which also counts the results, one more for each facet ticked (4 in list_filtered).
-# A sector, scope or status chosen adds the official figures of filter values (announced.py),
-# and, beside other filters, the count of its laureates on the whole portal (list_filtered);
-# alone, that count is its facet's (list_sector).
+# A sector, scope or status chosen adds, after each change of the data, the official figures
+# of filter values and the laureates entered for each (announced.py; none on the next request:
+# tests/test_announced.py).
 EXPECTED = {
     # Figures, sources, count, sectors, the entered laureates; the small map and two charts:
     # totals, regions, kinds; the completeness of them all.
@@ -40,7 +40,7 @@ EXPECTED = {
     "list": 8,
     "list_filtered": 14,
     "list_search": 8,
-    "list_sector": 10,
+    "list_sector": 11,
     "laureate": 5,
     "organisation": 3,
     "organisations": 2,

@@ -5,7 +5,7 @@ announced and not entered (announced.py)."""
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..announced import NO_FILTER, AnnouncedCounts, Shortfall, entered_counts
+from ..announced import NO_FILTER, Shortfall, announced_and_entered
 from ..comparison import MAX_COMPARED, MIN_COMPARED, Comparison, requested_slugs
 from ..facts import facts_to_complete
 from ..models import Laureate
@@ -52,10 +52,8 @@ def to_complete(request):
 
 def missing_laureates():
     """The laureates announced and not entered, whole and per sector, from the official
-    figures (announced.py): what /a-completer/ opens with. Two queries."""
-    official = AnnouncedCounts.load()
-    announced = [*official.by_filter.values()]
-    entered = entered_counts(announced, total=True)
+    figures (announced.py): what /a-completer/ opens with."""
+    official, entered = announced_and_entered()
     programme = official.get(NO_FILTER)
     sectors = official.of_filter("secteur")
     return {

@@ -10,7 +10,7 @@ from django.views.generic import DetailView
 from ..announced import (
     FILTERS,
     AnnouncedCounts,
-    entered_counts,
+    announced_and_entered,
     entered_from_statistics,
     figures_of_filters,
 )
@@ -137,23 +137,20 @@ def laureate_list(request):
             "notices": notices,
             "facets": facets(filterset, counts),
             "chips": active_chips(filterset),
-            "shortfalls": list_shortfalls(filterset, counts),
+            "shortfalls": list_shortfalls(filterset),
             **Laureate.objects.coverage(),
         },
     )
 
 
-def list_shortfalls(filterset, counts):
+def list_shortfalls(filterset):
     """The chosen sectors, scopes and statuses with fewer laureates entered than announced. No
-    query without such a filter; with one, the official figures, and their entered counts
-    when the facet counts do not hold them already."""
-    active = active_params(filterset)
-    chosen = [(name, value) for name, value in active if name in FILTERS]
+    query without such a filter, nor with one until the data changes (announced.py)."""
+    chosen = [(name, value) for name, value in active_params(filterset) if name in FILTERS]
     if not chosen:
         return []
-    official = AnnouncedCounts.load()
-    announced = official.of(chosen)
-    return official.shortfalls(announced, entered_counts(announced, counts, active))
+    official, entered = announced_and_entered()
+    return official.shortfalls(official.of(chosen), entered)
 
 
 class LaureateDetailView(DetailView):

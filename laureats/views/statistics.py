@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ..announced import FILTERS, AnnouncedCounts, entered_counts, entered_from_statistics
+from ..announced import FILTERS, AnnouncedCounts, announced_and_entered, entered_from_statistics
 from ..charts import bar_chart, linked_rows, list_url, region_map
 from ..csv_format import SafeWriter
 from ..facets import active_chips, active_params, facet_options
@@ -30,10 +30,11 @@ def filtered_statistics(request):
 def announced_shortfalls(official, stats, active):
     """What the page's counts of sectors, scopes and statuses leave out, against the official
     figures: {filter: shortfalls}, and those of the active filters. Without a filter the page
-    has counted every published laureate already; with one, one query counts them."""
+    has counted every published laureate already; with one, they are counted once per data
+    version (announced.py)."""
     announced = AnnouncedCounts.from_figures(official["all"])
     if active:
-        entered = entered_counts([*announced.by_filter.values()])
+        _official, entered = announced_and_entered()
     else:
         sectors = {row.value: row.count for row in stats.sectors.rows}
         entered = entered_from_statistics(stats.totals, sectors)
