@@ -196,6 +196,31 @@ def range_text(low, high):
     return _("%(low)s à %(high)s lauréats") % {"low": low, "high": high}
 
 
+# Region names printed on the map, in viewBox units: ~12 px high at the 600 px or more a desktop
+# draws it at; CSS shows them only there (a phone has the list beside the map).
+NAME_SIZE = 14
+NAME_LINE = 15
+NAME_CHARS = 13  # "Auvergne-" over "Rhône-Alpes"
+NAME_ABOVE_COUNT = 19  # from the count's centre to the baseline of the name's last line
+
+
+def name_lines(name, shape):
+    """The region's name as lines of text on the map: above its count on the mainland, at the
+    foot of its frame for an overseas region (whose count is at the island)."""
+    lines = textwrap.wrap(name, NAME_CHARS) or [name]
+    if len(lines) > 2:
+        lines = textwrap.wrap(name, NAME_CHARS + 3)
+    if shape["inset"] and shape["frame"]:
+        x, top, width, height = shape["frame"]
+        x, last = x + width / 2, top + height - 6
+    else:
+        x, last = shape["label"][0], shape["label"][1] - NAME_ABOVE_COUNT
+    first = last - (len(lines) - 1) * NAME_LINE
+    return x, [
+        {"text": text, "y": round(first + index * NAME_LINE, 1)} for index, text in enumerate(lines)
+    ]
+
+
 def region_map(breakdown, active=(), id_prefix=""):
     """The map of the 18 regions shaded by `breakdown`'s counts, with its legend.
 
@@ -229,9 +254,12 @@ def region_map(breakdown, active=(), id_prefix=""):
             ),
             None,
         )
+        name_x, names = name_lines(str(row["label"]), shape)
         regions.append(
             {
                 **row,
+                "name_x": name_x,
+                "name_lines": names,
                 "code": shape["code"],
                 "path": shape["path"],
                 "label_x": shape["label"][0],

@@ -37,11 +37,17 @@ def region_condition(code):
 def option_condition(filterset, name, value):
     """SQL true for the laureates that ticking `value` of facet `name` selects, by the
     FilterSet's rule, read from the laureate's own row wherever it can be: (sql, params)."""
+    sector_pk = filterset.choice_lists["sector_ids"][value] if name == "secteur" else None
+    return value_condition(name, value, sector_pk)
+
+
+def value_condition(name, value, sector_pk=None):
+    """`option_condition` for one value, a sector given by its primary key: what the
+    announced counts (announced.py) count with, outside any FilterSet."""
     if name == "secteur":
-        pk = filterset.choice_lists["sector_ids"][value]
-        if sector_bit(pk) is not None:
-            return bit_set("sector_bits", sector_bit(pk)), []
-        return f"id IN (SELECT laureate_id FROM {SECTORS} WHERE sector_id = %s)", [pk]
+        if sector_bit(sector_pk) is not None:
+            return bit_set("sector_bits", sector_bit(sector_pk)), []
+        return f"id IN (SELECT laureate_id FROM {SECTORS} WHERE sector_id = %s)", [sector_pk]
     if name == "region":
         return region_condition(value)
     if name == "type_membre":

@@ -318,7 +318,8 @@ class LaureateStatistics:
 
 
 def official_figures():
-    """The programme's published figures (two queries): general ones, and a per-sector chart."""
+    """The programme's published figures (two queries): general ones, a per-sector chart, and
+    `all` of them (with their sector and sources), for `announced.AnnouncedCounts`."""
     figures = list(ProgrammeFigure.objects.select_related("sector").prefetch_related("sources"))
     general = [figure for figure in figures if figure.sector_id is None]
     per_sector = [figure for figure in figures if figure.sector_id is not None]
@@ -346,4 +347,4 @@ def official_figures():
         official=True,
         note=" ".join(notes),
     )
-    return {"figures": general, "sectors": breakdown, "sector_sources": sources}
+    return {"figures": general, "sectors": breakdown, "sector_sources": sources, "all": figures}

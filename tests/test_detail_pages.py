@@ -90,7 +90,7 @@ def test_organisation_list_searches_and_filters_by_kind(client, reference_data):
 
 def test_home_shows_coverage_figures_with_sources_and_sectors(client, sample_catalogue):
     body = text(client.get(reverse("laureats:home")))
-    assert "5 lauréats référencés sur 62 annoncés" in body
+    assert re.search(r"<strong>5 / 62</strong>\s*lauréats saisis", body)
     assert "travail-emploi.gouv.fr" in body  # the official list, linked from the coverage line
     assert "chiffres.example.org" in body  # each figure's own source
     assert "40 M€" in body
@@ -103,7 +103,7 @@ def test_home_shows_coverage_figures_with_sources_and_sectors(client, sample_cat
 
 def test_home_hides_unpublished_from_the_count(client, sample_catalogue):
     Laureate.objects.filter(slug="soins-connectes-fictifs").update(is_published=False)
-    assert "4 lauréats référencés sur 62" in text(client.get(reverse("laureats:home")))
+    assert re.search(r"<strong>4 / 62</strong>", text(client.get(reverse("laureats:home"))))
 
 
 def test_lead_shown_on_list_cards(client, sample_catalogue):

@@ -257,7 +257,7 @@ def test_figures_are_the_published_ones(real_data, facts):
 def test_home_counts_the_entered_laureates_against_the_announced_ones(client, real_data, facts):
     body = text(client.get(reverse("laureats:home")))
     entered = len(facts["laureates"])
-    assert f"{entered} lauréats référencés sur 62 annoncés" in body
+    assert re.search(rf"<strong>{entered} / 62</strong>\s*lauréats saisis", body)
     assert "travail-emploi.gouv.fr" in body
     assert "100 M€" in body
     assert "70 %" in body
@@ -268,11 +268,28 @@ def test_home_counts_the_entered_laureates_against_the_announced_ones(client, re
     ) in body
 
 
+def test_each_published_sector_count_says_how_many_are_not_entered(client, real_data, facts):
+    # Issue 23: "8 lauréats Santé et social annoncés, 0 saisi sur ce portail", for every sector
+    # whose count the sources publish, on the home page and on the list filtered by it.
+    published = facts["programme"]["laureates_by_sector"]["counts"]
+    home = re.sub(r"\s+", " ", text(client.get(reverse("laureats:home"))))
+    sectors = {sector.name: sector.slug for sector in Sector.objects.all()}
+    for name, announced in published.items():
+        entered = sum(name in fact["sectors"] for fact in facts["laureates"])
+        if entered >= announced:
+            continue
+        saisi = "saisis" if entered > 1 else "saisi"
+        sentence = f"{announced} lauréats {name} annoncés, {entered} {saisi} sur ce portail"
+        assert sentence in home
+        listed = text(client.get(reverse("laureats:laureate-list") + f"?secteur={sectors[name]}"))
+        assert sentence in re.sub(r"\s+", " ", listed)
+
+
 def test_list_shows_every_laureate_with_its_lead(client, real_data, facts):
     body = text(client.get(reverse("laureats:laureate-list")))
     entered = len(facts["laureates"])
     assert f"{entered} lauréats trouvés" in body
-    assert f"{entered} lauréats référencés sur 62 annoncés" in body
+    assert re.search(rf"<strong>{entered} / 62</strong>\s*lauréats saisis", body)
     for fact in facts["laureates"]:
         assert fact["lead"]["name"] in body
 

@@ -170,7 +170,7 @@ def test_english_list_page_is_in_english(client, reference_data):
 def test_english_zero_is_plural(client, reference_data):
     html = page_text(client.get("/en/laureats/?q=no+such+thing"))
     assert "0 laureates found" in html
-    assert "No laureate matches these criteria." in html
+    assert "No laureate entered on this portal matches these criteria." in html
 
 
 def test_english_laureate_page_keeps_the_data_as_entered(client, sample_catalogue):

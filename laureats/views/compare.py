@@ -1,9 +1,11 @@
 """Side by side (/comparer/) and what is left to find (/a-completer/): pages built on the one
-definition of completeness (models/completeness.py)."""
+definition of completeness (models/completeness.py), and for /a-completer/ on the laureates
+announced and not entered (announced.py)."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from ..announced import NO_FILTER, Shortfall, announced_and_entered
 from ..comparison import MAX_COMPARED, MIN_COMPARED, Comparison, requested_slugs
 from ..facts import facts_to_complete
 from ..models import Laureate
@@ -40,5 +42,30 @@ def to_complete(request):
     return render(
         request,
         "laureats/to_complete.html",
-        {"totals": totals, "facts": facts_to_complete(laureates, totals)},
+        {
+            "totals": totals,
+            "facts": facts_to_complete(laureates, totals),
+            **missing_laureates(),
+        },
     )
+
+
+def missing_laureates():
+    """The laureates announced and not entered, whole and per sector, from the official
+    figures (announced.py): what /a-completer/ opens with."""
+    official, entered = announced_and_entered()
+    programme = official.get(NO_FILTER)
+    sectors = official.of_filter("secteur")
+    return {
+        "entered_count": entered[NO_FILTER],
+        "announced_laureates": programme.count if programme else None,
+        "missing_laureates": max(programme.count - entered[NO_FILTER], 0) if programme else 0,
+        "sector_rows": [Shortfall(item, entered[(item.param, item.value)]) for item in sectors],
+        "sector_note": next((item.note for item in sectors if item.note), ""),
+        "sector_sources": list(
+            dict.fromkeys(source for item in sectors for source in item.sources)
+        ),
+        "other_shortfalls": official.shortfalls(
+            official.of_filter("portee") + official.of_filter("statut"), entered
+        ),
+    }

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -6,8 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from ..announced import (
+    FILTERS,
+    AnnouncedCounts,
+    announced_and_entered,
+    entered_from_statistics,
+    figures_of_filters,
+)
 from ..charts import bar_chart, list_url, region_map
-from ..facets import active_chips, facet_counts, facets
+from ..facets import active_chips, active_params, facet_counts, facets
 from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Sector
 from ..stats import LaureateStatistics
@@ -27,27 +35,42 @@ HOME_FIGURES = [
 
 @require_safe
 def home(request):
-    figures = {
-        figure.key: figure
-        for figure in ProgrammeFigure.objects.filter(key__in=HOME_FIGURES).prefetch_related(
-            "sources"
-        )
-    }
+    # The key figures, and those of filter values (announced.py), which the sectors and the map
+    # compare their counts with: the same two queries.
+    figures = list(
+        ProgrammeFigure.objects.filter(Q(key__in=HOME_FIGURES) | figures_of_filters())
+        .select_related("sector")
+        .prefetch_related("sources")
+    )
+    by_key = {figure.key: figure for figure in figures}
     # The small map and two charts linking to /statistiques/: three aggregate queries.
     stats = LaureateStatistics.of_published()
     sectors = list(Sector.objects.with_published_counts())
     coverage = Laureate.objects.coverage()
     announced = coverage["announced_laureates"]
+    official = AnnouncedCounts.from_figures(figures)
+    entered = entered_from_statistics(
+        stats.totals, {sector.slug: sector.published_count for sector in sectors}
+    )
+    home_charts = [
+        bar_chart(stats.statuses, id_prefix="home-"),
+        bar_chart(stats.member_kinds, id_prefix="home-"),
+    ]
+    for chart in home_charts:
+        param = chart["breakdown"].param
+        chart["shortfalls"] = official.shortfalls(official.of_filter(param), entered)
     return render(
         request,
         "laureats/home.html",
         {
-            "figures": [figures[key] for key in HOME_FIGURES if key in figures],
+            "figures": [by_key[key] for key in HOME_FIGURES if key in by_key],
             **coverage,
             "missing_laureates": max(announced - coverage["entered_count"], 0) if announced else 0,
             # Sectors without a laureate entered are named in a note, not shown as "0 lauréat".
             "sectors": [sector for sector in sectors if sector.published_count],
             "empty_sectors": [sector for sector in sectors if not sector.published_count],
+            "sector_shortfalls": official.shortfalls(official.of_filter("secteur"), entered),
+            "scope_shortfalls": official.shortfalls(official.of_filter("portee"), entered),
             # The entered laureates, each a link: the page leads to them, not only to figures.
             "laureates": Laureate.objects.published()
             .in_name_order()
@@ -56,10 +79,7 @@ def home(request):
             "totals": stats.totals,
             "completeness": Laureate.objects.published().completeness_totals(),
             "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
-            "home_charts": [
-                bar_chart(stats.statuses, id_prefix="home-"),
-                bar_chart(stats.member_kinds, id_prefix="home-"),
-            ],
+            "home_charts": home_charts,
         },
     )
 
@@ -117,9 +137,20 @@ def laureate_list(request):
             "notices": notices,
             "facets": facets(filterset, counts),
             "chips": active_chips(filterset),
+            "shortfalls": list_shortfalls(filterset),
             **Laureate.objects.coverage(),
         },
     )
+
+
+def list_shortfalls(filterset):
+    """The chosen sectors, scopes and statuses with fewer laureates entered than announced. No
+    query without such a filter, nor with one until the data changes (announced.py)."""
+    chosen = [(name, value) for name, value in active_params(filterset) if name in FILTERS]
+    if not chosen:
+        return []
+    official, entered = announced_and_entered()
+    return official.shortfalls(official.of(chosen), entered)
 
 
 class LaureateDetailView(DetailView):
@@ -141,7 +172,8 @@ def organisation_list(request):
     )
     page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices)
     chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    active_filters = len(chosen.get("type") or []) + bool(chosen.get("q"))
+    # The types ticked in the folded panel; the search box is in sight, outside it.
+    active_filters = len(chosen.get("type") or [])
     return render(
         request,
         "laureats/organisation_list.html",

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ..announced import FILTERS, AnnouncedCounts, announced_and_entered, entered_from_statistics
 from ..charts import bar_chart, linked_rows, list_url, region_map
 from ..csv_format import SafeWriter
 from ..facets import active_chips, active_params, facet_options
@@ -26,10 +27,28 @@ def filtered_statistics(request):
     return filterset, notices, stats, active
 
 
+def announced_shortfalls(official, stats, active):
+    """What the page's counts of sectors, scopes and statuses leave out, against the official
+    figures: {filter: shortfalls}, and those of the active filters. Without a filter the page
+    has counted every published laureate already; with one, they are counted once per data
+    version (announced.py)."""
+    announced = AnnouncedCounts.from_figures(official["all"])
+    if active:
+        _official, entered = announced_and_entered()
+    else:
+        sectors = {row.value: row.count for row in stats.sectors.rows}
+        entered = entered_from_statistics(stats.totals, sectors)
+    by_filter = {
+        param: announced.shortfalls(announced.of_filter(param), entered) for param in FILTERS
+    }
+    return by_filter, announced.shortfalls(announced.of(active), entered)
+
+
 @require_safe
 def statistics(request):
     filterset, notices, stats, active = filtered_statistics(request)
     official = official_figures()
+    shortfalls, filter_shortfalls = announced_shortfalls(official, stats, active)
     # The key figures as cards, the others folded: fourteen cards were five phone screens.
     main_figures = [figure for figure in official["figures"] if figure.key in HOME_FIGURES]
     more_figures = [figure for figure in official["figures"] if figure.key not in HOME_FIGURES]
@@ -37,6 +56,7 @@ def statistics(request):
     charts = [bar_chart(getattr(stats, name), active) for name in CHARTS]
     for chart in charts:
         chart["csv_url"] = csv_url(chart["key"], query)
+        chart["shortfalls"] = shortfalls.get(chart["breakdown"].param, [])
     official_chart = bar_chart(official["sectors"])
     official_chart["csv_url"] = csv_url(OFFICIAL_SECTORS, "")
     region_chart = region_map(stats.regions, active)
@@ -56,6 +76,8 @@ def statistics(request):
                 if name not in LaureateFilter.FACETS and name != "q"
             ],
             "is_filtered": bool(active),
+            "filter_shortfalls": filter_shortfalls,
+            "scope_shortfalls": shortfalls["portee"],
             **Laureate.objects.coverage(),
             "totals": stats.totals,
             "completeness": stats.matching().completeness_totals(),

@@ -83,8 +83,8 @@ def test_filter_form_with_the_keyboard_alone(page, portal_data):
 
     assert reached == checkboxes, f"jamais atteintes : {checkboxes - reached}"
     assert toggled == ["construction-btp", "76"]
-    # Options giving no result are folded under "autres (n)" inside each facet.
-    assert [name for name in unfolded if not name.startswith("autres")] == [
+    # Options giving no result are folded under "sans lauréat saisi (n)" inside each facet.
+    assert [name for name in unfolded if not name.startswith("sans lauréat saisi")] == [
         "Région",
         "Type de membre",
         "Information manquante",

@@ -6,7 +6,7 @@ import pytest
 from laureats.models import Laureate, Sector
 
 from ..factories import make_laureate
-from .conftest import accessibility_problems, screenshot
+from .conftest import SCREENSHOTS, accessibility_problems, screenshot
 
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
@@ -120,22 +120,61 @@ def test_a_link_into_the_api_console_opens_it_at_once(page, portal_data):
     assert page.get_by_role("button", name="Ouvrir la console interactive").is_hidden()
 
 
-def test_organisations_come_before_their_filters_on_a_phone(page, portal_data):
-    page.set_viewport_size(PHONE)
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "sans-js"])
+def test_organisations_come_before_their_filters_on_a_phone(
+    browser, live_server, portal_data, javascript
+):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, locale="fr-FR", java_script_enabled=javascript
+    )
+    page = context.new_page()
     page.goto("/organisations/?type=cfa")
+    screenshot(page, f"telephone-organisations-{'js' if javascript else 'sans-js'}")
     top = page.locator(".org-list li").first.bounding_box()["y"]
     assert top + 40 < PHONE["height"], f"première organisation à {top} px"
+    # The search box is in sight, outside the folded panel; searching keeps the types ticked.
+    search = page.get_by_label("Rechercher une organisation : nom, ville ou SIREN")
+    assert search.is_visible()
+    assert search.evaluate("e => e.closest('details') === null")
     summary = page.locator("summary.filters-summary")
     assert summary.inner_text() == "Filtrer · 1 actif"
+    search.fill("fictif")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.wait_for_url("**/organisations/?*q=fictif*")
+    assert "type=cfa" in page.url
     summary.click()
     assert page.get_by_role("group", name="Type d'organisation").get_by_label("CFA").is_checked()
+    context.close()
 
 
-def test_home_map_is_large_enough_to_read_on_a_desktop(page, spread):
+@pytest.mark.parametrize("path, selector", [("/", ".home-map"), ("/statistiques/", "#carte")])
+def test_map_is_large_enough_to_read_on_a_desktop(page, spread, path, selector):
     page.set_viewport_size(DESKTOP)
-    page.goto("/")
-    # 448 px wide before, in two thirds of the page beside two charts, with its list beside it.
-    assert page.locator(".home-map .region-map").bounding_box()["width"] >= 540
-    national = page.locator(".home-map .map-list a").first
+    page.goto(path)
+    region_map = page.locator(f"{selector} .region-map")
+    # 544 px wide on the home page before issue 23, 448 px before issue 13.
+    assert region_map.bounding_box()["width"] >= 600
+    # Every region named on the map itself, readable without hovering it.
+    names = region_map.locator("text.map-name")
+    assert names.count() == 18
+    written = names.all_text_contents()
+    assert "Auvergne-Rhône-Alpes" in written and "Guadeloupe" in written
+    for name in names.all():
+        assert name.is_visible()
+        assert name.bounding_box()["height"] >= 11  # a 12 px font at least, on one line
+    region_map.screenshot(path=SCREENSHOTS / f"carte-{path.strip('/') or 'accueil'}-1280.png")
+    national = page.locator(f"{selector} .map-list a").first
     assert national.inner_text().startswith("Portée nationale")
     assert national.bounding_box()["height"] >= 44
+    # The table alternative is kept.
+    if path == "/statistiques/":
+        assert page.locator("#carte details.chart-table table").count() == 1
+
+
+def test_map_names_give_way_to_the_list_on_a_phone(page, spread):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    names = page.locator(".home-map text.map-name")
+    assert names.count() == 18
+    assert not [name for name in names.all() if name.is_visible()]
+    assert page.locator(".home-map .map-list a").first.is_visible()
