@@ -279,9 +279,12 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
+        """Every word of the search, folded as the laureate search folds them (text.py), in
+        the organisation's folded name, other names, city or SIREN: the same text compared the
+        same way on SQLite and PostgreSQL, so both find the same organisations."""
         condition = Q()
-        for word in value.split()[:12]:
-            condition &= Q(name__icontains=word) | Q(city__icontains=word) | Q(siren=word)
+        for word in search_words(value):
+            condition &= Q(search_text__contains=word)
         return queryset.filter(condition)
 
 

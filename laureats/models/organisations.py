@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..ordering import french, sort_key
 from ..validators import validate_siren
 from .reference import Region
+from .search_text import SearchTextField
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -117,6 +118,8 @@ class Organisation(models.Model):
         ),
     )
     is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
+    # What /organisations/ and its API search, folded as the laureate search folds (text.py).
+    search_text = SearchTextField(sources=["name", "aliases", "city", "siren"])
     # Derived: member of at least one published laureate, kept by laureats/search_sync.py and
     # OrganisationQuerySet.refresh_published_flag(). It decides which organisations are public.
     in_published_laureate = models.BooleanField(editable=False, default=False)
@@ -125,7 +128,7 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
     # A derived value is no one's change: kept out of the change log.
-    history = HistoricalRecords(excluded_fields=["in_published_laureate"])
+    history = HistoricalRecords(excluded_fields=["in_published_laureate", "search_text"])
 
     class Meta:
         ordering = [french("name")]
