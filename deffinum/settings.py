@@ -19,6 +19,8 @@ VAR_DIR = BASE_DIR / "var"
 TESTING = "pytest" in sys.modules
 
 DEBUG = env_bool("DEBUG")
+# With DEBUG, Django's technical 404 page (the URL patterns tried) instead of the portal's.
+TECHNICAL_404 = env_bool("TECHNICAL_404")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Under DEBUG, the portal's 404 page rather than Django's technical one (TECHNICAL_404).
+    "laureats.middleware.PortalNotFoundMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
