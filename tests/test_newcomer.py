@@ -82,7 +82,7 @@ def test_make_run_says_where_the_portal_and_the_admin_are(settings):
     text = out.getvalue()
     assert "http://127.0.0.1:8123/\n" in text
     assert "http://127.0.0.1:8123/admin/\n" in text
-    assert ".venv/bin/python manage.py createsuperuser" in text
+    assert "DEBUG=1 .venv/bin/python manage.py createsuperuser" in text
     assert "aucun administrateur" in text
 
 

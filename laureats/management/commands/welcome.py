@@ -18,7 +18,7 @@ class Command(BaseCommand):
         lines = [
             f"Portail :         {base}{reverse('laureats:home')}",
             f"Administration :  {base}{reverse('admin:index')}",
-            "Créer un administrateur : .venv/bin/python manage.py createsuperuser"
+            "Créer un administrateur : DEBUG=1 .venv/bin/python manage.py createsuperuser"
             + ("" if has_admin else " (aucun administrateur pour l'instant)"),
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
