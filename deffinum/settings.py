@@ -185,6 +185,7 @@ PAGE_CACHE_NEVER_STORED = [
     "admin",
     "laureats:contribute",
     "laureats:contribute-done",
+    "laureats:contribute-organisation",
     "set_language",
 ]
 # The query parameters each page takes (a dotted path: all of a FilterSet's). A request with

@@ -269,3 +269,15 @@ def test_organisation_list_page_finds_without_accents(client):
     make_laureate(members=[OrganisationFactory(name="CFA du Bâtiment", city="Besançon")])
     response = client.get(reverse("laureats:organisation-list"), {"q": "batiment besancon"})
     assert "CFA du Bâtiment" in response.content.decode()
+
+
+def test_saving_some_fields_of_an_organisation_keeps_its_search_text_or_fails():
+    organisation = OrganisationFactory(name="Ancien nom")
+    make_laureate(members=[organisation])
+    organisation.name = "Nouveau nom"
+    with pytest.raises(ValueError, match="search_text"):
+        organisation.save(update_fields=["name"])
+    organisation.save(update_fields=["name", "search_text"])
+    assert organisations_found("nouveau") == [organisation.slug]
+    organisation.website = "https://example.org"
+    organisation.save(update_fields=["website"])  # not searched: nothing to keep

@@ -128,7 +128,12 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
     # A derived value is no one's change: kept out of the change log.
-    history = HistoricalRecords(excluded_fields=["in_published_laureate", "search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["in_published_laureate", "search_text"],
+        # As the laureate's: "Proposition n°12 acceptée — source : <url>" for an accepted
+        # correction, longer than the library's 100 characters.
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         ordering = [french("name")]

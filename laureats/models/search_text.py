@@ -4,8 +4,9 @@ text on SQLite and PostgreSQL alike.
 
 The field fills itself from its row whoever writes it: save() and bulk_create() call its
 `pre_save`, and loaddata's raw saves, which skip `pre_save`, get it from the model's pre_save
-signal. Only bulk_update() and update() of a source column without it would leave it stale;
-no writer of organisations does either.
+signal. A save(update_fields=...) that names a source column must name this one too, or it
+fails rather than leave the text stale; bulk_update() and update() of a source column without
+it would leave it stale, and no writer of organisations does either.
 """
 
 from django.db import models
@@ -36,7 +37,7 @@ class SearchTextField(models.TextField):
         if not cls._meta.abstract:
             # Weak, as by default: a model class rendered by a migration takes its receiver
             # with it when it goes.
-            pre_save.connect(self.fill_raw, sender=cls)
+            pre_save.connect(self.before_save, sender=cls)
 
     def text_of(self, instance):
         return folded_text(str(getattr(instance, source) or "") for source in self.sources)
@@ -46,6 +47,15 @@ class SearchTextField(models.TextField):
         setattr(model_instance, self.attname, value)
         return value
 
-    def fill_raw(self, sender, instance, raw, **kwargs):
+    def before_save(self, sender, instance, raw, update_fields=None, **kwargs):
         if raw:
             setattr(instance, self.attname, self.text_of(instance))
+        elif (
+            update_fields is not None
+            and self.name not in update_fields
+            and set(self.sources) & set(update_fields)
+        ):
+            raise ValueError(
+                f"save(update_fields={sorted(update_fields)}) changes what {self.name} is "
+                f"made of: name {self.name!r} too."
+            )
