@@ -5,7 +5,8 @@ refused with a 400 listing the allowed values, where the HTML list ignores it wi
 widens its search."""
 
 from django import forms
-from django.utils.translation import gettext_lazy, pgettext
+from django.conf import settings
+from django.utils.translation import gettext_lazy, override, pgettext
 from rest_framework import exceptions, status
 
 from ..csv_format import BY_NAME
@@ -90,9 +91,12 @@ def strict_data(filterset, params):
 
 def bind_strictly(filterset_class, params, queryset):
     """The FilterSet bound to the query string; InvalidFilter when any value is not one."""
-    probe = filterset_class(queryset=queryset.none())
+    # Labels read in French, as in the import file, whatever language the client asks for.
+    with override(settings.LANGUAGE_CODE):
+        probe = filterset_class(queryset=queryset.none())
+        data = strict_data(probe, params)
     shared = {"choice_lists": probe.choice_lists} if hasattr(probe, "choice_lists") else {}
-    filterset = filterset_class(strict_data(probe, params), queryset=queryset, **shared)
+    filterset = filterset_class(data, queryset=queryset, **shared)
     if not filterset.form.is_valid():
         # An over-long search or organisation: refused too, rather than dropped.
         errors = filterset.form.errors

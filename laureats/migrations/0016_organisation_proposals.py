@@ -5,45 +5,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('laureats', '0015_organisation_search_text'),
+        ("laureats", "0015_organisation_search_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproposal',
-            name='organisation',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="L'organisation corrigée.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='laureats.organisation', verbose_name='organisation'),
+            model_name="historicalproposal",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="L'organisation corrigée.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="laureats.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproposal',
-            name='organisation_field',
-            field=models.CharField(blank=True, choices=[('name', 'nom'), ('kind', "type d'organisation"), ('city', 'ville'), ('region', 'région'), ('website', 'site web'), ('siren', 'SIREN'), ('other', 'autre chose, ou plusieurs champs')], max_length=20, verbose_name="champ de l'organisation"),
+            model_name="historicalproposal",
+            name="organisation_field",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("name", "nom"),
+                    ("kind", "type d'organisation"),
+                    ("city", "ville"),
+                    ("region", "région"),
+                    ("website", "site web"),
+                    ("siren", "SIREN"),
+                    ("other", "autre chose, ou plusieurs champs"),
+                ],
+                max_length=20,
+                verbose_name="champ de l'organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='organisation',
-            field=models.ForeignKey(blank=True, help_text="L'organisation corrigée.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposals', to='laureats.organisation', verbose_name='organisation'),
+            model_name="proposal",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="L'organisation corrigée.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="proposals",
+                to="laureats.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='organisation_field',
-            field=models.CharField(blank=True, choices=[('name', 'nom'), ('kind', "type d'organisation"), ('city', 'ville'), ('region', 'région'), ('website', 'site web'), ('siren', 'SIREN'), ('other', 'autre chose, ou plusieurs champs')], max_length=20, verbose_name="champ de l'organisation"),
+            model_name="proposal",
+            name="organisation_field",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("name", "nom"),
+                    ("kind", "type d'organisation"),
+                    ("city", "ville"),
+                    ("region", "région"),
+                    ("website", "site web"),
+                    ("siren", "SIREN"),
+                    ("other", "autre chose, ou plusieurs champs"),
+                ],
+                max_length=20,
+                verbose_name="champ de l'organisation",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalorganisation',
-            name='history_change_reason',
+            model_name="historicalorganisation",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalproposal',
-            name='kind',
-            field=models.CharField(choices=[('correction', "correction d'un lauréat"), ('nouveau-laureat', 'nouveau lauréat'), ('organisation', "correction d'une organisation")], default='correction', max_length=20, verbose_name='type de proposition'),
+            model_name="historicalproposal",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("correction", "correction d'un lauréat"),
+                    ("nouveau-laureat", "nouveau lauréat"),
+                    ("organisation", "correction d'une organisation"),
+                ],
+                default="correction",
+                max_length=20,
+                verbose_name="type de proposition",
+            ),
         ),
         migrations.AlterField(
-            model_name='proposal',
-            name='kind',
-            field=models.CharField(choices=[('correction', "correction d'un lauréat"), ('nouveau-laureat', 'nouveau lauréat'), ('organisation', "correction d'une organisation")], default='correction', max_length=20, verbose_name='type de proposition'),
+            model_name="proposal",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("correction", "correction d'un lauréat"),
+                    ("nouveau-laureat", "nouveau lauréat"),
+                    ("organisation", "correction d'une organisation"),
+                ],
+                default="correction",
+                max_length=20,
+                verbose_name="type de proposition",
+            ),
         ),
     ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..languages import in_page_language
 from ..ordering import french
 
 
@@ -14,6 +15,12 @@ class Region(models.Model):
 
     code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
     name = models.CharField(_("nom"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=100,
+        blank=True,
+        help_text=_("Le nom en usage en anglais (« Brittany »), montré sur les pages anglaises."),
+    )
 
     history = HistoricalRecords()
 
@@ -24,6 +31,11 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self):
+        """Its name in the page's language (laureats/languages.py)."""
+        return in_page_language(self.name, self.name_en)
 
     def natural_key(self):
         return (self.code,)
@@ -45,6 +57,12 @@ class Sector(models.Model):
     """A "filière": the trade a laureate digitalises training for, or "Transversal"."""
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=120,
+        blank=True,
+        help_text=_("Sa traduction, montrée sur les pages anglaises ; vide : le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -61,6 +79,11 @@ class Sector(models.Model):
 
     def get_absolute_url(self):
         return reverse("laureats:laureate-list") + f"?secteur={self.slug}"
+
+    @property
+    def display_name(self):
+        """Its name in the page's language (laureats/languages.py)."""
+        return in_page_language(self.name, self.name_en)
 
     def natural_key(self):
         return (self.slug,)
