@@ -123,15 +123,18 @@ def page_size(parameter):
     parameter["examples"] = {"cent": {"value": str(MAX_PAGE_SIZE)}}
 
 
-def filter_parameter(parameter):
+def filter_parameter(parameter, served):
     """A filter as the API reads it (filter_values.py): its identifiers as an enum, its other
-    spellings and its 400 in words; a text filter with its length limit."""
+    spellings and its 400 in words; a text filter with its length limit. The sectors' and
+    regions' identifiers are rows, listed in the schema the API serves (`served`), not in one
+    generated without a request (`manage.py spectacular`, the system checks), which may run
+    without a database."""
     schema = parameter["schema"]
     target = schema["items"] if schema.get("type") == "array" else schema
     target.pop("title", None)
     description = parameter.get("description", "").rstrip()
     rows = parameter["name"] in ("secteur", "region")
-    if rows and (choices := rows_as_choices(parameter["name"])):
+    if rows and served and (choices := rows_as_choices(parameter["name"])):
         target["enum"] = [value for value, _label in choices]
         lines = "\n".join(f"* `{value}` - {label}" for value, label in choices)
         description = f"{description}\n\n{lines}"
@@ -181,7 +184,7 @@ def document_real_behaviour(result, generator, request, public):
                 if parameter["in"] != "query":
                     continue
                 if parameter["name"] in FILTERS:
-                    filter_parameter(parameter)
+                    filter_parameter(parameter, served=request is not None)
                     filtered = True
                 elif parameter["name"] == "page_size":
                     page_size(parameter)
