@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml | $(PYTHON)
 
 install: $(STAMP)
 
-# Sets everything up on SQLite (unless DATABASE_URL says otherwise) and serves the portal.
+# Sets everything up on SQLite (unless DATABASE_URL says otherwise) and serves the portal, after
+# printing its address, the admin's and the command that creates an administrator.
 # Existing data is kept: real data is loaded only into an empty database.
 run: install compile-messages
 	DEBUG=1 $(PYTHON) manage.py migrate --noinput
 	DEBUG=1 $(PYTHON) manage.py load_real_data
+	@DEBUG=1 $(PYTHON) manage.py welcome --port $(PORT)
 	DEBUG=1 $(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 .PHONY: serve bench lighthouse

@@ -21,6 +21,8 @@ VAR_DIR = BASE_DIR / "var"
 TESTING = "pytest" in sys.modules
 
 DEBUG = env_bool("DEBUG")
+# With DEBUG, Django's technical 404 page (the URL patterns tried) instead of the portal's.
+TECHNICAL_404 = env_bool("TECHNICAL_404")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Under DEBUG, the portal's 404 page rather than Django's technical one (TECHNICAL_404).
+    "laureats.middleware.PortalNotFoundMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -214,6 +218,7 @@ PAGE_CACHE_NEVER_STORED = [
     "admin",
     "laureats:contribute",
     "laureats:contribute-done",
+    "laureats:contribute-organisation",
     "set_language",
 ]
 # The query parameters each page reads (a dotted path: all of a FilterSet's). A request with

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 
+from .languages import in_page_language
 from .models import Laureate, Region
 from .models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit
 
@@ -97,7 +98,7 @@ def count_published(laureates, conditions):
 
 def regions_with_involved_count(laureates):
     """(code, name, count) for every region: how many of `laureates` (published ones, a
-    queryset) `has_region` selects there.
+    queryset) `has_region` selects there, the name in the page's language.
 
     One query: each region with a bit is counted in a single pass over the published rows'
     counts index; a region without one, if one is ever added, by a subquery of its own."""
@@ -110,7 +111,7 @@ def regions_with_involved_count(laureates):
     cases = " ".join(f"WHEN '{code}' THEN counted.r{bit}" for code, bit in REGION_BITS.items())
     position = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
     sql = f"""
-        SELECT region.code, region.name, CASE region.code {cases} ELSE (
+        SELECT region.code, region.name, region.name_en, CASE region.code {cases} ELSE (
             SELECT COUNT(*) FROM ({rows_sql}) AS laureate
             WHERE {position}(laureate.region_codes, '|' || region.code || '|') > 0
         ) END
@@ -119,7 +120,9 @@ def regions_with_involved_count(laureates):
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params * 2)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    # Named in the page's language (laureats/languages.py).
+    return [(code, in_page_language(name, english), n) for code, name, english, n in rows]
 
 
 class FacetCounts(dict):

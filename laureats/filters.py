@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
+from .languages import in_page_language, is_french_page
 from .models import Laureate, Membership, Organisation, Region, Sector
 from .models.completeness import FACT_SLUGS, FACTS
 from .models.facet_bits import (
@@ -21,7 +22,7 @@ from .models.facet_bits import (
     sector_bit,
     sector_mask,
 )
-from .ordering import french
+from .ordering import french, sort_key
 from .search import SearchTitle, prefix_query
 from .text import search_words
 
@@ -51,12 +52,19 @@ class CheckboxMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(self.where(value))
 
 
+def in_language_order(choices):
+    """(value, name, english name) rows as choices named in the page's language: in French
+    order as read, or by their English names on an English page."""
+    named = [(value, in_page_language(name, english)) for value, name, english in choices]
+    return named if is_french_page() else sorted(named, key=lambda choice: sort_key(choice[1]))
+
+
 def sector_choices():
-    return list(Sector.objects.values_list("slug", "name"))
+    return in_language_order(Sector.objects.values_list("slug", "name", "name_en"))
 
 
 def region_choices():
-    return list(Region.objects.values_list("code", "name"))
+    return in_language_order(Region.objects.values_list("code", "name", "name_en"))
 
 
 def has_any_bit(column, mask):
@@ -165,11 +173,11 @@ class LaureateFilter(django_filters.FilterSet):
         # Options read from the database once per request, not once per use of the form; the
         # sectors' ids with them, which their facet counts by (facet_bits.sector_bit).
         if choice_lists is None:
-            sectors = list(Sector.objects.values_list("slug", "name", "pk"))
+            sectors = list(Sector.objects.values_list("slug", "name", "name_en", "pk"))
             choice_lists = {
-                "secteur": [(slug, name) for slug, name, _pk in sectors],
+                "secteur": in_language_order(row[:3] for row in sectors),
                 "region": region_choices(),
-                "sector_ids": {slug: pk for slug, _name, pk in sectors},
+                "sector_ids": {slug: pk for slug, _name, _english, pk in sectors},
             }
         self.choice_lists = choice_lists
         super().__init__(*args, **kwargs)
@@ -279,9 +287,12 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
+        """Every word of the search, folded as the laureate search folds them (text.py), in
+        the organisation's folded name, other names, city or SIREN: the same text compared the
+        same way on SQLite and PostgreSQL, so both find the same organisations."""
         condition = Q()
-        for word in value.split()[:12]:
-            condition &= Q(name__icontains=word) | Q(city__icontains=word) | Q(siren=word)
+        for word in search_words(value):
+            condition &= Q(search_text__contains=word)
         return queryset.filter(condition)
 
 

@@ -15,7 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Laureate, Proposal, Source
+from .csv_format import BY_NAME, CellError
+from .csv_format.codecs import KINDS
+from .csv_format.values import Vocabulary
+from .models import Laureate, Organisation, Proposal, Region, Source
 from .text import normalize_text
 from .validators import free_slug, validate_web_address
 
@@ -176,6 +179,8 @@ def accept(proposal, reviewer, seen_version=None):
     and the source joins the laureate's public sources. `seen_version`: the laureate's version
     that the moderator's comparison showed; LaureateChanged (nothing written) if it moved.
     """
+    if proposal.kind == Proposal.Kind.ORGANISATION:
+        return accept_organisation(proposal, reviewer)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise AlreadyReviewed
@@ -262,3 +267,91 @@ def current_value(laureate, field_name):
     if field_name == "sources":
         return "\n".join(source.url for source in laureate.sources.all()) or unknown
     return _("voir la fiche du lauréat")
+
+
+# Organisations: a correction proposed from an organisation's page ---------------------------
+
+
+def parse_organisation_value(field_name, raw):
+    """The proposal's text as a value of the organisation's field, read as the import reads
+    the same values (laureats/csv_format/); ValueError or ValidationError when it is not one."""
+    raw = raw.strip()
+    if field_name in {"name", "city"}:
+        return raw
+    if field_name == "website":
+        validate_web_address(raw)
+        return raw
+    if field_name == "siren":
+        # "123 456 789", as the Annuaire des entreprises writes it.
+        return "".join(raw.split())
+    try:
+        if field_name == "kind":
+            return KINDS.parse(raw)
+        if field_name == "region":
+            lookups = {"regions": Vocabulary(Region.objects.values_list("code", "name"))}
+            codes = BY_NAME["regions"].read(raw, lookups)
+            if len(codes) != 1:
+                raise ValueError(_("une organisation est dans une seule région."))
+            return Region.objects.get(pk=codes[0])
+    except CellError as error:
+        raise ValueError(" ".join(error.args)) from None
+    raise ValueError(_("ce champ se corrige dans la fiche de l'organisation."))
+
+
+def plan_organisation(proposal):
+    """What accepting a correction of an organisation would change, checked against the
+    model's rules (lengths, the SIREN's 9 digits and uniqueness...)."""
+    organisation, field_name = proposal.organisation, proposal.organisation_field
+    if organisation is None:
+        return Plan(reason=_("l'organisation concernée n'existe plus."))
+    if field_name == Proposal.OrganisationField.OTHER:
+        return Plan(
+            field=field_name,
+            reason=_("« %(field)s » ne peut pas être modifié automatiquement.")
+            % {"field": proposal.get_organisation_field_display()},
+        )
+    try:
+        value = parse_organisation_value(field_name, proposal.value)
+    except (ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        return Plan(field=field_name, reason=message)
+    candidate = Organisation.objects.get(pk=organisation.pk)
+    setattr(candidate, field_name, value)
+    try:
+        candidate.full_clean()
+    except ValidationError as error:
+        return Plan(field=field_name, reason=" ".join(error.messages))
+    return Plan(field=field_name, value=value)
+
+
+def accept_organisation(proposal, reviewer):
+    """`accept` for a correction of an organisation: the organisation's history entry carries
+    the proposal's number and source."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.PENDING:
+        raise AlreadyReviewed
+    proposal.organisation = (
+        Organisation.objects.select_for_update().filter(pk=proposal.organisation_id).first()
+    )
+    change = plan_organisation(proposal)
+    if change.automatic:
+        organisation = proposal.organisation
+        setattr(organisation, change.field, change.value)
+        organisation._change_reason = proposal.change_reason
+        # Its search text follows its name and city (models/search_text.py).
+        organisation.save(update_fields=[change.field, "search_text", "updated_at"])
+    proposal.status = Proposal.Status.ACCEPTED
+    proposal.applied = change.automatic
+    proposal.reviewer = reviewer
+    proposal.reviewed_at = timezone.now()
+    proposal.save()
+    return Outcome(proposal=proposal, laureate=None, plan=change)
+
+
+def current_organisation_value(organisation, field_name):
+    """The organisation's current value of a proposal's field, as text for the comparison."""
+    if field_name == "kind":
+        return organisation.get_kind_display()
+    if field_name in {"name", "city", "website", "siren", "region"}:
+        return str(getattr(organisation, field_name) or "") or _("non renseigné")
+    return _("voir la fiche de l'organisation")

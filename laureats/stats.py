@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from .facets import regions_with_involved_count
 from .filters import has_member_kind
+from .languages import in_page_language
 from .models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
 from .models.completeness import FACTS
 from .text import normalize_text
@@ -160,7 +161,7 @@ class LaureateStatistics:
         rows = (
             Sector.objects.order_by()
             .annotate(n=Count("laureates", filter=Q(laureates__in=self.ids)))
-            .values_list("slug", "name", "n")
+            .values_list("slug", "name", "name_en", "n")
         )
         return Breakdown(
             key="filieres",
@@ -172,7 +173,7 @@ class LaureateStatistics:
                 "Nombre de lauréats saisis dans chaque filière ; un lauréat multi-filière "
                 "compte dans chacune."
             ),
-            rows=by_count(Row(slug, name, n) for slug, name, n in rows),
+            rows=by_count(Row(slug, in_page_language(name, en), n) for slug, name, en, n in rows),
         )
 
     @cached_property
@@ -342,7 +343,8 @@ def official_figures():
             "l'ensemble des lauréats annoncés."
         ),
         rows=by_count(
-            Row(figure.sector.slug, figure.sector.name, int(figure.value)) for figure in per_sector
+            Row(figure.sector.slug, figure.sector.display_name, int(figure.value))
+            for figure in per_sector
         ),
         official=True,
         note=" ".join(notes),

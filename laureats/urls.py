@@ -53,6 +53,11 @@ urlpatterns = [
     path("mentions-legales/", site.legal_notice, name="legal-notice"),
     path("contribuer/", contributions.contribute, name="contribute"),
     path("contribuer/merci/", contributions.contribute_done, name="contribute-done"),
+    path(
+        "contribuer/organisation/<slug:slug>/",
+        contributions.contribute_organisation,
+        name="contribute-organisation",
+    ),
     # The change log and the feeds (laureats/journal.py, feeds.py).
     path("journal/", journal.journal, name="journal"),
     path("journal/flux.atom", feeds.JournalFeed(), name="journal-feed"),

@@ -1,5 +1,7 @@
 """The read-only API under /api/: same filters as the list, JSON errors, CORS, schema, limits."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -22,7 +24,6 @@ QUERIES = [
     "type_membre=laboratoire",
     "q=soins",
     "organisation=cfa-api",
-    "secteur=inconnu&tri=n-importe",
 ]
 
 
@@ -90,13 +91,88 @@ def test_api_filters_give_the_html_list_rows_in_its_order(client, catalogue):
         assert api_slugs(client, query) == html_slugs(client, query), query
 
 
-def test_bad_filter_values_are_ignored_with_a_notice(client, catalogue):
-    data = client.get(f"{API_LAUREATES}?secteur=inconnu&portee=nationale").json()
-    assert data["count"] == len(html_slugs(client, "portee=nationale"))
-    assert data["notices"] == [
+# What the import accepts (laureats/csv_format/): identifiers or labels, any case and accents.
+SAME_AS = [
+    ("secteur=Santé et social", "secteur=sante-social"),
+    (
+        "secteur=SANTE-SOCIAL&secteur=construction btp",
+        "secteur=sante-social&secteur=construction-btp",
+    ),
+    ("secteur=sante et social|Construction (BTP)", "secteur=sante-social&secteur=construction-btp"),
+    ("region=bourgogne-franche-comte&region=Auvergne-Rhône-Alpes", "region=27&region=84"),
+    ("portee=Nationale&statut=RETENU", "portee=nationale&statut=retenu"),
+    ("type_membre=Laboratoire de recherche", "type_membre=laboratoire"),
+    ("tri=-completude", "tri=-completude"),
+]
+
+
+@pytest.mark.parametrize(("query", "canonical"), SAME_AS)
+def test_api_reads_filter_values_as_the_import_does(client, catalogue, query, canonical):
+    # Percent-encoded, as a client sends them.
+    query = quote(query, safe="=&")
+    response = client.get(f"{API_LAUREATES}?{query}&page_size=100")
+    assert response.status_code == 200
+    assert api_slugs(client, query) == html_slugs(client, canonical)
+    assert response.json()["notices"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "value", "allowed"),
+    [
+        ("secteur=sante", "secteur", "sante", "sante-social"),
+        ("secteur=sante-social&secteur=inconnu", "secteur", "inconnu", "construction-btp"),
+        ("region=99", "region", "99", "27"),
+        ("portee=mondiale", "portee", "mondiale", "nationale"),
+        ("statut=zzz", "statut", "zzz", "retenu"),
+        ("type_membre=x", "type_membre", "x", "laboratoire"),
+        ("manque=tout", "manque", "tout", "montants"),
+        ("tri=n-importe", "tri", "n-importe", "-aide"),
+    ],
+)
+def test_unknown_filter_value_is_a_400_listing_the_allowed_values(
+    client, catalogue, query, parameter, value, allowed
+):
+    response = client.get(f"{API_LAUREATES}?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["code"] == "invalid_filter"
+    assert data["parameters"][parameter]["invalid"] == [value]
+    assert allowed in data["parameters"][parameter]["allowed"]
+    assert f"« {value} »" in data["detail"]
+    assert allowed in data["detail"]
+
+
+def test_every_unknown_value_is_named_at_once(client, catalogue):
+    data = client.get(f"{API_LAUREATES}?secteur=sante&region=99&region=27&tri=x").json()
+    assert {name: p["invalid"] for name, p in data["parameters"].items()} == {
+        "secteur": ["sante"],
+        "region": ["99"],
+        "tri": ["x"],
+    }
+
+
+def test_too_long_a_search_is_a_400_not_a_wider_one(client, catalogue):
+    response = client.get(f"{API_LAUREATES}?q={'soins' * 41}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_filter"
+    assert "200" in response.json()["detail"]
+
+
+def test_unknown_organisation_kind_is_a_400(client, catalogue):
+    response = client.get(f"{reverse('api:organisation-list')}?type=pas-un-type")
+    assert response.status_code == 400
+    assert "laboratoire" in response.json()["parameters"]["type"]["allowed"]
+    labelled = client.get(reverse("api:organisation-list"), {"type": "Laboratoire de recherche"})
+    assert [item["slug"] for item in labelled.json()["results"]] == ["labo-api"]
+
+
+def test_the_html_list_still_ignores_an_unknown_value_and_says_so(client, catalogue):
+    response = client.get(f"{LIST_URL}?secteur=inconnu&portee=nationale")
+    assert response.status_code == 200
+    assert response.context["notices"] == [
         "« inconnu » n'est pas une valeur possible pour « Filière » : elle est ignorée."
     ]
-    assert client.get(API_LAUREATES).json()["notices"] == []
 
 
 def test_list_is_paginated_twenty_by_default_hundred_at_most(client, catalogue):

@@ -8,6 +8,7 @@ jsonschema (the schema is OpenAPI 3.0, whose `nullable` is translated to JSON Sc
 
 import itertools
 import re
+from urllib.parse import quote
 
 import hypothesis
 import jsonschema
@@ -20,15 +21,18 @@ from django.db import close_old_connections
 from schemathesis.checks import negative_data_rejection
 from schemathesis.generation.modes import GenerationMode
 
+from laureats.filters import SORTS
+
 pytestmark = pytest.mark.django_db
 
 # Requests that a client may send, and the status the server gives: what the schema must say.
 REQUESTS = [
     ("/api/laureats/", 200),
     ("/api/laureats/?secteur=sante-social&tri=-aide&page_size=2", 200),
-    # Ignored with a notice, never refused: the schema must declare them as strings.
-    ("/api/laureats/?tri=AAA&portee=mondiale&statut=zzz&type_membre=x&page_size=abc", 200),
-    ("/api/laureats/?page_size=0&region=99&secteur=inconnu&organisation=personne", 200),
+    ("/api/laureats/?region=27&region=84&portee=nationale&statut=retenu&type_membre=cfa", 200),
+    # page_size is ignored with a notice, never refused: the schema declares it a string.
+    ("/api/laureats/?page_size=abc", 200),
+    ("/api/laureats/?page_size=0&organisation=personne", 200),
     ("/api/laureats/?page_size=1000", 200),
     # Past the last page: allowed by the schema, answered by its documented 404.
     ("/api/laureats/?page=999", 404),
@@ -36,7 +40,7 @@ REQUESTS = [
     ("/api/laureats/inconnu/", 404),
     # A line break in the address: still the API's JSON 404, not the site's HTML page.
     ("/api/laureats/a%0Ab/", 404),
-    ("/api/organisations/?type=pas-un-type&q=fictif", 200),
+    ("/api/organisations/?type=cfa&q=fictif", 200),
     ("/api/organisations/cfa-fictif-deux-rives/", 200),
     ("/api/organisations/inconnue/", 404),
     # Known only through an unpublished laureate: not public, as on the site.
@@ -51,25 +55,41 @@ REQUESTS = [
     ("/api/chiffres/laureates/", 200),
     ("/api/chiffres/inconnu/", 404),
 ]
-# Requests outside what the schema allows, and the documented status they get.
+# Requests outside what the schema allows, and the documented status (and code) they get.
 OUT_OF_SCHEMA = [
-    ("/api/laureats/?page=0", 404),
-    ("/api/laureats/?page=abc", 404),
-    ("/api/organisations/?page=-1", 404),
+    ("/api/laureats/?page=0", 404, "not_found"),
+    ("/api/laureats/?page=abc", 404, "not_found"),
+    ("/api/organisations/?page=-1", 404, "not_found"),
+    ("/api/laureats/?tri=AAA&portee=mondiale&statut=zzz&type_membre=x", 400, "invalid_filter"),
+    ("/api/laureats/?region=99&secteur=inconnu", 400, "invalid_filter"),
+    ("/api/laureats/?q=" + "x" * 201, 400, "invalid_filter"),
+    ("/api/laureats/?q=a%00b", 400, "invalid_filter"),
+    ("/api/organisations/?type=pas-un-type", 400, "invalid_filter"),
+]
+# Outside the enums, read as the import reads them: labels, any case, with or without accents.
+BEYOND_THE_ENUMS = [
+    "/api/laureats/?secteur=Santé et social&region=bourgogne franche comte",
+    "/api/laureats/?portee=NATIONALE&statut=Retenu dans Deffinum&type_membre=CFA",
+    "/api/organisations/?type=Laboratoire de recherche",
 ]
 LENIENT_NOTICES = {
-    "/api/laureats/?tri=AAA&portee=mondiale&statut=zzz&type_membre=x&page_size=abc": 5,
+    "/api/laureats/?page_size=abc": 1,
     # An organisation that is no member is no bad value: it finds no laureate.
-    "/api/laureats/?page_size=0&region=99&secteur=inconnu&organisation=personne": 3,
+    "/api/laureats/?page_size=0&organisation=personne": 1,
 }
 
 
 @pytest.fixture(scope="module")
-def schema(django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.test import Client
+def schema(django_db_setup, django_db_blocker):
+    # With the shipped sectors and regions, whose identifiers the schema lists; rolled back.
+    from django.db import transaction
+    from django.test import Client
 
-        return Client().get("/api/schema/?format=json").json()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "regions", "sectors", verbosity=0)
+        generated = Client().get("/api/schema/?format=json").json()
+        transaction.set_rollback(True)
+    return generated
 
 
 def json_schema(node):
@@ -148,16 +168,31 @@ def test_responses_are_what_the_schema_says(client, schema, sample_catalogue, pa
         assert len(response.json()["notices"]) == LENIENT_NOTICES[path]
 
 
-@pytest.mark.parametrize(("path", "status"), OUT_OF_SCHEMA)
-def test_requests_the_schema_refuses_get_a_documented_404(
-    client, schema, sample_catalogue, path, status
+@pytest.mark.parametrize(("path", "status", "code"), OUT_OF_SCHEMA)
+def test_requests_the_schema_refuses_get_a_documented_error(
+    client, schema, sample_catalogue, path, status, code
 ):
     response = client.get(path)
 
     assert request_errors(operation_for(schema, path), response.wsgi_request.GET)
     assert response.status_code == status
     check_response(schema, path, response)
-    assert response.json()["code"] == "not_found"
+    assert response.json()["code"] == code
+
+
+@pytest.mark.parametrize("path", BEYOND_THE_ENUMS)
+def test_labels_outside_the_enums_are_read_as_the_descriptions_say(
+    client, schema, sample_catalogue, path
+):
+    response = client.get(quote(path, safe="/?=&"))
+
+    assert response.status_code == 200
+    check_response(schema, path, response)
+    assert response.json()["notices"] == []
+    parameters = operation_for(schema, path)["parameters"]
+    for name in response.wsgi_request.GET:
+        (parameter,) = [p for p in parameters if p["name"] == name]
+        assert "par libellé, en majuscules ou minuscules" in parameter["description"]
 
 
 def test_not_modified_is_documented(client, schema, sample_catalogue, settings):
@@ -195,17 +230,33 @@ def test_every_operation_documents_every_status(schema):
             assert "404" in responses, path
 
 
-def test_lenient_parameters_are_strings_listing_their_known_values(schema):
-    parameters = {p["name"]: p for p in schema["paths"]["/api/laureats/"]["get"]["parameters"]}
+def test_filters_list_their_identifiers_and_their_400(schema):
+    operation = schema["paths"]["/api/laureats/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
 
-    assert parameters["tri"]["schema"] == {"type": "string"}
-    assert "`-aide`" in parameters["tri"]["description"]
-    assert parameters["portee"]["schema"] == {"type": "array", "items": {"type": "string"}}
-    assert "`nationale`" in parameters["portee"]["description"]
+    assert set(parameters["tri"]["schema"]["enum"]) == set(SORTS)
+    assert parameters["portee"]["schema"] == {
+        "type": "array",
+        "items": {"type": "string", "enum": ["interregionale", "nationale"]},
+    }
+    # Sectors and regions are rows: their identifiers are read from the database.
+    assert "sante-social" in parameters["secteur"]["schema"]["items"]["enum"]
+    assert "`sante-social` - Santé et social" in parameters["secteur"]["description"]
+    assert parameters["region"]["schema"]["items"]["enum"][:2] == ["01", "02"]
+    assert parameters["q"]["schema"] == {
+        "type": "string",
+        "maxLength": 200,
+        "pattern": "^[^\\u0000]*$",
+    }
+    assert "400" in parameters["q"]["description"]
     assert parameters["page_size"]["schema"] == {"type": "string"}
     assert "notices" in parameters["page_size"]["description"]
     assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
-    assert "enum" not in str(schema["paths"]["/api/organisations/"]["get"]["parameters"])
+    assert "invalid_filter" in operation["responses"]["400"]["description"]
+    organisations = schema["paths"]["/api/organisations/"]["get"]
+    assert "400" in organisations["responses"]
+    # No filter, no 400.
+    assert "400" not in schema["paths"]["/api/filieres/"]["get"]["responses"]
 
 
 def test_schema_stays_valid_without_warnings(tmp_path, db):
@@ -230,8 +281,9 @@ def api_schema(sample_catalogue, settings):
 
 
 # The one check left out: that a request outside the schema is refused. The API accepts some by
-# design (a repeated parameter's last value counts, an empty one is no filter, an unknown
-# value is ignored with a notice), as the site does; every other check runs on them.
+# design (a repeated parameter's last value counts, an empty one is no filter, a label or
+# another case stands for its identifier, a bad page_size is ignored with a notice), as the
+# site does; every other check runs on them.
 LENIENT_BY_DESIGN = [negative_data_rejection]
 
 

@@ -364,3 +364,19 @@ def test_the_shipped_import_template_imports_cleanly(reference_data, tmp_path):
     out = io.StringIO()
     call_command("import_laureates", str(template), "--dry-run", stdout=out)
     assert f"{len(rows)} lauréat(s) créé(s)" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("besancon", "GIP Formation tout au long de la vie (FTLV) de l'académie de Besançon"),
+        ("batiment", "CFA du Bâtiment Provence-Alpes-Côte d'Azur"),
+        ("franche comte", "(Creps) de Bourgogne-Franche-Comté"),
+    ],
+)
+def test_organisation_search_finds_the_shipped_organisations_without_accents(
+    real_data, client, query, name
+):
+    # The searches, on organisations that loaddata saved raw.
+    page = text(client.get(reverse("laureats:organisation-list"), {"q": query}))
+    assert name in page

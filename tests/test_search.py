@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laureats.admin.conflicts import signed_version
-from laureats.filters import LaureateFilter
+from laureats.filters import LaureateFilter, OrganisationFilter
 from laureats.models import Laureate, Membership, Organisation
 from laureats.text import FOLDED_LETTERS, FRENCH_STOP_WORDS, normalize_text
 
@@ -196,3 +196,105 @@ def test_normalized_text_follows_its_per_character_rule(text):
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(FOLDED_LETTERS))
     expected = "".join(char for char in decomposed if not unicodedata.combining(char))
     assert normalize_text(text) == expected
+
+
+# Organisations: the same rule (laureats/text.py) on /organisations/ -------------------------
+
+
+def organisations_found(query):
+    filterset = OrganisationFilter({"q": query}, queryset=Organisation.objects.for_list())
+    assert filterset.is_valid()
+    return sorted(organisation.slug for organisation in filterset.qs)
+
+
+@pytest.fixture
+def organisations():
+    named = [
+        ("creps", "Creps de Bourgogne-Franche-Comté", "Dijon", "", ""),
+        ("gip", "GIP FTLV de l'académie de Besançon", "Besançon", "", ""),
+        ("cfa-batiment", "CFA du Bâtiment Provence-Alpes-Côte d'Azur", "", "", ""),
+        ("oeuvre", "Œuvre des apprentis", "Saint-Étienne", "123456789", "Ancienne Œuvre"),
+        ("ecole", "École des métiers", "Lyon", "", "EDM"),
+    ]
+    for slug, name, city, siren, aliases in named:
+        organisation = OrganisationFactory(
+            slug=slug, name=name, city=city, siren=siren, aliases=aliases
+        )
+        make_laureate(members=[organisation])
+    # Member of an unpublished laureate only: not on /organisations/, whatever the search.
+    make_laureate(
+        members=[OrganisationFactory(slug="cachee", name="Bâtiment caché", city="Besançon")],
+        is_published=False,
+    )
+
+
+EVERY_ORGANISATION = ["cfa-batiment", "creps", "ecole", "gip", "oeuvre"]
+
+ORGANISATION_SEARCHES = [
+    # Accents and case, in the name and the city.
+    ("batiment", ["cfa-batiment"]),
+    ("BÂTIMENT", ["cfa-batiment"]),
+    ("besancon", ["gip"]),
+    ("Besançon", ["gip"]),
+    ("franche comte", ["creps"]),
+    ("Franche-Comté", ["creps"]),
+    ("cote d'azur", ["cfa-batiment"]),
+    ("saint etienne", ["oeuvre"]),
+    # Ligatures, whichever way they are typed.
+    ("oeuvre", ["oeuvre"]),
+    ("ŒUVRE", ["oeuvre"]),
+    ("ecole", ["ecole"]),
+    # Other names (aliases) and the SIREN.
+    ("edm", ["ecole"]),
+    ("ancienne", ["oeuvre"]),
+    ("123456789", ["oeuvre"]),
+    # Prefixes and several words, all required; stop words ignored, alone an empty search.
+    ("bat", ["cfa-batiment"]),
+    ("cfa provence", ["cfa-batiment"]),
+    ("cfa dijon", []),
+    ("du", EVERY_ORGANISATION),
+    ("", EVERY_ORGANISATION),
+    ("introuvable", []),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), ORGANISATION_SEARCHES)
+def test_organisation_search_finds_the_same_on_every_database(organisations, query, expected):
+    assert organisations_found(query) == expected
+
+
+def test_organisation_search_text_follows_its_edits():
+    organisation = OrganisationFactory(name="Ancien nom", city="Nîmes")
+    make_laureate(members=[organisation])
+    organisation.name = "Maison de l'Œnologie"
+    organisation.save()
+    assert organisations_found("oenologie") == [organisation.slug]
+    assert organisations_found("ancien") == []
+    assert organisations_found("nimes") == [organisation.slug]
+
+
+def test_organisations_created_in_bulk_are_found():
+    # As the import creates them (laureats/importer/applying.py): bulk_create, no save().
+    (organisation,) = Organisation.objects.bulk_create(
+        [Organisation(name="Lycée Émile Zola", slug="lycee-zola", city="Rennes")]
+    )
+    make_laureate(members=[organisation])
+    assert organisations_found("lycee emile") == ["lycee-zola"]
+
+
+def test_organisation_list_page_finds_without_accents(client):
+    make_laureate(members=[OrganisationFactory(name="CFA du Bâtiment", city="Besançon")])
+    response = client.get(reverse("laureats:organisation-list"), {"q": "batiment besancon"})
+    assert "CFA du Bâtiment" in response.content.decode()
+
+
+def test_saving_some_fields_of_an_organisation_keeps_its_search_text_or_fails():
+    organisation = OrganisationFactory(name="Ancien nom")
+    make_laureate(members=[organisation])
+    organisation.name = "Nouveau nom"
+    with pytest.raises(ValueError, match="search_text"):
+        organisation.save(update_fields=["name"])
+    organisation.save(update_fields=["name", "search_text"])
+    assert organisations_found("nouveau") == [organisation.slug]
+    organisation.website = "https://example.org"
+    organisation.save(update_fields=["website"])  # not searched: nothing to keep

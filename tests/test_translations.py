@@ -178,7 +178,8 @@ def test_english_laureate_page_keeps_the_data_as_entered(client, sample_catalogu
     name = "Chantier numérique fictif"
     assert '<html lang="en">' in html
     assert f"<title>{name} — Deffinum portal</title>" in html
-    assert f">{name}</h1>" in html
+    # As entered, in French, and marked so (issue 23).
+    assert f'<h1><span lang="fr">{name}</span></h1>' in html
     assert "At a glance" in html
     assert "Lead organisation" in html
     assert "Réseau fictif des métiers du bâtiment" in html

@@ -17,6 +17,11 @@ from ..models import (
     Proposal,
 )
 from .base import PortalAdmin
+from .organisation_proposals import (
+    ORGANISATION_FIELDS,
+    accept_organisation,
+    organisation_comparison,
+)
 
 
 class ProposalAdminForm(forms.ModelForm):
@@ -64,12 +69,32 @@ class ProposalAdmin(PortalAdmin):
     list_display_links = ["number", "target"]
     list_filter = ["status", "kind", "field"]
     show_facets = admin.ShowFacets.ALWAYS
-    search_fields = ["proposed_name", "laureate__name", "value", "source_url", "email"]
-    list_select_related = ["laureate", "reviewer"]
+    search_fields = [
+        "proposed_name",
+        "laureate__name",
+        "organisation__name",
+        "value",
+        "source_url",
+        "email",
+    ]
+    list_select_related = ["laureate", "organisation", "reviewer"]
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["kind", "laureate_link", "proposed_name", "field", "created_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "laureate_link",
+                    "organisation_link",
+                    "proposed_name",
+                    "field",
+                    "organisation_field",
+                    "created_at",
+                ]
+            },
+        ),
         (_("Comparaison avec la fiche actuelle"), {"fields": ["comparison"]}),
         (_("Proposition"), {"fields": ["value", "source_link", "comment"]}),
         (_("Contact (privé, jamais publié)"), {"fields": ["email"]}),
@@ -90,8 +115,10 @@ class ProposalAdmin(PortalAdmin):
     readonly_fields = [
         "kind",
         "laureate_link",
+        "organisation_link",
         "proposed_name",
         "field",
+        "organisation_field",
         "created_at",
         "comparison",
         "value",
@@ -110,9 +137,14 @@ class ProposalAdmin(PortalAdmin):
 
     def get_fieldsets(self, request, obj=None):
         # A correction has no proposed name; a new laureate has no field to correct.
-        unused = "field" if obj and obj.kind == Proposal.Kind.NEW_LAUREATE else "proposed_name"
+        unused = {"field"} if obj and obj.kind == Proposal.Kind.NEW_LAUREATE else {"proposed_name"}
+        # A correction of an organisation has its own target and field (ORGANISATION_FIELDS).
+        if obj and obj.kind == Proposal.Kind.ORGANISATION:
+            unused = {"laureate_link", "proposed_name", "field"}
+        else:
+            unused |= set(ORGANISATION_FIELDS)
         return [
-            (title, {**options, "fields": [f for f in options["fields"] if f != unused]})
+            (title, {**options, "fields": [f for f in options["fields"] if f not in unused]})
             for title, options in super().get_fieldsets(request, obj)
         ]
 
@@ -156,6 +188,8 @@ class ProposalAdmin(PortalAdmin):
 
     @admin.display(description=_("concerne"))
     def target(self, obj):
+        if obj.kind == Proposal.Kind.ORGANISATION:
+            return obj.organisation or "—"
         if obj.kind == Proposal.Kind.NEW_LAUREATE and obj.laureate is None:
             return _("nouveau : %(name)s") % {"name": obj.proposed_name}
         return obj.laureate or "—"
@@ -172,6 +206,18 @@ class ProposalAdmin(PortalAdmin):
             _("page publique") if obj.laureate.is_published else _("non publié"),
         )
 
+    @admin.display(description=_("organisation"))
+    def organisation_link(self, obj):
+        if obj.organisation is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            reverse("admin:laureats_organisation_change", args=[obj.organisation.pk]),
+            obj.organisation,
+            obj.organisation.get_absolute_url(),
+            _("page publique"),
+        )
+
     @admin.display(description=_("source"))
     def source_link(self, obj):
         return format_html(
@@ -182,6 +228,8 @@ class ProposalAdmin(PortalAdmin):
 
     @admin.display(description=_("comparaison"))
     def comparison(self, obj):
+        if obj.kind == Proposal.Kind.ORGANISATION:
+            return organisation_comparison(obj)
         if obj.kind == Proposal.Kind.NEW_LAUREATE:
             rows = [(_("nom du projet"), _("(nouveau lauréat)"), obj.proposed_name)]
             rows.append((_("informations"), "—", obj.value))
@@ -276,6 +324,8 @@ class ProposalAdmin(PortalAdmin):
         return super().response_change(request, obj)
 
     def accept(self, request, obj):
+        if obj.kind == Proposal.Kind.ORGANISATION:
+            return accept_organisation(request, obj)
         seen_version = None
         if obj.kind == Proposal.Kind.CORRECTION:
             # A tampered value is a SuspiciousOperation: a 400.

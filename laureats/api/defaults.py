@@ -86,10 +86,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "count": self.page.paginator.count,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
-                "notices": [
-                    str(notice)
-                    for notice in [*getattr(self.view, "filter_notices", []), *self.notices]
-                ],
+                "notices": [str(notice) for notice in self.notices],
                 "results": data,
             }
         )
@@ -100,8 +97,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
             "type": "array",
             "items": {"type": "string"},
             "description": (
-                "Les valeurs de filtre ignorées, et pourquoi (comme sur le site). "
-                "Vide quand tout a été compris."
+                "Les valeurs ignorées (un `page_size` qui n'est pas un nombre), et pourquoi. "
+                "Vide quand tout a été compris ; une valeur de filtre inconnue n'est jamais "
+                "ignorée, elle répond 400."
             ),
         }
         return response_schema
@@ -123,4 +121,7 @@ def exception_handler(exc, context):
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
+        # filter_values.InvalidFilter: each refused value and what is allowed instead.
+        if parameters := getattr(exc, "parameters", None):
+            response.data["parameters"] = parameters
     return response

@@ -3,13 +3,16 @@ postprocessing hook, named in settings.SPECTACULAR_SETTINGS).
 
 - Every operation documents what it can answer besides 200: 304 to a conditional request
   (the page cache's validators), 404 as JSON (each kind of it, in words), 429 with Retry-After.
-- A parameter that the API reads leniently is declared as what it accepts: any string. Its
-  known values are listed in its description and as examples, never as an enum or an integer,
-  since an unknown value is ignored with a notice (`notices`) rather than refused: a client
-  generated from the schema must not refuse what the server accepts.
+- A filter's values are an enum of their identifiers (sectors and regions read from the
+  database), which is what a program should send; its description says that labels, in any
+  case and with or without accents, are read too (as the import reads them), and that anything
+  else is a 400 listing the allowed values (filter_values.py). A search longer than the
+  FilterSet allows is a 400 as well.
+- `page_size` is read leniently: any string, a bad one ignored with a notice (`notices`).
 """
 
 from ..filters import LaureateFilter, OrganisationFilter
+from ..models import Region, Sector
 from .defaults import MAX_PAGE_SIZE, PAGE_SIZE
 
 ERROR_SCHEMA = {
@@ -24,6 +27,35 @@ ERROR_SCHEMA = {
     "required": ["detail", "code"],
 }
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+INVALID_FILTER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        **ERROR_SCHEMA["properties"],
+        "parameters": {
+            "type": "object",
+            "description": "Pour chaque paramètre refusé : ses valeurs refusées, et les "
+            "identifiants permis (pour un choix).",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "invalid": {"type": "array", "items": {"type": "string"}},
+                    "allowed": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["invalid"],
+            },
+        },
+    },
+    "required": ["detail", "code", "parameters"],
+}
+BAD_REQUEST = {
+    "description": (
+        "Une valeur de filtre n'en est pas une (ni un identifiant ni un libellé connu), ou une "
+        "recherche est trop longue. `code` vaut `invalid_filter` ; `detail` dit chaque valeur "
+        "refusée et les valeurs permises, `parameters` les donne pour les programmes. Rien n'est "
+        "ignoré en silence : un filtre incompris élargirait la recherche."
+    ),
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InvalidFilter"}}},
+}
 
 NOT_MODIFIED = {
     "description": (
@@ -65,35 +97,64 @@ PAGE_SIZE_DESCRIPTION = (
     f"{MAX_PAGE_SIZE}, {MAX_PAGE_SIZE}). Une autre valeur est ignorée ({PAGE_SIZE} par page) et "
     "signalée dans `notices`."
 )
-IGNORED = (
-    "Une valeur inconnue est ignorée et signalée dans `notices` de la réponse, jamais refusée."
+STRICT = (
+    "Par identifiant (ci-dessus), ou par libellé, en majuscules ou minuscules, avec ou sans "
+    "accents, comme dans le fichier d'import. Toute autre valeur répond 400 (`invalid_filter`), "
+    "avec la liste des valeurs permises."
 )
-# The parameters read by bind_filterset: an unknown value is a notice, never an error.
-LENIENT = set(LaureateFilter.base_filters) | set(OrganisationFilter.base_filters) | {"page_size"}
+TOO_LONG = (
+    "Au-delà de {max} caractères, ou avec un caractère nul, la requête répond 400 "
+    "(`invalid_filter`)."
+)
+NO_NUL = "^[^\\u0000]*$"
+FILTERS = {**OrganisationFilter.base_filters, **LaureateFilter.base_filters}
 
 
-def lenient(parameter):
-    """A query parameter declared as the string it may be, its known values in words."""
+def rows_as_choices(name):
+    """The identifiers and names of the filters whose values are rows."""
+    if name == "secteur":
+        return list(Sector.objects.values_list("slug", "name"))
+    return list(Region.objects.order_by("code").values_list("code", "name"))
+
+
+def page_size(parameter):
+    parameter["schema"] = {"type": "string"}
+    parameter["description"] = PAGE_SIZE_DESCRIPTION
+    parameter["examples"] = {"cent": {"value": str(MAX_PAGE_SIZE)}}
+
+
+def filter_parameter(parameter, served):
+    """A filter as the API reads it (filter_values.py): its identifiers as an enum, its other
+    spellings and its 400 in words; a text filter with its length limit. The sectors' and
+    regions' identifiers are rows, listed in the schema the API serves (`served`), not in one
+    generated without a request (`manage.py spectacular`, the system checks), which may run
+    without a database."""
     schema = parameter["schema"]
     target = schema["items"] if schema.get("type") == "array" else schema
-    known = target.pop("enum", None)
     target.pop("title", None)
     description = parameter.get("description", "").rstrip()
-    if parameter["name"] == "page_size":
-        parameter["schema"] = {"type": "string"}
-        parameter["description"] = PAGE_SIZE_DESCRIPTION
-        parameter["examples"] = {"cent": {"value": str(MAX_PAGE_SIZE)}}
+    rows = parameter["name"] in ("secteur", "region")
+    if rows and served and (choices := rows_as_choices(parameter["name"])):
+        target["enum"] = [value for value, _label in choices]
+        lines = "\n".join(f"* `{value}` - {label}" for value, label in choices)
+        description = f"{description}\n\n{lines}"
+    if rows or "enum" in target:
+        target["type"] = "string"
+        known = target.get("enum", [])
+        if known:
+            parameter["examples"] = {
+                str(value): {"value": [value] if schema.get("type") == "array" else value}
+                for value in known[:3]
+            }
+        parameter["description"] = f"{description}\n\n{STRICT}"
         return
-    if known:
-        if "`" not in description:  # drf-spectacular lists the values and their labels
-            values = ", ".join(f"`{value}`" for value in known)
-            description = f"{description} Valeurs connues : {values}."
-        parameter["examples"] = {
-            str(value): {"value": [value] if schema.get("type") == "array" else value}
-            for value in known[:3]
-        }
-    target["type"] = "string"
-    parameter["description"] = f"{description}\n\n{IGNORED}".strip()
+    max_length = FILTERS[parameter["name"]].extra.get("max_length")
+    if max_length:
+        target["maxLength"] = max_length
+        description = f"{description}\n\n{TOO_LONG.format(max=max_length)}"
+    # Django's form fields refuse a NUL character (PostgreSQL stores none): a 400 too.
+    target["pattern"] = NO_NUL
+    parameter["description"] = description.strip()
 
 
 def not_found(view, action):
@@ -109,20 +170,30 @@ def not_found(view, action):
 
 def document_real_behaviour(result, generator, request, public):
     """The postprocessing hook: see the module's docstring."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    schemas["InvalidFilter"] = INVALID_FILTER_SCHEMA
     views = {
         (path, method.lower()): callback for path, _regex, method, callback in generator.endpoints
     }
     for path, operations in result["paths"].items():
         for method, operation in operations.items():
             callback = views[(path, method)]
+            filtered = False
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "query" and parameter["name"] in LENIENT:
-                    lenient(parameter)
-                elif parameter["in"] == "query" and parameter["name"] == "page":
+                if parameter["in"] != "query":
+                    continue
+                if parameter["name"] in FILTERS:
+                    filter_parameter(parameter, served=request is not None)
+                    filtered = True
+                elif parameter["name"] == "page_size":
+                    page_size(parameter)
+                elif parameter["name"] == "page":
                     parameter["schema"] = {"type": "integer", "minimum": 1}
                     parameter["description"] = PAGE_DESCRIPTION
             responses = operation["responses"]
+            if filtered:
+                responses["400"] = BAD_REQUEST
             responses["304"] = NOT_MODIFIED
             if response := not_found(callback.cls, callback.actions[method]):
                 responses["404"] = response

@@ -1,6 +1,7 @@
-"""Read-only viewsets. Laureates and organisations are filtered by the HTML lists' own FilterSets,
-through `bind_filterset`: the same query string gives the same rows, in the same order, and a
-bad value is ignored with a notice in the response's `notices`, exactly as on /laureats/."""
+"""Read-only viewsets. Laureates and organisations are filtered by the HTML lists' own FilterSets:
+the same query string gives the same rows, in the same order. Filter values are read as the
+import reads them, and one that is none is a 400 listing the allowed values
+(filter_values.py), where the HTML list ignores it with a notice."""
 
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -11,10 +12,11 @@ from rest_framework import exceptions, routers, viewsets
 from rest_framework.reverse import reverse
 
 from ..facets import regions_with_involved_count
-from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
+from ..filters import LaureateFilter, OrganisationFilter
 from ..models import Laureate, Organisation, ProgrammeFigure, Region, Sector
 from ..ordering import french
 from . import serializers
+from .filter_values import bind_strictly
 
 # The sectors and regions a filter accepts are rows, not fixed choices: the schema points to
 # their lists instead of reading the database.
@@ -29,15 +31,13 @@ for name, where in [("secteur", "/api/filieres/ (slug)"), ("region", "/api/regio
 
 
 class FilterSetBackend(DjangoFilterBackend):
-    """The list pages' filtering: bad values are dropped with a notice, never a failure."""
+    """The list pages' filtering, strict about values: a value that is none is a 400."""
 
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) != "list":
             return queryset
         filterset_class = self.get_filterset_class(view, queryset)
-        filterset, notices = bind_filterset(filterset_class, request.query_params, queryset)
-        view.filter_notices = notices
-        return filterset.qs
+        return bind_strictly(filterset_class, request.query_params, queryset).qs
 
 
 def not_found(request, *args, **kwargs):
@@ -91,7 +91,9 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         description=(
             "Mêmes paramètres, mêmes résultats et même ordre que la liste du site. Plusieurs "
             "valeurs d'un même filtre (secteur=a&secteur=b) se combinent en OU, des filtres "
-            "différents en ET. Une valeur inconnue est ignorée et signalée dans `notices`."
+            "différents en ET. Une valeur s'écrit par son identifiant ou son libellé, en "
+            "majuscules ou minuscules, avec ou sans accents, comme dans le fichier d'import ; "
+            "toute autre valeur répond 400 avec la liste des valeurs permises."
         ),
     ),
     retrieve=extend_schema(summary="Un lauréat, avec ses membres et ses sources"),

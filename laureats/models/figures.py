@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..languages import in_page_language
 from .reference import Sector
 
 
@@ -16,6 +17,8 @@ class ProgrammeFigure(models.Model):
 
     key = models.SlugField(_("clé"), max_length=60, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
+    # Its translation, shown on English pages; empty: the French label, marked lang="fr".
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("unité"), max_length=100, blank=True)
     note = models.TextField(_("remarque"), blank=True)
@@ -42,6 +45,10 @@ class ProgrammeFigure(models.Model):
 
     def natural_key(self):
         return (self.key,)
+
+    @property
+    def display_label(self):
+        return in_page_language(self.label, self.label_en)
 
     @property
     def display_value(self):

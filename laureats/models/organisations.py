@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..ordering import french, sort_key
 from ..validators import validate_siren
 from .reference import Region
+from .search_text import SearchTextField
 from .versions import version_field
 from .writes import InputModel, InputQuerySet
 
@@ -108,6 +109,8 @@ class Organisation(InputModel):
         ),
     )
     is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
+    # What /organisations/ and its API search, folded as the laureate search folds (text.py).
+    search_text = SearchTextField(sources=["name", "aliases", "city", "siren"])
     # Derived: member of at least one published laureate, kept by laureats/derived/. It
     # decides which organisations are public.
     in_published_laureate = models.BooleanField(editable=False, default=False)
@@ -118,7 +121,12 @@ class Organisation(InputModel):
 
     objects = OrganisationQuerySet.as_manager()
     # A derived value and a counter of writes are no one's change: kept out of the change log.
-    history = HistoricalRecords(excluded_fields=["in_published_laureate", "version"])
+    history = HistoricalRecords(
+        excluded_fields=["in_published_laureate", "search_text", "version"],
+        # As the laureate's: "Proposition n°12 acceptée — source : <url>" for an accepted
+        # correction, longer than the library's 100 characters.
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         ordering = [french("name")]

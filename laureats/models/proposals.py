@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from ..validators import validate_web_address
 from .laureates import Laureate
+from .organisations import Organisation
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -16,7 +17,8 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """A correction or a new laureate proposed by the public at /contribuer/.
+    """A correction or a new laureate proposed by the public at /contribuer/, or a correction of
+    an organisation proposed from its page.
 
     Nothing in it is public: an admin compares it with the current entry, then accepts it (the
     change goes into the laureate's history with the proposal's source) or rejects it with a
@@ -28,6 +30,7 @@ class Proposal(models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("correction d'un lauréat")
         NEW_LAUREATE = "nouveau-laureat", _("nouveau lauréat")
+        ORGANISATION = "organisation", _("correction d'une organisation")
 
     class Field(models.TextChoices):
         # Values are Laureate field names where one exists, so that the moderation can apply them.
@@ -49,6 +52,16 @@ class Proposal(models.Model):
         SOURCES = "sources", _("sources")
         OTHER = "other", _("autre chose, ou plusieurs champs")
 
+    class OrganisationField(models.TextChoices):
+        # Organisation field names, so that the moderation can apply them.
+        NAME = "name", _("nom")
+        KIND = "kind", _("type d'organisation")
+        CITY = "city", _("ville")
+        REGION = "region", _("région")
+        WEBSITE = "website", _("site web")
+        SIREN = "siren", _("SIREN")
+        OTHER = "other", _("autre chose, ou plusieurs champs")
+
     class Status(models.TextChoices):
         PENDING = "en-attente", _("en attente")
         ACCEPTED = "acceptee", _("acceptée")
@@ -66,8 +79,20 @@ class Proposal(models.Model):
         verbose_name=_("lauréat"),
         help_text=_("Le lauréat corrigé, ou celui créé en acceptant un nouveau lauréat."),
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("organisation"),
+        help_text=_("L'organisation corrigée."),
+    )
     proposed_name = models.CharField(_("nom du nouveau lauréat"), max_length=255, blank=True)
     field = models.CharField(_("champ"), max_length=20, choices=Field.choices, blank=True)
+    organisation_field = models.CharField(
+        _("champ de l'organisation"), max_length=20, choices=OrganisationField.choices, blank=True
+    )
     value = models.TextField(_("valeur proposée"), max_length=VALUE_MAX_LENGTH)
     source_url = models.URLField(_("source"), max_length=500, validators=[validate_web_address])
     comment = models.TextField(_("commentaire"), max_length=2000, blank=True)
@@ -124,6 +149,8 @@ class Proposal(models.Model):
     def __str__(self):
         if self.kind == self.Kind.NEW_LAUREATE:
             target = _("nouveau lauréat « %(name)s »") % {"name": self.proposed_name}
+        elif self.kind == self.Kind.ORGANISATION:
+            target = f"{self.organisation or '?'} — {self.get_organisation_field_display()}"
         else:
             target = f"{self.laureate or '?'} — {self.get_field_display()}"
         return _("Proposition n°%(number)s : %(target)s") % {"number": self.pk, "target": target}

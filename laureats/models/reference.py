@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..languages import in_page_language
 from ..ordering import french
 from .writes import InputModel, InputQuerySet
 
@@ -15,6 +16,12 @@ class Region(InputModel):
 
     code = models.CharField(_("code INSEE"), max_length=2, primary_key=True)
     name = models.CharField(_("nom"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=100,
+        blank=True,
+        help_text=_("Le nom en usage en anglais (« Brittany »), montré sur les pages anglaises."),
+    )
 
     # Its laureates' derived columns follow its writes (laureats/derived/).
     objects = InputQuerySet.as_manager()
@@ -27,6 +34,11 @@ class Region(InputModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self):
+        """Its name in the page's language (laureats/languages.py)."""
+        return in_page_language(self.name, self.name_en)
 
     def natural_key(self):
         return (self.code,)
@@ -48,6 +60,12 @@ class Sector(InputModel):
     """A "filière": the trade a laureate digitalises training for, or "Transversal"."""
 
     name = models.CharField(_("nom"), max_length=120, unique=True)
+    name_en = models.CharField(
+        _("nom en anglais"),
+        max_length=120,
+        blank=True,
+        help_text=_("Sa traduction, montrée sur les pages anglaises ; vide : le nom français."),
+    )
     slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -64,6 +82,11 @@ class Sector(InputModel):
 
     def get_absolute_url(self):
         return reverse("laureats:laureate-list") + f"?secteur={self.slug}"
+
+    @property
+    def display_name(self):
+        """Its name in the page's language (laureats/languages.py)."""
+        return in_page_language(self.name, self.name_en)
 
     def natural_key(self):
         return (self.slug,)

@@ -1,15 +1,22 @@
-"""/contribuer/: the public proposes corrections and new laureates, kept pending for moderation."""
+"""/contribuer/: the public proposes corrections and new laureates, and from an organisation's
+page a correction of the organisation, all kept pending for moderation."""
 
 import logging
 
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
-from ..forms import ProposalForm, field_from_query
-from ..models import Laureate, Proposal
+from ..forms import (
+    OrganisationProposalForm,
+    ProposalForm,
+    field_from_query,
+    organisation_field_from_query,
+)
+from ..models import Laureate, Organisation, Proposal
 from ..validators import is_slug
 
 logger = logging.getLogger(__name__)
@@ -102,6 +109,21 @@ def initial_from_query(query, notices):
     return {"kind": Proposal.Kind.CORRECTION, "laureate": laureate}
 
 
+def submit(request, form):
+    """The response to a submitted form, or None when it has errors to show. A proposal spends
+    one of the visitor's hourly budget; a bot trap spends none and saves nothing."""
+    if form.is_spam():
+        # Counted, it would close the form for everyone sharing the bot's address (a NAT, a
+        # misconfigured proxy).
+        return redirect("laureats:contribute-done")
+    if form.is_valid():
+        if wait := seconds_until_allowed(request, increment=True):
+            return too_many_requests(request, wait)
+        form.save()
+        return redirect("laureats:contribute-done")
+    return None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def contribute(request):
     notices = []
@@ -109,15 +131,8 @@ def contribute(request):
         if wait := seconds_until_allowed(request):
             return too_many_requests(request, wait)
         form = ProposalForm(request.POST)
-        if form.is_spam():
-            # A bot trap saves nothing, so it spends no budget: counted, it would close the
-            # form for everyone sharing the bot's address (a NAT, a misconfigured proxy).
-            return redirect("laureats:contribute-done")
-        if form.is_valid():
-            if wait := seconds_until_allowed(request, increment=True):
-                return too_many_requests(request, wait)
-            form.save()
-            return redirect("laureats:contribute-done")
+        if response := submit(request, form):
+            return response
     else:
         initial = initial_from_query(request.GET, notices)
         form = ProposalForm(initial={**initial, **field_from_query(request.GET, notices)})
@@ -129,6 +144,35 @@ def contribute(request):
             "notices": notices,
             "rate_limit": RATE_LIMIT,
             **Laureate.objects.coverage(),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def contribute_organisation(request, slug):
+    """A correction of a public organisation (a member of a published laureate)."""
+    public = Organisation.objects.with_published_memberships().select_related("region")
+    organisation = public.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    notices = []
+    if request.method == "POST":
+        if wait := seconds_until_allowed(request):
+            return too_many_requests(request, wait)
+        form = OrganisationProposalForm(request.POST, organisation=organisation)
+        if response := submit(request, form):
+            return response
+    else:
+        initial = organisation_field_from_query(request.GET, notices)
+        form = OrganisationProposalForm(initial=initial, organisation=organisation)
+    return render(
+        request,
+        "laureats/contribute_organisation.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "notices": notices,
+            "rate_limit": RATE_LIMIT,
         },
     )
 

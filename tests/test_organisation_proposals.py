@@ -1,0 +1,291 @@
+"""Issue 23 item 7: /contribuer/'s errors come first and take the focus, and organisation pages
+get "Proposer une correction" with the organisation's own fields, moderated in the admin like
+the laureates' corrections."""
+
+from html import unescape
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from laureats import moderation
+from laureats.models import Organisation, Proposal, Region
+
+from .factories import OrganisationFactory, make_laureate
+from .test_search import organisations_found
+
+pytestmark = pytest.mark.django_db
+
+CONTRIBUTE = reverse("laureats:contribute")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_ENABLED = False
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def text(response):
+    return unescape(response.content.decode())
+
+
+@pytest.fixture
+def organisation(reference_data):
+    organisation = OrganisationFactory(
+        name="CFA des Deux Rives", slug="cfa-deux-rives", city="", siren="", website=""
+    )
+    make_laureate(name="Projet des rives", slug="projet-rives", lead=organisation)
+    return organisation
+
+
+def form_url(organisation):
+    return reverse("laureats:contribute-organisation", args=[organisation.slug])
+
+
+def proposal_data(**values):
+    data = {
+        "organisation_field": "city",
+        "value": "Besançon",
+        "source_url": "https://www.example.org/annuaire",
+        "comment": "",
+        "email": "contact@example.org",
+        "site_perso": "",
+    }
+    data.update(values)
+    return data
+
+
+def file_proposal(organisation, field="city", value="Besançon"):
+    return Proposal.objects.create(
+        kind=Proposal.Kind.ORGANISATION,
+        organisation=organisation,
+        organisation_field=field,
+        value=value,
+        source_url="https://www.example.org/annuaire",
+        email="contact@example.org",
+    )
+
+
+# /contribuer/: the error summary first, focused ---------------------------------------------
+
+
+def test_a_failed_submission_opens_on_its_focused_error_summary(client, reference_data):
+    response = client.post(CONTRIBUTE, {"kind": Proposal.Kind.CORRECTION})
+    html = response.content.decode()
+    assert response.status_code == 200
+    summary = html.index('id="erreurs"')
+    # First after the title, before the explanations and the form; focused without script.
+    assert html.index("<h1>") < summary < html.index("Comment ça se passe")
+    assert summary < html.index("<form")
+    tag = html[html.rindex("<div", 0, summary) : html.index(">", summary)]
+    assert 'tabindex="-1"' in tag
+    assert "autofocus" in tag
+
+
+def test_a_page_without_errors_moves_no_focus(client, reference_data):
+    assert "autofocus" not in client.get(CONTRIBUTE).content.decode()
+
+
+def test_the_public_form_offers_no_organisation_kind(client, organisation):
+    form = client.get(CONTRIBUTE).context["form"]
+    assert Proposal.Kind.ORGANISATION not in dict(form.fields["kind"].choices)
+    response = client.post(CONTRIBUTE, {"kind": Proposal.Kind.ORGANISATION})
+    assert "kind" in response.context["form"].errors
+
+
+# The organisation's page and its form ------------------------------------------------------
+
+
+def test_organisation_page_links_to_its_correction_form(client, organisation):
+    page = text(client.get(organisation.get_absolute_url()))
+    assert "Proposer une correction" in page
+    assert f'href="{form_url(organisation)}"' in page
+    # Each field not entered links to the form with that field chosen.
+    for field in ("city", "region", "website", "siren"):
+        assert f'href="{form_url(organisation)}?champ={field}"' in page
+
+
+def test_the_form_offers_the_organisations_own_fields(client, organisation):
+    response = client.get(form_url(organisation), {"champ": "siren"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "CFA des Deux Rives" in page
+    choices = dict(response.context["form"].fields["organisation_field"].choices)
+    assert {"city", "siren", "website", "region", "kind", "name"} <= set(choices)
+    assert response.context["form"].initial == {"organisation_field": "siren"}
+    assert "lauréat concerné" not in page.lower()
+
+
+def test_an_unknown_field_in_the_link_is_a_notice(client, organisation):
+    response = client.get(form_url(organisation), {"champ": "budget"})
+    assert response.status_code == 200
+    assert "« budget » n'est pas un champ de l'organisation" in text(response)
+
+
+def test_submitting_files_a_pending_proposal_about_the_organisation(client, organisation):
+    response = client.post(form_url(organisation), proposal_data(value="Besançon"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("laureats:contribute-done")
+    proposal = Proposal.objects.get()
+    assert proposal.kind == Proposal.Kind.ORGANISATION
+    assert proposal.organisation == organisation
+    assert proposal.organisation_field == "city"
+    assert proposal.status == Proposal.Status.PENDING
+    organisation.refresh_from_db()
+    assert organisation.city == ""
+
+
+def test_errors_of_the_organisation_form_come_first_and_focused(client, organisation):
+    response = client.post(form_url(organisation), proposal_data(organisation_field="", value=""))
+    html = response.content.decode()
+    assert "Choisissez le champ à corriger." in unescape(html)
+    assert html.index("<h1>") < html.index('id="erreurs"') < html.index("<form")
+    assert not Proposal.objects.exists()
+
+
+def test_an_organisation_known_only_through_unpublished_laureates_has_no_form(client):
+    hidden = OrganisationFactory(slug="cachee")
+    make_laureate(lead=hidden, is_published=False)
+    assert client.get(form_url(hidden)).status_code == 404
+    assert client.post(form_url(hidden), proposal_data()).status_code == 404
+    assert client.get("/contribuer/organisation/inconnue/").status_code == 404
+
+
+def test_the_honeypot_and_the_hourly_budget_apply(client, organisation):
+    assert client.post(form_url(organisation), proposal_data(site_perso="x")).status_code == 302
+    assert not Proposal.objects.exists()
+    statuses = [client.post(form_url(organisation), proposal_data()).status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+
+
+# Moderation --------------------------------------------------------------------------------
+
+
+def accept_in_admin(staff_client, proposal):
+    return staff_client.post(
+        reverse("admin:laureats_proposal_change", args=[proposal.pk]),
+        {"rejection_reason": "", "_accept": "Accepter"},
+        follow=True,
+    )
+
+
+def test_admin_compares_the_organisation_value_and_says_what_accepting_does(
+    staff_client, organisation
+):
+    proposal = file_proposal(organisation, "siren", "732 829 320")
+    page = text(staff_client.get(reverse("admin:laureats_proposal_change", args=[proposal.pk])))
+    assert "CFA des Deux Rives" in page
+    assert "non renseigné" in page
+    assert "732 829 320" in page
+    assert "Accepter applique cette valeur à l'organisation" in page
+    changelist = text(staff_client.get(reverse("admin:laureats_proposal_changelist")))
+    assert "CFA des Deux Rives" in changelist
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "attribute", "expected"),
+    [
+        ("city", "  Besançon ", "city", "Besançon"),
+        ("siren", "732 829 320", "siren", "732829320"),
+        (
+            "website",
+            "https://cfa-deux-rives.example.org",
+            "website",
+            "https://cfa-deux-rives.example.org",
+        ),
+        ("kind", "Laboratoire de recherche", "kind", Organisation.Kind.RESEARCH),
+        ("region", "bourgogne franche comte", "region_id", "27"),
+        ("region", "27", "region_id", "27"),
+        ("name", "CFA des Deux Rives (Besançon)", "name", "CFA des Deux Rives (Besançon)"),
+    ],
+)
+def test_accepting_applies_the_organisation_field(
+    staff_client, organisation, field, value, attribute, expected
+):
+    proposal = file_proposal(organisation, field, value)
+    response = accept_in_admin(staff_client, proposal)
+    assert "acceptée et appliquée" in text(response)
+    organisation.refresh_from_db()
+    assert getattr(organisation, attribute) == expected
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED
+    assert proposal.applied
+    entry = organisation.history.first()
+    assert entry.history_change_reason == proposal.change_reason
+
+
+def test_an_accepted_city_is_searched(admin_user, organisation):
+    moderation.accept(file_proposal(organisation, "city", "Besançon"), admin_user)
+    assert organisations_found("besancon") == [organisation.slug]
+
+
+def test_an_accepted_region_moves_the_organisations_laureates_on_the_map(admin_user, organisation):
+    moderation.accept(file_proposal(organisation, "region", "Occitanie"), admin_user)
+    laureate = organisation.memberships.get().laureate
+    laureate.refresh_from_db()
+    assert "|76|" in laureate.region_codes
+    assert Region.objects.get(pk="76").name == "Occitanie"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("siren", "12345", "9 chiffres"),
+        ("siren", "123456789", "clé de contrôle"),
+        ("website", "pas une adresse", "adresse"),
+        ("kind", "fusée", "n'est pas une valeur permise"),
+        ("region", "Atlantide", "n'est pas une valeur permise"),
+        ("other", "Ils ont déménagé.", "ne peut pas être modifié automatiquement"),
+    ],
+)
+def test_a_value_that_is_none_is_accepted_for_a_manual_edit(
+    staff_client, organisation, field, value, reason
+):
+    proposal = file_proposal(organisation, field, value)
+    page = text(staff_client.get(reverse("admin:laureats_proposal_change", args=[proposal.pk])))
+    assert "ne pourra pas appliquer cette valeur automatiquement" in page
+    assert reason in page
+    response = accept_in_admin(staff_client, proposal)
+    assert "pas appliquée automatiquement" in text(response)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED
+    assert not proposal.applied
+
+
+def test_a_siren_another_organisation_holds_is_not_applied(admin_user, organisation):
+    OrganisationFactory(siren="732829320")
+    outcome = moderation.accept(file_proposal(organisation, "siren", "732829320"), admin_user)
+    assert not outcome.plan.automatic
+    assert "Une organisation porte déjà ce SIREN." in outcome.plan.reason
+    organisation.refresh_from_db()
+    assert organisation.siren == ""
+
+
+def test_rejecting_an_organisation_proposal_needs_a_reason(staff_client, organisation):
+    proposal = file_proposal(organisation)
+    url = reverse("admin:laureats_proposal_change", args=[proposal.pk])
+    staff_client.post(url, {"rejection_reason": "", "_reject": "Refuser"})
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING
+    staff_client.post(url, {"rejection_reason": "Source illisible.", "_reject": "Refuser"})
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.REJECTED
+
+
+def test_a_reviewed_organisation_proposal_cannot_be_accepted_again(admin_user, organisation):
+    proposal = file_proposal(organisation)
+    moderation.accept(proposal, admin_user)
+    with pytest.raises(moderation.AlreadyReviewed):
+        moderation.accept(proposal, admin_user)
+
+
+def test_the_organisation_form_is_never_cached(client, organisation, settings):
+    # It holds a CSRF token of its own, as /contribuer/ does.
+    settings.PAGE_CACHE_ENABLED = True
+    first = client.get(form_url(organisation))
+    assert "no-store" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    assert "csrfmiddlewaretoken" in client.get(form_url(organisation)).content.decode()
+    assert client.get(form_url(organisation)).context is not None
