@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from deffinum.pagecache.local import local
 
 from .facets import count_published, value_condition
+from .languages import in_page_language
 from .models import Laureate, ProgrammeFigure
 
 # The whole programme, without a filter: its figure is the 62 laureates announced.
@@ -53,10 +54,16 @@ class Announced:
     param: str
     value: str
     count: int
-    name: str  # the sector's name, for the sentence ("8 lauréats Santé et social annoncés")
+    # The sector's names in French and English, for the sentence ("8 lauréats Santé et social
+    # annoncés"): kept per data version, for pages in either language.
+    names: tuple
     sector_pk: int | None
     sources: tuple  # (title, url), those with an address
     note: str = ""
+
+    @property
+    def name(self):
+        return in_page_language(*self.names)
 
     @property
     def text(self):
@@ -146,18 +153,19 @@ class AnnouncedCounts:
                 "sector_id",
                 "sector__slug",
                 "sector__name",
+                "sector__name_en",
                 "sources__title",
                 "sources__url",
             )
         )
         figures, sources = {}, {}
-        for key, value, note, sector_pk, slug, name, title, url in rows:
-            figures.setdefault(key, (value, note, sector_pk, slug, name or ""))
+        for key, value, note, sector_pk, slug, name, name_en, title, url in rows:
+            figures.setdefault(key, (value, note, sector_pk, slug, (name or "", name_en or "")))
             if url:
                 sources.setdefault(key, []).append((title or url, url))
         return cls(
-            announced(key, value, note, sector_pk, slug, name, sources.get(key, ()))
-            for key, (value, note, sector_pk, slug, name) in figures.items()
+            announced(key, value, note, sector_pk, slug, names, sources.get(key, ()))
+            for key, (value, note, sector_pk, slug, names) in figures.items()
         )
 
     @classmethod
@@ -175,7 +183,7 @@ class AnnouncedCounts:
                     figure.note,
                     figure.sector_id,
                     sector.slug if sector else "",
-                    sector.name if sector else "",
+                    (sector.name, sector.name_en) if sector else ("", ""),
                     [source for source in sources if source[1]],
                 )
             )
@@ -204,7 +212,7 @@ class AnnouncedCounts:
         return result
 
 
-def announced(key, value, note, sector_pk, slug, name, sources):
+def announced(key, value, note, sector_pk, slug, names, sources):
     pair = figure_filter(key, slug)
     if pair is None:
         return None
@@ -213,7 +221,7 @@ def announced(key, value, note, sector_pk, slug, name, sources):
     for title, url in sources:
         unique.setdefault(url, (title, url))
     return Announced(
-        pair[0], pair[1], int(value), name, sector_pk, tuple(unique.values()), note or ""
+        pair[0], pair[1], int(value), names, sector_pk, tuple(unique.values()), note or ""
     )
 
 

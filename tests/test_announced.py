@@ -240,7 +240,7 @@ def test_official_figures_of_filters_are_read_in_one_query(
 
 def test_english_says_it_in_english(client, sample_catalogue):
     html = get(client, "/en" + LIST_URL + "?secteur=sante-social&region=53")
-    assert "9 Santé et social laureates announced, 1 entered on this portal (source)." in (
+    assert "9 Health and social care laureates announced, 1 entered on this portal (source)." in (
         sentences(html)
     )
     assert "Suggest a laureate" in plain(html)

@@ -145,7 +145,7 @@ def test_the_migration_gives_loaded_databases_the_shipped_english_names(referenc
     Sector.objects.update(name_en="")
     # A sector an administrator renamed since: its translation may no longer fit.
     Sector.objects.filter(slug="transports").update(name="Transports et logistique")
-    migration = importlib.import_module("laureats.migrations.0017_english_names")
+    migration = importlib.import_module("laureats.migrations.0020_english_names")
     migration.copy_english_names(apps, None)
     assert Region.objects.get(pk="53").name_en == "Brittany"
     assert Sector.objects.get(slug="sante-social").name_en == "Health and social care"

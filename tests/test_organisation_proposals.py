@@ -5,7 +5,6 @@ the laureates' corrections."""
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from laureats import moderation
@@ -20,12 +19,10 @@ CONTRIBUTE = reverse("laureats:contribute")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _no_page_cache(settings):
+    # The limits' counters stay in their own cache (settings.LIMITS_CACHE), emptied between
+    # tests by conftest.py like every cache.
     settings.PAGE_CACHE_ENABLED = False
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def text(response):
