@@ -25,16 +25,21 @@ def env_bool(name, default=False):
     )
 
 
-def env_int(name, default=0):
+def env_int(name, default=0, minimum=None, maximum=None):
+    """A whole number; `minimum` and `maximum`, when given, bound it (inclusive)."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(
             f"{name}={os.environ[name]!r} n'est pas un nombre entier."
         ) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        bounds = f"de {minimum} à {maximum}" if maximum is not None else f"au moins {minimum}"
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r} : la valeur doit être {bounds}.")
+    return number
 
 
 def env_float(name, default=0.0):

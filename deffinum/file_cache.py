@@ -43,3 +43,16 @@ class FileBasedCache(filebased.FileBasedCache):
                 raise ValueError(f"Key '{key}' not found")
             self.set(key, value + delta, COUNTER_TIMEOUT, version=version)
             return value + delta
+
+
+def file_cache(location, max_entries):
+    """The CACHES entry of this backend. A server without Redis still runs several worker
+    processes, and management commands (import, fixtures) run in others: they must all see one
+    cache, or an edit would not invalidate the pages another worker holds. One machine only:
+    several need REDIS_URL. add() and incr() are atomic, which the proposal limit counts on;
+    beyond max_entries Django's file cache deletes a third of its files at random."""
+    return {
+        "BACKEND": "deffinum.file_cache.FileBasedCache",
+        "LOCATION": location,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }

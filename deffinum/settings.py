@@ -8,10 +8,10 @@ import secrets
 import sys
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
-
+from deffinum.databases import database_from_environment
 from deffinum.environment import env_bool, env_float, env_int, env_list
+from deffinum.file_cache import file_cache
+from deffinum.logs import logging_config
 from deffinum.redis_cache import redis_cache
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,9 +64,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the session (the page cache, sessions, the admin): a session cookie
     # that cannot be a session key is dropped instead of being looked up.
-    "laureats.middleware.MalformedSessionCookieMiddleware",
+    "deffinum.middleware.MalformedSessionCookieMiddleware",
     # A NUL byte in the query string of an admin list is a 400 before the admin queries with it.
-    "laureats.middleware.AdminNulByteMiddleware",
+    "deffinum.middleware.AdminNulByteMiddleware",
     # Whole-page cache for anonymous visitors (deffinum/pagecache/): as early as possible, so that
     # a hit skips everything below; the headers added below are stored with the page.
     "deffinum.pagecache.middleware.PageCacheMiddleware",
@@ -85,7 +85,7 @@ MIDDLEWARE = [
     # Records the logged-in user on every history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Under DEBUG, the portal's 404 page rather than Django's technical one (TECHNICAL_404).
-    "laureats.middleware.PortalNotFoundMiddleware",
+    "deffinum.middleware.PortalNotFoundMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,53 +104,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "laureats.context_processors.portal",
-                "laureats.context_processors.page_urls",
+                "laureats.browse.context_processors.portal",
+                "laureats.browse.context_processors.page_urls",
             ],
         },
     },
 ]
 
-# SQLite by default so that a fresh checkout just works; DATABASE_URL=postgres://... for PostgreSQL.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'deffinum.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-# Options given in DATABASE_URL (?timeout=..., ?options=...) win over the defaults below.
-DATABASE_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Persistent connections buy nothing on SQLite and keep the file locked between tests.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Several gunicorn workers write to one file: a writer waits up to 20 s for the lock
-    # (busy_timeout) instead of failing with "database is locked", and a transaction takes the
-    # write lock when it begins, so that it never has to upgrade (and deadlock) halfway through.
-    DATABASE_OPTIONS.setdefault("timeout", 20)
-    DATABASE_OPTIONS.setdefault("transaction_mode", "IMMEDIATE")
-    # Write-ahead logging: readers read the last committed state while a writer works, where
-    # the default rollback journal locks the whole file once an import outgrows the page cache
-    # (every uncached page then waited for its commit). NORMAL is the durability WAL is meant to
-    # run with: a power cut may lose the last commits, never corrupt the file.
-    DATABASE_OPTIONS.setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
-    )
-    # SQLite creates the file but not its folder: var/ does not exist in a fresh clone.
-    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL compiles a query whose estimated cost is high (facet counts, statistics); with
-    # 10,000 laureates that compilation cost 100 to 400 ms a page, more than it saved.
-    # random_page_cost: the default 4 prices a random read as a spinning disk's; this data
-    # set is held in memory, and at 4 PostgreSQL read every row's search vector rather than the
-    # search index (32 ms against 6.5 for a search matching 6,500 of 10,000 laureates).
-    # A setting given in DATABASE_URL's `options` wins.
-    given = DATABASE_OPTIONS.get("options", "")
-    for name, value in [("jit", "off"), ("random_page_cost", "1.1")]:
-        if name not in given:
-            given = f"{given} -c {name}={value}".strip()
-    DATABASE_OPTIONS["options"] = given
+# SQLite by default so that a fresh checkout just works; DATABASE_URL=postgres://... for
+# PostgreSQL. Each engine's defaults (WAL, timeouts, planner costs) are in deffinum/databases.py.
+DATABASES = {"default": database_from_environment(VAR_DIR / "deffinum.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,16 +139,7 @@ REDIS_TIMEOUTS = {"connect_timeout": CACHE_CONNECT_TIMEOUT, "socket_timeout": CA
 def local_cache(folder, max_entries):
     if DEBUG or TESTING:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": folder}
-    # A server without Redis still runs several worker processes, and management commands
-    # (import, fixtures) run in others: they must all see one cache, or an edit would not
-    # invalidate the pages another worker holds. One machine only: several need REDIS_URL.
-    # Django's file cache with an atomic add() and incr() (deffinum/file_cache.py), which the
-    # proposal limit counts on; beyond max_entries it deletes a third of its files at random.
-    return {
-        "BACKEND": "deffinum.file_cache.FileBasedCache",
-        "LOCATION": VAR_DIR / folder,
-        "OPTIONS": {"MAX_ENTRIES": max_entries},
-    }
+    return file_cache(VAR_DIR / folder, max_entries)
 
 
 CACHES = {
@@ -204,9 +158,7 @@ CACHES = {
 # edit would otherwise not show; CACHE_DISABLED=1 turns it off elsewhere (the benchmark does).
 PAGE_CACHE_ENABLED = not env_bool("CACHE_DISABLED", default=DEBUG)
 # Any write to these apps' tables makes a new data version, which every stored page depends on;
-# except these models, which no public page shows (a proposal is private until an admin applies
-# it to a laureate, which is a write to a watched table; an import waiting for its confirmation
-# has written nothing yet).
+# except to models no public page shows (proposals, imports waiting for their confirmation).
 PAGE_CACHE_WATCHED_APPS = ["laureats"]
 PAGE_CACHE_IGNORED_MODELS = [
     "laureats.proposal",
@@ -224,8 +176,8 @@ PAGE_CACHE_NEVER_STORED = [
 # The query parameters each page reads (a dotted path: all of a FilterSet's). A request with
 # any other parameter is answered but not stored: a parameter a page does not read never
 # makes a new stored page.
-LAUREATE_FILTERS = "laureats.filters.LaureateFilter"
-ORGANISATION_FILTERS = "laureats.filters.OrganisationFilter"
+LAUREATE_FILTERS = "laureats.browse.filters.LaureateFilter"
+ORGANISATION_FILTERS = "laureats.browse.filters.OrganisationFilter"
 PAGE_CACHE_PARAMETERS = {
     "laureats:laureate-list": [LAUREATE_FILTERS, "page"],
     "laureats:laureate-export": [LAUREATE_FILTERS],
@@ -233,7 +185,7 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
-    # The change log and the feeds (laureats/journal.py, feeds.py). A search feed has no pages.
+    # The change log and the feeds (laureats/journal/log.py, feeds.py). A search feed has no pages.
     "laureats:laureate-feed": [LAUREATE_FILTERS],
     "laureats:journal": ["laureat", "type", "avant", "page"],
     "laureats:laureate-history": ["type", "avant", "page"],
@@ -248,9 +200,7 @@ PAGE_CACHE_PARAMETERS = {
 # Pages with a query string (a search, filters, a page number) are stored in this many places
 # per URL name, whatever visitors send: any value of a search is a new page, and a client
 # sending new ones only replaces pages there (deffinum/pagecache/middleware.py).
-PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 64)
-if PAGE_CACHE_QUERY_SLOTS < 1:
-    raise ImproperlyConfigured("PAGE_CACHE_QUERY_SLOTS doit valoir au moins 1.")
+PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 64, minimum=1)
 # Pages of older versions are never served; the timeout only returns their space.
 PAGE_CACHE_TIMEOUT = 24 * 3600
 # Exports stream; one that ends within this many bytes is kept whole like any page. A longer
@@ -263,15 +213,13 @@ PAGE_CACHE_LOCAL_BYTES = 16 * 1024 * 1024
 
 AUTHENTICATION_BACKENDS = [
     # Refuses logins for a locked-out username and IP before the password is even checked.
-    "laureats.auth_backends.LoginThrottleBackend",
+    "deffinum.auth_backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"django.contrib.auth.password_validation.{name}Validator"}
+    for name in ("UserAttributeSimilarity", "MinimumLength", "CommonPassword", "NumericPassword")
 ]
 
 LANGUAGE_CODE = "fr"
@@ -300,19 +248,14 @@ STORAGES = {
 }
 
 # The code's version, part of every page key: RELEASE (a commit hash, a tag) when the deployment
-# sets it, otherwise a hash of these files, read once at start-up
-# (code, templates, compiled catalogues, the static files' manifest).
+# sets it, otherwise a hash of these files (code, templates, catalogues, static manifest).
 PAGE_CACHE_RELEASE = os.environ.get("RELEASE", "").strip()
 PAGE_CACHE_RELEASE_SOURCES = [
-    BASE_DIR / "deffinum",
-    BASE_DIR / "laureats",
-    BASE_DIR / "templates",
-    BASE_DIR / "locale",
-    STATIC_ROOT / "staticfiles.json",
+    BASE_DIR / name for name in ("deffinum", "laureats", "templates", "locale")
 ]
+PAGE_CACHE_RELEASE_SOURCES.append(STATIC_ROOT / "staticfiles.json")
 
-# Security (issue 5). Production runs with DEBUG off behind HTTPS; the values that make
-# `manage.py check --deploy` clean are listed in `.env.example`.
+# Security: the values that make `manage.py check --deploy` clean are in `.env.example`.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 # A load balancer's health check may come in over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -372,30 +315,26 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "laureats.auth_backends.lockout_response"
+AXES_LOCKOUT_CALLABLE = "deffinum.auth_backends.lockout_response"
 # One notion of the visitor for the lockout, the API throttle and the proposal limit: its IPv4
-# address or its IPv6 network (laureats/client.py). django-axes has no IPv6 mask of its own.
-AXES_CLIENT_IP_CALLABLE = "laureats.client.client_network"
+# address or its IPv6 network (deffinum/client.py). django-axes has no IPv6 mask of its own.
+AXES_CLIENT_IP_CALLABLE = "deffinum.client.client_network"
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, REMOTE_ADDR
-# is the visitor's address); laureats/client.py reads it.
+# is the visitor's address); deffinum/client.py reads it.
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 # The bits of an IPv6 address that make one visitor for the limits: 64, as a subscriber is
 # given a /64 (56 or 48 count whole sites; 128 counts each address, as IPv4 is).
-CLIENT_IPV6_PREFIX = env_int("CLIENT_IPV6_PREFIX", 64)
-if not 0 <= CLIENT_IPV6_PREFIX <= 128:
-    raise ImproperlyConfigured(
-        f"CLIENT_IPV6_PREFIX={CLIENT_IPV6_PREFIX} n'est pas une longueur de préfixe IPv6 (0 à 128)."
-    )
+CLIENT_IPV6_PREFIX = env_int("CLIENT_IPV6_PREFIX", 64, minimum=0, maximum=128)
 
 # The proposal limit of /contribuer/ (django-ratelimit, laureats/views/contributions.py). Its
 # app is not installed: its system check knows only memcached and django-redis by name, and
 # would flag our own atomic file backend (deffinum/file_cache.py).
-RATELIMIT_IP_META_KEY = "laureats.client.client_ip"
+RATELIMIT_IP_META_KEY = "deffinum.client.client_ip"
 # Its own IPv6 mask: the key "ip" counts a visitor's /64, as the other limits do.
 RATELIMIT_IPV6_MASK = CLIENT_IPV6_PREFIX
 RATELIMIT_USE_CACHE = LIMITS_CACHE
 # The counters' keys are a keyed hash: the cache never holds a recoverable address.
-RATELIMIT_HASH_ALGORITHM = "laureats.client.keyed_hash"
+RATELIMIT_HASH_ALGORITHM = "deffinum.client.keyed_hash"
 # A cache that does not answer leaves the form open (logged) rather than closing it.
 RATELIMIT_FAIL_OPEN = True
 
@@ -408,30 +347,7 @@ HOST_NAME = os.environ.get("HOST_NAME", "")
 HOST_ADDRESS = os.environ.get("HOST_ADDRESS", "")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
-# Django's "django" logger has a console handler of its own while DEBUG: its records went out
-# twice, through it and through the root's. It now has none (records reach the root's once);
-# configuring it resets its children, so the development server's request lines get their
-# handler and format back explicitly, as in Django's defaults.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        }
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": [], "level": LOG_LEVEL},
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-    },
-}
+LOGGING = logging_config(LOG_LEVEL)
 
 # The licence of the open data, named by the footer, the legal notice, /donnees/ and every file.
 DEFFINUM_DATA_LICENCE_NAME = "Licence Ouverte / Etalab 2.0"

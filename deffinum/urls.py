@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from laureats.sitemaps import SITEMAPS
+from laureats.browse.sitemaps import SITEMAPS
 from laureats.views import site
 
 # The admin lives at a configurable address so that it is not where every bot looks first.

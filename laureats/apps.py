@@ -9,11 +9,12 @@ class LaureatsConfig(AppConfig):
 
     def ready(self):
         # The derived columns follow every write of their inputs (laureats/derived/).
-        from . import ordering, versions
         from .derived import receivers
+        from .models import version_signals
+        from .text import ordering
 
         receivers.connect()
         # A change of a laureate's children is a change of the laureate (its version).
-        versions.connect()
-        # Names sort in French reading order on SQLite too (laureats/ordering.py).
+        version_signals.connect()
+        # Names sort in French reading order on SQLite too (laureats/text/ordering.py).
         ordering.connect()

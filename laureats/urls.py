@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds
+from .journal import feeds
 from .views import cite, compare, contributions, journal, opendata, public, site, statistics
 
 app_name = "laureats"
@@ -58,7 +58,7 @@ urlpatterns = [
         contributions.contribute_organisation,
         name="contribute-organisation",
     ),
-    # The change log and the feeds (laureats/journal.py, feeds.py).
+    # The change log and the feeds (laureats/journal/log.py, feeds.py).
     path("journal/", journal.journal, name="journal"),
     path("journal/flux.atom", feeds.JournalFeed(), name="journal-feed"),
     path("laureats/flux.atom", feeds.SearchFeed(), name="laureate-feed"),

@@ -1,5 +1,5 @@
 """Issue 23: beside a count of a sector, a scope or a status, what the programme announced for it
-and how many are entered, wherever fewer are (laureats/announced.py)."""
+and how many are entered, wherever fewer are (laureats/statistics/announced.py)."""
 
 import re
 from html import unescape
@@ -7,8 +7,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from laureats.announced import AnnouncedCounts, entered_counts
 from laureats.models import FigureSource, Laureate, ProgrammeFigure
+from laureats.statistics.announced import AnnouncedCounts, entered_counts
 
 from .factories import make_figure, make_laureate
 

@@ -21,7 +21,7 @@ from django.db import close_old_connections
 from schemathesis.checks import negative_data_rejection
 from schemathesis.generation.modes import GenerationMode
 
-from laureats.filters import SORTS
+from laureats.browse.filters import SORTS
 
 pytestmark = pytest.mark.django_db
 

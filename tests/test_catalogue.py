@@ -11,8 +11,8 @@ from django.urls import reverse
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-from laureats.datapackage import FORMAT_VERSION
 from laureats.models import Laureate
+from laureats.opendata.datapackage import FORMAT_VERSION
 
 from .factories import make_laureate
 

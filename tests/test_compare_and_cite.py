@@ -9,8 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from laureats.citation import BIBTEX_ESCAPES, Citation, bibtex_escape
 from laureats.models import Laureate
+from laureats.opendata.citation import BIBTEX_ESCAPES, Citation, bibtex_escape
 
 from .factories import make_laureate
 from .test_queries import add_many_laureates

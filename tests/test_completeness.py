@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from laureats.facts import completeness, missing_facts
+from laureats.browse.facts import completeness, missing_facts
 from laureats.models import Laureate, Proposal, Sector
 from laureats.models.completeness import FACT_KEYS, FACTS, is_known
 

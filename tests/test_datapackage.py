@@ -8,10 +8,10 @@ import frictionless
 import pytest
 from django.urls import reverse
 
-from laureats import datapackage
 from laureats.csv_format import COLUMN_NAMES
-from laureats.data_dictionary import MEMBER_COLUMN_NAMES, laureate_fields, member_fields
 from laureats.models import Laureate, Organisation, Sector
+from laureats.opendata import datapackage
+from laureats.opendata.dictionary import MEMBER_COLUMN_NAMES, laureate_fields, member_fields
 
 from .factories import OrganisationFactory, SourceFactory, make_laureate
 

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from laureats import moderation
+from laureats.browse.facets import facet_counts
+from laureats.browse.filters import LaureateFilter, bind_filterset
+from laureats.contributions import moderation
 from laureats.csv_format import COLUMN_NAMES
-from laureats.facets import facet_counts
-from laureats.filters import LaureateFilter, bind_filterset
 from laureats.importer import ImportFailed, apply_plan, plan_file
 from laureats.models import (
     Laureate,

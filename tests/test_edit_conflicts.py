@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from laureats import moderation
+from laureats.contributions import moderation
 from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, Proposal
 

@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from laureats import exports, exports_rows
 from laureats.csv_format import COLUMN_NAMES, write_csv
 from laureats.models import Laureate, Organisation, Sector
-from laureats.ordering import sort_key
+from laureats.opendata import exports
+from laureats.opendata import rows as exports_rows
+from laureats.text.ordering import sort_key
 
 from .factories import OrganisationFactory, make_laureate
 

@@ -1,4 +1,4 @@
-"""The rows of the laureate CSV and XLSX exports (laureats/exports_rows.py): the same cells as
+"""The rows of the laureate CSV and XLSX exports (laureats/opendata/rows.py): the same cells as
 the codecs' `laureate_to_row`, and a fixed file, so that a change of format is seen.
 
 The laureates cover every kind of column: text with quotes, commas, line breaks, accents, "|"
@@ -16,8 +16,8 @@ from django.urls import reverse
 from laureats.csv_format import COLUMN_NAMES, COLUMNS, Column, laureate_to_row
 from laureats.csv_format.codecs import Codec
 from laureats.csv_format.values import join_values
-from laureats.exports_rows import cell_maker, joined, laureate_rows
 from laureats.models import Laureate, Membership, Organisation, Sector
+from laureats.opendata.rows import cell_maker, joined, laureate_rows
 
 from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
 

@@ -7,12 +7,12 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from laureats.facets import facet_counts, regions_with_involved_count
-from laureats.filters import LaureateFilter, bind_filterset
+from laureats.browse.facets import facet_counts, regions_with_involved_count
+from laureats.browse.filters import LaureateFilter, bind_filterset
 from laureats.models import Laureate, Organisation, Region, Sector
 from laureats.models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, SECTOR_BITS
-from laureats.region_map import load_region_map
-from laureats.stats import LaureateStatistics
+from laureats.statistics.figures import LaureateStatistics
+from laureats.statistics.region_map import load_region_map
 
 from .factories import MembershipFactory, OrganisationFactory, make_laureate
 from .test_facet_columns import assert_columns_follow_the_rows, assert_facets_match_the_filter
@@ -82,7 +82,7 @@ def test_statistics_count_each_member_kind_from_the_bits(reference_data):
 
 def test_the_counted_columns_are_all_in_the_counts_index():
     # Otherwise each count reads the wide table instead of the index alone.
-    from laureats.facets import COUNTED_COLUMNS
+    from laureats.browse.facets import COUNTED_COLUMNS
 
     index = next(
         index for index in Laureate._meta.indexes if index.name == "laureate_published_counts_idx"

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from laureats import moderation
-from laureats.filters import LaureateFilter, bind_filterset
+from laureats.browse.filters import LaureateFilter, bind_filterset
+from laureats.contributions import moderation
 from laureats.models import Laureate, Membership, Organisation, Proposal, Region, Sector, Source
 from laureats.models.completeness import FACTS
 from laureats.models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit

@@ -1,4 +1,4 @@
-"""The Atom feeds (laureats/feeds.py), read with feedparser as a feed reader would."""
+"""The Atom feeds (laureats/journal/feeds.py), read with feedparser as a feed reader would."""
 
 import re
 from html import unescape
@@ -80,7 +80,7 @@ def test_a_sector_feed_is_that_sector(sample_catalogue):
 def test_the_feed_of_many_laureates_holds_the_newest_fifty(sample_catalogue):
     """As feeds do: past FEED_ENTRIES laureates, the most recently changed, in the list's
     order."""
-    from laureats.feeds import FEED_ENTRIES
+    from laureats.journal.feeds import FEED_ENTRIES
     from laureats.models import Laureate
 
     from .test_queries import add_many_laureates

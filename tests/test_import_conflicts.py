@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from laureats import moderation
+from laureats.contributions import moderation
 from laureats.csv_format import COLUMN_NAMES, laureate_to_row
 from laureats.importer import PlanMoved, apply_plan, plan_file
 from laureats.models import Laureate, Organisation, PendingImport, Proposal

@@ -11,7 +11,7 @@ from laureats.csv_format import write_csv
 from laureats.csv_format.values import name_key
 from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, Region, Sector, Source
-from laureats.validators import luhn_is_valid
+from laureats.models.validators import luhn_is_valid
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

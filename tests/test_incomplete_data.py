@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from laureats.facts import missing_facts
+from laureats.browse.facts import missing_facts
 from laureats.models import Laureate, Proposal, Sector
 
 from .factories import OrganisationFactory, make_laureate

@@ -1,4 +1,4 @@
-"""The public change log: /journal/ and each fiche's history (laureats/journal.py)."""
+"""The public change log: /journal/ and each fiche's history (laureats/journal/log.py)."""
 
 import re
 from datetime import timedelta
@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from laureats.contributions.moderation import accept
 from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, ProgrammeFigure, Sector, Source
-from laureats.moderation import accept
 
 from .factories import LaureateFactory, OrganisationFactory, SourceFactory, make_laureate
 from .test_admin import laureate_form_data
@@ -39,7 +39,7 @@ def entries(response):
 
 def age_history(days=1):
     """Move every record back in time: what tests build a moment before an edit would
-    otherwise fall within the edit's group (journal_timeline.GROUP_WINDOW)."""
+    otherwise fall within the edit's group (journal/timeline.py, GROUP_WINDOW)."""
     for model in HISTORY_MODELS:
         model.history.update(history_date=F("history_date") - timedelta(days=days))
 
@@ -268,7 +268,7 @@ def test_pages_read_a_few_rows_each_and_show_every_entry_once(
 ):
     """However few history rows a page reads, walking the pages gives every entry, in order,
     as when every row is read at once; edits at one date (an import) included."""
-    from laureats import journal_page
+    from laureats.journal import page as journal_page
 
     settings.PAGE_CACHE_ENABLED = False  # the same pages, read twice
     laureates = add_edited_laureates(8, edits=2)
@@ -312,7 +312,7 @@ def add_edited_laureates(count, edits=3):
 # their records belonged to; the published laureates of all these; these laureates' history, its sectors and regions, their members' and sources'
 # history; the public organisations among the records and their history; the figures'
 # history; the list of published laureates of the filter form. The same whatever the page
-# holds (laureats/journal.py, among()).
+# holds (laureats/journal/log.py, among()).
 JOURNAL_QUERIES = 15
 # The same for one laureate (found by its slug): three tables, no organisation.
 LAUREATE_JOURNAL_QUERIES = 11

@@ -5,9 +5,9 @@ key, however many rows an import wrote at one date, at two sizes of import."""
 import pytest
 from django.db.models import Max, Min
 
-from laureats import journal
 from laureats.importer import apply_plan, plan_file
-from laureats.journal_page import micros
+from laureats.journal import log as journal
+from laureats.journal.page import micros
 from laureats.models import Laureate, Organisation
 
 from .test_journal import JOURNAL, JOURNAL_QUERIES

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from laureats.models import Laureate, Membership, Organisation
-from laureats.validators import luhn_is_valid
+from laureats.models.validators import luhn_is_valid
 
 from .factories import LaureateFactory, MembershipFactory, OrganisationFactory
 

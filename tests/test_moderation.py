@@ -1,4 +1,4 @@
-"""Accepting a proposal without lost updates or a 500 (issue 11, laureats/moderation.py)."""
+"""Accepting a proposal without lost updates or a 500 (issue 11, laureats/contributions/moderation.py)."""
 
 from html import unescape
 from unittest import mock
@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from laureats import moderation
+from laureats.contributions import moderation
 from laureats.models import Laureate, Proposal
 
 from .factories import make_laureate
@@ -100,7 +100,7 @@ def test_accepting_updates_only_the_proposed_field(admin_user, laureate):
         # The derived columns, rebuilt by laureats/derived/, not the accepted edit.
         and "search_document" not in query["sql"]
         and "known_mask" not in query["sql"]
-        # The version that the new source adds (laureats/versions.py).
+        # The version that the new source adds (laureats/models/version_signals.py).
         and '"version" = ("laureats_laureate"."version" + 1)' not in query["sql"]
     ]
     assert len(updates) == 1

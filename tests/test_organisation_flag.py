@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from laureats.models import Laureate, Membership, Organisation
-from laureats.stats import LaureateStatistics
+from laureats.statistics.figures import LaureateStatistics
 
 from .factories import MembershipFactory, OrganisationFactory, make_laureate
 

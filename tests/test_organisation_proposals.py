@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from laureats import moderation
+from laureats.contributions import moderation
 from laureats.models import Organisation, Proposal, Region
 
 from .factories import OrganisationFactory, make_laureate

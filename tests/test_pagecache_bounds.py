@@ -71,7 +71,7 @@ def test_pages_without_a_query_string_keep_a_place_of_their_own(
 @pytest.mark.parametrize(
     "url",
     [
-        # A search feed has no pages (laureats/feeds.py drops ?page=).
+        # A search feed has no pages (laureats/journal/feeds.py drops ?page=).
         "/laureats/flux.atom?page={number}",
         # The official figures read no filter.
         "/statistiques/filieres-officielles.csv?q=zz{number}",

@@ -12,7 +12,7 @@ from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from laureats.forms import ProposalForm
+from laureats.contributions.forms import ProposalForm
 from laureats.models import Proposal
 from laureats.views.contributions import RATE_WINDOW_SECONDS, usage
 

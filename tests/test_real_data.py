@@ -28,7 +28,7 @@ from laureats.models import (
     Sector,
     Source,
 )
-from laureats.stats import LaureateStatistics
+from laureats.statistics.figures import LaureateStatistics
 
 pytestmark = pytest.mark.django_db
 

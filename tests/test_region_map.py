@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from laureats.region_map import REGION_MAP_PATH, load_region_map
+from laureats.statistics.region_map import REGION_MAP_PATH, load_region_map
 
 SOURCE = settings.BASE_DIR.parent / "shared" / "data" / "regions-france-2018.geojson"
 OVERSEAS = {"01", "02", "03", "04", "06"}

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laureats.admin.conflicts import signed_version
-from laureats.filters import LaureateFilter, OrganisationFilter
+from laureats.browse.filters import LaureateFilter, OrganisationFilter
 from laureats.models import Laureate, Membership, Organisation
-from laureats.text import FOLDED_LETTERS, FRENCH_STOP_WORDS, normalize_text
+from laureats.text.folding import FOLDED_LETTERS, FRENCH_STOP_WORDS, normalize_text
 
 from .factories import MembershipFactory, OrganisationFactory, make_laureate
 
@@ -164,7 +164,7 @@ def test_deleting_a_laureate_with_members_rebuilds_nothing(django_assert_max_num
     laureate = make_laureate(partners=5)
     # Its memberships go with it: rebuilding its text five times on the way would be waste.
     # One history row per membership is written (simple-history), and its members' versions
-    # move in one UPDATE (laureats/versions.py): 16 queries plus one per member.
+    # move in one UPDATE (laureats/models/version_signals.py): 16 queries plus one per member.
     with django_assert_max_num_queries(21):
         laureate.delete()
     assert not Laureate.objects.exists()
@@ -198,7 +198,7 @@ def test_normalized_text_follows_its_per_character_rule(text):
     assert normalize_text(text) == expected
 
 
-# Organisations: the same rule (laureats/text.py) on /organisations/ -------------------------
+# Organisations: the same rule (laureats/text/folding.py) on /organisations/ -------------------------
 
 
 def organisations_found(query):

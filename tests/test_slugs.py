@@ -1,6 +1,6 @@
 """Slugs made for new laureates (moderation) and new organisations (import): one rule."""
 
-from laureats.validators import free_slug
+from laureats.models.validators import free_slug
 
 
 def test_a_free_slug_is_the_name_slugified():

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from laureats.models import Laureate
-from laureats.stats import LaureateStatistics
+from laureats.statistics.figures import LaureateStatistics
 
 from .factories import make_laureate
 

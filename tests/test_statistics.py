@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from laureats import derived
-from laureats.charts import bin_shades, shade_bins
 from laureats.models import Laureate, Membership, Organisation, ProgrammeFigure, Region, Sector
-from laureats.stats import LaureateStatistics, _median
+from laureats.statistics.charts import bin_shades, shade_bins
+from laureats.statistics.figures import LaureateStatistics, _median
 
 from .factories import OrganisationFactory, make_laureate
 
@@ -358,7 +358,7 @@ def test_unknown_values_are_shown_without_a_link(client, known):
 
 def test_charts_read_on_a_phone():
     """Bars are drawn in a narrow viewBox, so labels stay readable when shrunk to 320 px."""
-    from laureats import charts
+    from laureats.statistics import charts
 
     assert charts.CHART_WIDTH <= 400
     assert charts.LABEL_SIZE * 300 / charts.CHART_WIDTH >= 11

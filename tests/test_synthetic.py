@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from laureats import derived
 from laureats.models import Laureate, Membership, Organisation, Region, Sector
-from laureats.text import normalize_text
+from laureats.text.folding import normalize_text
 
 pytestmark = pytest.mark.django_db
 

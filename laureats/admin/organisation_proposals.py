@@ -1,6 +1,6 @@
 """The admin's side of a correction of an organisation (Proposal.Kind.ORGANISATION): its
 comparison with the organisation's current value, and its acceptance, applied by
-laureats/moderation.py (accept_organisation)."""
+laureats/contributions/moderation.py (accept_organisation)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import moderation
+from ..contributions import moderation
 from ..models import Proposal
 
 # The fields of a correction of an organisation, shown for that kind only.

@@ -1,5 +1,5 @@
 """Moderation of the public's proposals: each shows what accepting it would change, and is
-accepted or rejected from its page (the changes themselves are made by laureats/moderation.py)."""
+accepted or rejected from its page (the changes themselves are made by laureats/contributions/moderation.py)."""
 
 from concurrency.forms import VersionField
 from django import forms
@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import moderation
+from ..contributions import moderation
 from ..models import (
     Proposal,
 )

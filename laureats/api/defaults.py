@@ -13,7 +13,7 @@ from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from ..client import client_network
+from deffinum.client import client_network
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ MAX_PAGE_SIZE = 100
 
 
 class ClientRateThrottle(throttling.AnonRateThrottle):
-    """Per visitor (laureats.client: an IPv6 one is its /64), counted in the limits' cache,
+    """Per visitor (deffinum.client: an IPv6 one is its /64), counted in the limits' cache,
     which no stored page can evict; the rate read per request so that a settings change
     applies. With the cache unreachable it lets requests through: the API stays up without its
     limit rather than failing every request."""

@@ -11,7 +11,7 @@ postprocessing hook, named in settings.SPECTACULAR_SETTINGS).
 - `page_size` is read leniently: any string, a bad one ignored with a notice (`notices`).
 """
 
-from ..filters import LaureateFilter, OrganisationFilter
+from ..browse.filters import LaureateFilter, OrganisationFilter
 from ..models import Region, Sector
 from .defaults import MAX_PAGE_SIZE, PAGE_SIZE
 

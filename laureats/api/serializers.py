@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..field_docs import model_help
 from ..models import (
     Laureate,
     Membership,
@@ -20,6 +19,7 @@ from ..models import (
     Sector,
     lead_first,
 )
+from ..opendata.field_docs import model_help
 
 
 def absolute_url(serializer, obj):

@@ -11,10 +11,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import exceptions, routers, viewsets
 from rest_framework.reverse import reverse
 
-from ..facets import regions_with_involved_count
-from ..filters import LaureateFilter, OrganisationFilter
+from ..browse.facets import regions_with_involved_count
+from ..browse.filters import LaureateFilter, OrganisationFilter
 from ..models import Laureate, Organisation, ProgrammeFigure, Region, Sector
-from ..ordering import french
+from ..text.ordering import french
 from . import serializers
 from .filter_values import bind_strictly
 

@@ -8,13 +8,13 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from ..models import Membership, Organisation, Source
-from ..validators import validate_siren, validate_web_address
+from ..models.validators import validate_siren, validate_web_address
 from . import values as v
 
 
 def related(laureate, field):
     """The rows of the laureate's relation `field` (sectors, regions, memberships, sources),
-    prefetched or not. The open data exports read them in bulk instead (exports_rows.py)."""
+    prefetched or not. The open data exports read them in bulk instead (opendata/rows.py)."""
     return getattr(laureate, field).all()
 
 

@@ -11,7 +11,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from ..text import normalize_text
+from ..text.folding import normalize_text
 
 # Separates the values of a multi-value cell; a "|" or "\" inside a value is escaped with "\".
 SEPARATOR = "|"

@@ -8,7 +8,7 @@ these columns: receivers, bulk writers (load_real_data, generate_synthetic, the 
 migrations call this package, and `manage.py check_derived` reports the rows that differ.
 
 It may import Django, `laureats.models` (with its completeness rules and facet bits),
-`laureats.search`, `laureats.text` and `laureats.ordering`; nothing it imports may import it.
+`laureats.text.search`, `laureats.text.folding` and `laureats.text.ordering`; nothing it imports may import it.
 The models announce their bulk writes with a signal (models/writes.py) rather than call it,
 and LaureatsConfig.ready() connects its receivers.
 

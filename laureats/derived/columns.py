@@ -19,8 +19,8 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from ..models import Laureate, Membership, Organisation, Region, Sector, Source
 from ..models.completeness import FACTS, bit
 from ..models.facet_bits import member_kind_mask, region_mask, sector_mask
-from ..search import weighted_vector
-from ..text import normalize_text
+from ..text.folding import normalize_text
+from ..text.search import weighted_vector
 
 LaureateRegion = Laureate.regions.through
 LaureateSector = Laureate.sectors.through

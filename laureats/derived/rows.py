@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.apps import apps as project_apps
 from django.db.models import QuerySet
 
-from ..ordering import french
+from ..text.ordering import french
 
 LEAD = "porteur"  # Membership.Role.LEAD, which a historical model does not carry
 # The laureate's own fields that a `value` reads.

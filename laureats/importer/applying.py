@@ -41,7 +41,7 @@ class Writer:
         self.user = user
         self.organisation_pks = {}
         self.date = timezone.now()
-        # Read back by the public change log (laureats/journal.py, IMPORT_REASON_PREFIX).
+        # Read back by the public change log (laureats/journal/log.py, IMPORT_REASON_PREFIX).
         self.reason = f"Import : {plan.file_name}"[:100] if plan.file_name else None
 
     def write(self):

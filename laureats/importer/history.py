@@ -9,7 +9,7 @@ simple_history's `m2m_fields` reads: the admin history page shows them, and thei
 
 from django.conf import settings
 
-from ..journal_entries import INITIAL_LOAD_REASON
+from ..journal.entries import INITIAL_LOAD_REASON
 
 BATCH_SIZE = 1000
 
@@ -69,7 +69,7 @@ def record_with_m2m(model, objects, history_type, user, date, reason=None):
 def record_first_entries(models, date, with_m2m=()):
     """A "+" entry for each row of `models` that has none (rows loaded raw by loaddata, which
     simple_history skips): the first edit of such a row then has a "before", which the public
-    change log (laureats/journal.py) shows as "before → after", while these entries, which
+    change log (laureats/journal/log.py) shows as "before → after", while these entries, which
     changed nothing, make no entry of their own (INITIAL_LOAD_REASON). Models of `with_m2m`
     also record their many-to-many fields. The entries created."""
     created = []

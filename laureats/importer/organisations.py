@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..csv_format.values import CellError, name_key, quote
 from ..models import Organisation
-from ..validators import free_slug
+from ..models.validators import free_slug
 
 SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
 

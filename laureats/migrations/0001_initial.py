@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.lookups
-import laureats.validators
+import laureats.models.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('cfa', 'CFA'), ('organisme-public', 'organisme de formation public'), ('organisme-prive', 'organisme de formation privé'), ('organisme-consulaire', 'organisme de formation consulaire (CCI, CMA)'), ('universite-ecole', 'université ou école'), ('entreprise', 'entreprise'), ('branche-opco', 'branche, OPCO ou organisation professionnelle'), ('emploi-insertion', "acteur de l'emploi ou de l'insertion"), ('laboratoire', 'laboratoire de recherche'), ('acteur-public', 'organisme public ou collectivité'), ('association', 'association'), ('autre', 'autre')], default='autre', max_length=30, verbose_name='type')),
                 ('city', models.CharField(blank=True, max_length=120, verbose_name='ville')),
                 ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('siren', models.CharField(blank=True, help_text='9 chiffres, facultatif.', max_length=9, validators=[laureats.validators.validate_siren], verbose_name='SIREN')),
+                ('siren', models.CharField(blank=True, help_text='9 chiffres, facultatif.', max_length=9, validators=[laureats.models.validators.validate_siren], verbose_name='SIREN')),
                 ('is_synthetic', models.BooleanField(default=False, editable=False, verbose_name='synthétique')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
@@ -229,7 +229,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('cfa', 'CFA'), ('organisme-public', 'organisme de formation public'), ('organisme-prive', 'organisme de formation privé'), ('organisme-consulaire', 'organisme de formation consulaire (CCI, CMA)'), ('universite-ecole', 'université ou école'), ('entreprise', 'entreprise'), ('branche-opco', 'branche, OPCO ou organisation professionnelle'), ('emploi-insertion', "acteur de l'emploi ou de l'insertion"), ('laboratoire', 'laboratoire de recherche'), ('acteur-public', 'organisme public ou collectivité'), ('association', 'association'), ('autre', 'autre')], default='autre', max_length=30, verbose_name='type')),
                 ('city', models.CharField(blank=True, max_length=120, verbose_name='ville')),
                 ('website', models.URLField(blank=True, verbose_name='site web')),
-                ('siren', models.CharField(blank=True, help_text='9 chiffres, facultatif.', max_length=9, validators=[laureats.validators.validate_siren], verbose_name='SIREN')),
+                ('siren', models.CharField(blank=True, help_text='9 chiffres, facultatif.', max_length=9, validators=[laureats.models.validators.validate_siren], verbose_name='SIREN')),
                 ('is_synthetic', models.BooleanField(default=False, editable=False, verbose_name='synthétique')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='créé le')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='mis à jour le')),

@@ -3,13 +3,13 @@ from django.db.models.functions import Collate
 
 from laureats import derived
 
-# Frozen copy of laureats.ordering.COLLATION and ICU_LOCALE.
+# Frozen copy of laureats.text.ordering.COLLATION and ICU_LOCALE.
 COLLATION = "fr_natural"
 ICU_LOCALE = "fr-u-kn-true"
 
 
 def french(field):
-    # Frozen copy of laureats.ordering.french(): a migration must not follow later code.
+    # Frozen copy of laureats.text.ordering.french(): a migration must not follow later code.
     return Collate(models.F(field), COLLATION)
 
 
@@ -38,7 +38,7 @@ def drop_collation(apps, schema_editor):
 class Migration(migrations.Migration):
     """Names in French reading order: case, accents and ligatures set aside, numbers by value.
 
-    On PostgreSQL an ICU collation (a no-op on SQLite, where laureats/ordering.py registers a
+    On PostgreSQL an ICU collation (a no-op on SQLite, where laureats/text/ordering.py registers a
     Python collation of the same name on every connection).
     """
 

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 from laureats import derived
 
-# Frozen copy of laureats.ordering.COLLATION: a migration must not follow later code.
+# Frozen copy of laureats.text.ordering.COLLATION: a migration must not follow later code.
 COLLATION = "fr_natural"
 
 

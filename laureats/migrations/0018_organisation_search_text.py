@@ -1,7 +1,7 @@
 from django.db import migrations
 
 import laureats.models.search_text
-from laureats.text import normalize_text
+from laureats.text.folding import normalize_text
 
 
 def fill_search_text(apps, schema_editor):

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..languages import in_page_language
+from ..text.languages import in_page_language
 from .reference import Sector
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..ordering import french
+from ..text.ordering import french
 from .completeness import FACTS, is_stored_known, known_count, known_flag
 from .figures import ProgrammeFigure
 from .organisations import Membership
@@ -95,7 +95,7 @@ class LaureateQuerySet(InputQuerySet):
         }
 
     def in_name_order(self):
-        """By name in French reading order (laureats/ordering.py), as every list shows them."""
+        """By name in French reading order (laureats/text/ordering.py), as every list shows them."""
         return self.order_by(french("name"), "pk")
 
     def for_list(self):

@@ -6,17 +6,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..ordering import french, sort_key
-from ..validators import validate_siren
+from ..text.ordering import french, sort_key
 from .reference import Region
 from .search_text import SearchTextField
+from .validators import validate_siren
 from .versions import version_field
 from .writes import InputModel, InputQuerySet
 
 
 class OrganisationQuerySet(InputQuerySet):
     def in_name_order(self):
-        """By name in French reading order (laureats/ordering.py), as every list shows them."""
+        """By name in French reading order (laureats/text/ordering.py), as every list shows them."""
         return self.order_by(french("name"), "pk")
 
     def with_published_memberships(self):

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..validators import validate_web_address
 from .laureates import Laureate
 from .organisations import Organisation
+from .validators import validate_web_address
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -118,7 +118,7 @@ class Proposal(models.Model):
     reviewed_at = models.DateTimeField(_("relue le"), null=True, blank=True)
     rejection_reason = models.TextField(_("raison du refus"), max_length=2000, blank=True)
     # The corrected field's value as the fiche showed it when the proposal was made (set by
-    # laureats/versions.py, whoever creates the proposal): moderation shows it next to the
+    # laureats/models/version_signals.py, whoever creates the proposal): moderation shows it next to the
     # current value when someone changed the field since. Empty when unknown (older proposals).
     value_when_proposed = models.TextField(
         _("valeur lors de la proposition"), blank=True, editable=False

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..languages import in_page_language
-from ..ordering import french
+from ..text.languages import in_page_language
+from ..text.ordering import french
 from .writes import InputModel, InputQuerySet
 
 
@@ -37,7 +37,7 @@ class Region(InputModel):
 
     @property
     def display_name(self):
-        """Its name in the page's language (laureats/languages.py)."""
+        """Its name in the page's language (laureats/text/languages.py)."""
         return in_page_language(self.name, self.name_en)
 
     def natural_key(self):
@@ -85,7 +85,7 @@ class Sector(InputModel):
 
     @property
     def display_name(self):
-        """Its name in the page's language (laureats/languages.py)."""
+        """Its name in the page's language (laureats/text/languages.py)."""
         return in_page_language(self.name, self.name_en)
 
     def natural_key(self):

@@ -12,7 +12,7 @@ it would leave it stale, and no writer of organisations does either.
 from django.db import models
 from django.db.models.signals import pre_save
 
-from ..text import normalize_text
+from ..text.folding import normalize_text
 
 
 def folded_text(values):

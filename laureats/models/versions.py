@@ -3,7 +3,7 @@ django-concurrency: every save() adds one, and a save() whose instance holds an 
 than the row is refused with `RecordModifiedError` (its UPDATE says `WHERE version = <read>`),
 so that a form, an import plan or a shell session read before someone else's change can never
 write over it. Writers that bypass save() (the import's bulk writes, the children's receivers of
-laureats/versions.py) add one with `bump()`.
+laureats/models/version_signals.py) add one with `bump()`.
 """
 
 from concurrency.fields import AutoIncVersionField

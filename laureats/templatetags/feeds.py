@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from ..feeds import NOT_FILTERS
+from ..journal.feeds import NOT_FILTERS
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..languages import is_french_page
+from ..text.languages import is_french_page
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from ..citation import Citation
 from ..models import Laureate
+from ..opendata.citation import Citation
 
 FORMATS = {
     "bib": ("application/x-bibtex; charset=utf-8", "bibtex"),

@@ -5,10 +5,10 @@ announced and not entered (announced.py)."""
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..announced import NO_FILTER, Shortfall, announced_and_entered
-from ..comparison import MAX_COMPARED, MIN_COMPARED, Comparison, requested_slugs
-from ..facts import facts_to_complete
+from ..browse.comparison import MAX_COMPARED, MIN_COMPARED, Comparison, requested_slugs
+from ..browse.facts import facts_to_complete
 from ..models import Laureate
+from ..statistics.announced import NO_FILTER, Shortfall, announced_and_entered
 
 
 @require_safe

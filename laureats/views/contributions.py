@@ -10,14 +10,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import get_usage
 
-from ..forms import (
+from ..contributions.forms import (
     OrganisationProposalForm,
     ProposalForm,
     field_from_query,
     organisation_field_from_query,
 )
 from ..models import Laureate, Organisation, Proposal
-from ..validators import is_slug
+from ..models.validators import is_slug
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def usage(request, increment):
         return get_usage(
             request,
             group=RATE_GROUP,
-            # The visitor's address (laureats.client), an IPv6 one masked to its /64 by
+            # The visitor's address (deffinum.client), an IPv6 one masked to its /64 by
             # django-ratelimit (RATELIMIT_IPV6_MASK); the counter's key is a keyed hash.
             key="ip",
             rate=RATE,

@@ -1,6 +1,6 @@
 """The public change log: /journal/ (every change, filterable) and each fiche's history.
 
-Pages are addressed by `?avant=<key>` (laureats/journal_page.py), "older changes" links: a deep
+Pages are addressed by `?avant=<key>` (laureats/journal/page.py), "older changes" links: a deep
 page costs what the first does. The page numbers of earlier links (`?page=`) are no longer
 offered; any value of them shows the newest page, with a notice past the first."""
 
@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ..filters import ignored_notice
-from ..journal import KINDS, LAUREATE_KINDS, Journal
-from ..journal_page import Key
+from ..browse.filters import ignored_notice
+from ..journal.log import KINDS, LAUREATE_KINDS, Journal
+from ..journal.page import Key
 from ..models import Laureate
 
 ENTRIES_PER_PAGE = 30

@@ -6,15 +6,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rest_framework.settings import api_settings
 
-from .. import catalogue, exports
-from ..data_dictionary import (
+from ..models import Laureate, Organisation
+from ..models.completeness import FACTS
+from ..opendata import catalogue, exports
+from ..opendata.datapackage import CHANGELOG, FORMAT_VERSION, data_package
+from ..opendata.dictionary import (
     completeness,
     laureate_fields,
     member_fields,
 )
-from ..datapackage import CHANGELOG, FORMAT_VERSION, data_package
-from ..models import Laureate, Organisation
-from ..models.completeness import FACTS
 
 
 @require_safe

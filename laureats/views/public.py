@@ -7,18 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from ..announced import (
+from ..browse.facets import active_chips, active_params, facet_counts, facets
+from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
+from ..models import Laureate, Organisation, ProgrammeFigure, Sector
+from ..statistics.announced import (
     FILTERS,
     AnnouncedCounts,
     announced_and_entered,
     entered_from_statistics,
     figures_of_filters,
 )
-from ..charts import bar_chart, list_url, region_map
-from ..facets import active_chips, active_params, facet_counts, facets
-from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
-from ..models import Laureate, Organisation, ProgrammeFigure, Sector
-from ..stats import LaureateStatistics
+from ..statistics.charts import bar_chart, list_url, region_map
+from ..statistics.figures import LaureateStatistics
 
 LAUREATES_PER_PAGE = 20
 HOME_LAUREATES = 30  # beyond that, the home page links to the list

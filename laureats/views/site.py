@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from ..browse.sitemaps import data_pages, other_pages
 from ..models import Laureate, Organisation
-from ..sitemaps import data_pages, other_pages
 
 logger = logging.getLogger(__name__)
 

@@ -5,13 +5,18 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ..announced import FILTERS, AnnouncedCounts, announced_and_entered, entered_from_statistics
-from ..charts import bar_chart, linked_rows, list_url, region_map
+from ..browse.facets import active_chips, active_params, facet_options
+from ..browse.filters import LaureateFilter, bind_filterset
 from ..csv_format import SafeWriter
-from ..facets import active_chips, active_params, facet_options
-from ..filters import LaureateFilter, bind_filterset
 from ..models import Laureate
-from ..stats import LaureateStatistics, official_figures
+from ..statistics.announced import (
+    FILTERS,
+    AnnouncedCounts,
+    announced_and_entered,
+    entered_from_statistics,
+)
+from ..statistics.charts import bar_chart, linked_rows, list_url, region_map
+from ..statistics.figures import LaureateStatistics, official_figures
 from .public import HOME_FIGURES
 
 # The bar charts of the computed figures, in page order (the map is drawn apart).

@@ -1,4 +1,4 @@
-"""Build the web map of the 18 French regions used by the portal: laureats/data/region_map.json.
+"""Build the web map of the 18 French regions used by the portal: laureats/statistics/data/region_map.json.
 
 The source outlines come from IGN Admin Express COG 2018 (names and codes INSEE 2018), as converted
 and simplified by the open-source france-geojson project, under the Licence Ouverte / Open Licence
@@ -229,7 +229,7 @@ def dump(data):
 
 class Command(BaseCommand):
     help = (
-        "Regenerate laureats/data/region_map.json, the inline-SVG map of the 18 French regions "
+        "Regenerate laureats/statistics/data/region_map.json, the inline-SVG map of the 18 French regions "
         "(metropolitan France in Lambert-93, overseas regions as insets), from the IGN Admin "
         "Express COG 2018 outlines (Licence Ouverte / Etalab, via france-geojson). "
         "Needs shapely >= 2.1 (development dependency)."
@@ -249,7 +249,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             type=Path,
-            default=settings.BASE_DIR / "laureats" / "data" / "region_map.json",
+            default=settings.BASE_DIR / "laureats" / "statistics" / "data" / "region_map.json",
             help="JSON file to write (default: %(default)s)",
         )
         parser.add_argument(

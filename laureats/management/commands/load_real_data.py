@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from laureats import derived
 from laureats.importer.history import record, record_with_m2m
-from laureats.journal_entries import INITIAL_LOAD_REASON
-from laureats.journal_timeline import LAUREATE_M2M
+from laureats.journal.entries import INITIAL_LOAD_REASON
+from laureats.journal.timeline import LAUREATE_M2M
 from laureats.models import (
     Laureate,
     Membership,

@@ -7,9 +7,9 @@ from collections import Counter
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from ..models import Laureate
+from ..text.ordering import sort_key
 from .facts import completeness
-from .models import Laureate
-from .ordering import sort_key
 
 MIN_COMPARED = 2
 MAX_COMPARED = 4

@@ -12,9 +12,9 @@ Never the staff member who wrote, nor a proposal's content: a reason is shown on
 one the portal writes itself, an accepted proposal's source or an import's file name.
 
 Rows written together (one admin save, one import) make one entry, diffed from the state
-before the first to the state after the last (laureats/journal_timeline.py, GROUP_WINDOW).
+before the first to the state after the last (laureats/journal/timeline.py, GROUP_WINDOW).
 
-A page reads the newest history rows only (laureats/journal_page.py): the whole history of
+A page reads the newest history rows only (laureats/journal/page.py): the whole history of
 the few records they belong to is then read in a fixed number of queries (values() rows, no
 model instances) and diffed in Python, so that a page costs the same at 60 or 10,000
 laureates, a deep page what the first does, and any `?avant=` key what any other does. When an
@@ -24,7 +24,7 @@ does not make a page build the entries of thousands of laureates.
 
 The first entries written for data loaded raw (`load_real_data`, INITIAL_LOAD_REASON) are no
 change: they make no entry, and give the first real edit its "before"
-(laureats/journal_timeline.py).
+(laureats/journal/timeline.py).
 """
 
 from datetime import UTC, datetime
@@ -37,10 +37,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .journal_entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, shown
-from .journal_page import Table, candidates, look_back, page_of
-from .journal_timeline import LAUREATE_FIELDS, LAUREATE_M2M, LaureateTimeline, groups, initial
-from .models import Laureate, Membership, Organisation, ProgrammeFigure, Source
+from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Source
+from .entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, shown
+from .page import Table, candidates, look_back, page_of
+from .timeline import LAUREATE_FIELDS, LAUREATE_M2M, LaureateTimeline, groups, initial
 
 FEED_LIMIT = 50  # entries of a feed
 END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
@@ -58,7 +58,7 @@ LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
 
 ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
-# history_user_id only tells two writers apart (journal_timeline.groups): never shown.
+# history_user_id only tells two writers apart (timeline.groups): never shown.
 HISTORY = [
     "history_id",
     "history_date",
@@ -151,7 +151,7 @@ def public_since(organisation_ids):
 
 
 class Journal:
-    """The public entries, newest first, one page at a time (laureats/journal_page.py); with
+    """The public entries, newest first, one page at a time (laureats/journal/page.py); with
     `slug` (a published laureate's), only its own.
 
     `laureate` is {"id", "slug", "name"} of `slug`, None if it is not published; `laureates`,
@@ -194,7 +194,7 @@ class Journal:
         return tables
 
     def page(self, kind=None, key=None, limit=FEED_LIMIT, laureates_only=False):
-        """The page of at most `limit` entries at or before `key` (a journal_page.Key, None for
+        """The page of at most `limit` entries at or before `key` (a page.Key, None for
         the newest), of `kind` only if given (and only its changes)."""
         tables = self.tables(kind, laureates_only)
         # A record's first entry from a load changes nothing: no entry to look for.

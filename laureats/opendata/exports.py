@@ -3,7 +3,7 @@
 The rows are `LaureateFilter`'s, bound to the request's query string as on /laureats/: the same
 laureates (all pages), in the same order, and never an unpublished one. They are read in chunks,
 each with its relations, so that an export of 10,000 laureates holds a few hundred at a time.
-The laureate CSV is `csv_format`'s (its rows are read by exports_rows.py): the whole list's file
+The laureate CSV is `csv_format`'s (its rows are read by opendata/rows.py): the whole list's file
 imports back unchanged.
 """
 
@@ -22,9 +22,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from .api.serializers import LaureateDetailSerializer
-from .csv_format import COLUMN_NAMES, SafeWriter
-from .data_dictionary import (
+from ..api.serializers import LaureateDetailSerializer
+from ..browse.filters import LaureateFilter, bind_filterset
+from ..csv_format import COLUMN_NAMES, SafeWriter
+from ..models import Laureate, Membership, lead_first
+from .dictionary import (
     LICENCE_NAME,
     LICENCE_URL,
     MEMBER_COLUMN_NAMES,
@@ -32,9 +34,7 @@ from .data_dictionary import (
     laureate_fields,
     member_fields,
 )
-from .exports_rows import chunks, laureate_rows
-from .filters import LaureateFilter, bind_filterset
-from .models import Laureate, Membership, lead_first
+from .rows import chunks, laureate_rows
 
 # Laureates read, prefetched and written per round trip to the database.
 CHUNK_SIZE = 200
@@ -65,7 +65,7 @@ class Extraction:
         return self.filterset.qs.iterator(chunk_size=CHUNK_SIZE)
 
     def laureate_rows(self, typed=False):
-        """The laureate file's rows, as lists of cells (exports_rows.py)."""
+        """The laureate file's rows, as lists of cells (opendata/rows.py)."""
         return laureate_rows(self.filterset.qs, typed)
 
     def memberships(self):

@@ -1,5 +1,5 @@
 """How a model field is described to people, written once: its label, its type in words, its
-allowed values and its help text. The data dictionary (data_dictionary.py) and the API's schema
+allowed values and its help text. The data dictionary (dictionary.py) and the API's schema
 (api/serializers.py) both read it, so the two can never describe a field differently."""
 
 from dataclasses import dataclass, field
@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .csv_format import SEPARATOR
+from ..csv_format import SEPARATOR
 
 
 @dataclass

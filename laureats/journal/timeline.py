@@ -1,4 +1,4 @@
-"""One laureate's timeline in the change log (laureats/journal.py): its rows, its members' and
+"""One laureate's timeline in the change log (laureats/journal/log.py): its rows, its members' and
 its sources', in order, cut into groups of rows written together and walked once, each group
 diffed against the state before it.
 
@@ -19,7 +19,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .journal_entries import (
+from ..models import Laureate, Membership
+from .entries import (
     IMPORT_REASON_PREFIX,
     INITIAL_LOAD_REASON,
     Change,
@@ -27,7 +28,6 @@ from .journal_entries import (
     field_changes,
     reason_of,
 )
-from .models import Laureate, Membership
 
 GROUP_WINDOW = timedelta(seconds=5)
 

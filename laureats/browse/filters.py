@@ -11,10 +11,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
-from .languages import in_page_language, is_french_page
-from .models import Laureate, Membership, Organisation, Region, Sector
-from .models.completeness import FACT_SLUGS, FACTS
-from .models.facet_bits import (
+from ..models import Laureate, Membership, Organisation, Region, Sector
+from ..models.completeness import FACT_SLUGS, FACTS
+from ..models.facet_bits import (
     MEMBER_KIND_BITS,
     REGION_BITS,
     member_kind_mask,
@@ -22,9 +21,10 @@ from .models.facet_bits import (
     sector_bit,
     sector_mask,
 )
-from .ordering import french, sort_key
-from .search import SearchTitle, prefix_query
-from .text import search_words
+from ..text.folding import search_words
+from ..text.languages import in_page_language, is_french_page
+from ..text.ordering import french, sort_key
+from ..text.search import SearchTitle, prefix_query
 
 MAX_QUERY_LENGTH = 200
 

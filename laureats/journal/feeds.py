@@ -20,10 +20,10 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from .facets import active_chips
-from .filters import LaureateFilter, bind_filterset
-from .journal import FEED_LIMIT, Journal
-from .models import Laureate
+from ..browse.facets import active_chips
+from ..browse.filters import LaureateFilter, bind_filterset
+from ..models import Laureate
+from .log import FEED_LIMIT, Journal
 
 FEED_ENTRIES = FEED_LIMIT
 # The parameters of a list URL that do not change which laureates it shows.

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 
-from .data_dictionary import LICENCE_URL
+from ..models import Laureate
 from .datapackage import (
     DATASET_DESCRIPTION,
     DATASET_KEYWORDS,
@@ -18,8 +18,8 @@ from .datapackage import (
     FORMAT_VERSION,
     absolute_url,
 )
+from .dictionary import LICENCE_URL
 from .exports import XLSX_CONTENT_TYPE
-from .models import Laureate
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "xlsx": XLSX_CONTENT_TYPE}
 # (URL name, title) of each published table; each comes in every format of MEDIA_TYPES.

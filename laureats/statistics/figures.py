@@ -13,12 +13,12 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .facets import regions_with_involved_count
-from .filters import has_member_kind
-from .languages import in_page_language
-from .models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
-from .models.completeness import FACTS
-from .text import normalize_text
+from ..browse.facets import regions_with_involved_count
+from ..browse.filters import has_member_kind
+from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
+from ..models.completeness import FACTS
+from ..text.folding import normalize_text
+from ..text.languages import in_page_language
 
 FACTS_BY_KEY = {fact.key: fact for fact in FACTS}
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from .figures import count_text
 from .region_map import load_region_map
-from .stats import count_text
 
 # Bar charts, in viewBox units. The viewBox is narrow so that, drawn at 100 % of a phone's width
 # (about 340 px), a 14-unit label is still about 13 px high; CSS caps the width on large screens.

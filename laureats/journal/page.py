@@ -1,4 +1,4 @@
-"""Which history rows one page of the change log reads (laureats/journal.py), in bounded work.
+"""Which history rows one page of the change log reads (laureats/journal/log.py), in bounded work.
 
 Entries are ordered newest first by a key (date in microseconds, kind of record, record id),
 and a page is addressed by the key of its first entry (`?avant=<key>`, the entries at or before

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 from django.db import connection
 
-from .languages import in_page_language
-from .models import Laureate, Region
-from .models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit
+from ..models import Laureate, Region
+from ..models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit
+from ..text.languages import in_page_language
 
 SECTORS = Laureate.sectors.through._meta.db_table
 
@@ -121,7 +121,7 @@ def regions_with_involved_count(laureates):
     with connection.cursor() as cursor:
         cursor.execute(sql, params * 2)
         rows = cursor.fetchall()
-    # Named in the page's language (laureats/languages.py).
+    # Named in the page's language (laureats/text/languages.py).
     return [(code, in_page_language(name, english), n) for code, name, english, n in rows]
 
 

@@ -16,18 +16,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .csv_format import COLUMNS, SEPARATOR
-from .csv_format import columns as codecs
-from .data_dictionary import (
+from ..csv_format import COLUMNS, SEPARATOR
+from ..csv_format import columns as codecs
+from ..models import Laureate, Region
+from ..models.validators import SLUG_PATTERN
+from ..statistics.figures import LaureateStatistics, official_figures
+from .dictionary import (
     LICENCE_NAME,
     LICENCE_URL,
     MEMBER_COLUMNS,
     laureate_fields,
     member_fields,
 )
-from .models import Laureate, Region
-from .stats import LaureateStatistics, official_figures
-from .validators import SLUG_PATTERN
 
 # The version of the files' format (their columns, types and allowed kinds of values), not of
 # the data. A renamed, removed or retyped column is a new major version, an added column a new

@@ -7,7 +7,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Laureate, Organisation
+from ..models import Laureate, Organisation
 
 # Pages whose content follows the data: their last change is the data's last change.
 DATA_PAGES = [

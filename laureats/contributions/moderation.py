@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .csv_format import BY_NAME, CellError
-from .csv_format.codecs import KINDS
-from .csv_format.values import Vocabulary
-from .models import Laureate, Organisation, Proposal, Region, Source
-from .text import normalize_text
-from .validators import free_slug, validate_web_address
+from ..csv_format import BY_NAME, CellError
+from ..csv_format.codecs import KINDS
+from ..csv_format.values import Vocabulary
+from ..models import Laureate, Organisation, Proposal, Region, Source
+from ..models.validators import free_slug, validate_web_address
+from ..text.folding import normalize_text
 
 TEXT_FIELDS = {"name", "acronym", "summary", "description"}
 AMOUNT_FIELDS = {"total_cost", "state_aid"}

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Laureate, Proposal
+from ..models import Laureate, Proposal
 
 SOURCE_HELP = _(
     "Obligatoire : la page publique qui confirme cette information (communiqué, site du "

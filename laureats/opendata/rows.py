@@ -14,10 +14,10 @@ from itertools import islice
 
 from django.db.models import F, Lookup
 
-from .csv_format import COLUMNS
-from .csv_format import codecs as c
-from .csv_format.values import ESCAPE, SEPARATOR, join_values
-from .models import Laureate, Membership, Source
+from ..csv_format import COLUMNS
+from ..csv_format import codecs as c
+from ..csv_format.values import ESCAPE, SEPARATOR, join_values
+from ..models import Laureate, Membership, Source
 
 # Laureates whose related rows are read together: within SQLite's 999 parameters a query, and
 # a few megabytes of tuples.

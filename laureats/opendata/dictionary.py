@@ -12,10 +12,10 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .api.serializers import LaureateDetailSerializer
-from .csv_format import COLUMNS
+from ..api.serializers import LaureateDetailSerializer
+from ..csv_format import COLUMNS
+from ..models import Laureate, Membership, Organisation, Region, Sector
 from .field_docs import FieldDoc, choice_values, field_label, type_label
-from .models import Laureate, Membership, Organisation, Region, Sector
 
 # Defined once, in the settings: the footer, the legal notice and /donnees/ print the same.
 LICENCE_NAME = settings.DEFFINUM_DATA_LICENCE_NAME

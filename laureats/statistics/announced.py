@@ -17,9 +17,9 @@ from django.utils.translation import ngettext
 
 from deffinum.pagecache.local import local
 
-from .facets import count_published, value_condition
-from .languages import in_page_language
-from .models import Laureate, ProgrammeFigure
+from ..browse.facets import count_published, value_condition
+from ..models import Laureate, ProgrammeFigure
+from ..text.languages import in_page_language
 
 # The whole programme, without a filter: its figure is the 62 laureates announced.
 NO_FILTER = ("", "")

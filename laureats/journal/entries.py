@@ -1,4 +1,4 @@
-"""How one change of the public change log reads (laureats/journal.py): a field's label, its
+"""How one change of the public change log reads (laureats/journal/log.py): a field's label, its
 values before and after in words of the active language, and the reason given for it."""
 
 import re
@@ -9,7 +9,7 @@ from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .field_docs import field_label
+from ..opendata.field_docs import field_label
 
 TEXT_SHOWN = 160  # characters of a long text shown before and after
 

@@ -15,7 +15,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import F
 from django.db.models.functions import Collate
 
-from .text import normalize_text
+from .folding import normalize_text
 
 COLLATION = "fr_natural"
 # ICU's French root order with numeric ordering ("kn"), as in migration 0007.

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from .models.completeness import FACTS, is_known
+from ..models.completeness import FACTS, is_known
 
 # How many laureates /a-completer/ names under each fact before linking to the list.
 NAMED_PER_FACT = 30

@@ -11,8 +11,8 @@ The import writes in bulk, without these signals, and adds its versions itself
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from .models import Laureate, Membership, Organisation, Proposal, Source
-from .models.versions import bump
+from . import Laureate, Membership, Organisation, Proposal, Source
+from .versions import bump
 
 
 def cached_parent(child, descriptor):
@@ -107,7 +107,7 @@ def proposal_will_save(sender, instance, raw, **kwargs):
     if raw or not instance._state.adding or instance.value_when_proposed:
         return
     if instance.laureate_id and instance.field:
-        from .moderation import current_value
+        from ..contributions.moderation import current_value
 
         laureate = Laureate.objects.filter(pk=instance.laureate_id).first()
         if laureate is not None:
@@ -115,7 +115,7 @@ def proposal_will_save(sender, instance, raw, **kwargs):
 
 
 def connect():
-    uid = "laureats.versions"
+    uid = "laureats.models.version_signals"
     pre_save.connect(membership_will_save, sender=Membership, dispatch_uid=f"{uid}.m.pre")
     post_save.connect(membership_changed, sender=Membership, dispatch_uid=f"{uid}.m.save")
     post_delete.connect(membership_deleted, sender=Membership, dispatch_uid=f"{uid}.m.delete")
