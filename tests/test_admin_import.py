@@ -12,30 +12,12 @@ from laureats.csv_format import COLUMN_NAMES, laureate_to_row
 from laureats.models import Laureate, Organisation
 
 from .factories import make_laureate
+from .import_rows import import_row
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = reverse("admin:laureats_laureate_import")
 CHANGELIST = reverse("admin:laureats_laureate_changelist")
-
-
-def row(**values):
-    base = dict.fromkeys(COLUMN_NAMES, "")
-    base.update(
-        slug="projet-sante",
-        nom="Projet santé",
-        statut="retenu",
-        portee="interregionale",
-        secteurs="sante-social",
-        regions="27|84",
-        cout_total_eur="1000000",
-        aide_etat_eur="700000",
-        membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
-        sources="https://example.org/article Un article",
-        publie="oui",
-    )
-    base.update(values)
-    return base
 
 
 def csv_file(*rows, name="laureats.csv"):
@@ -91,8 +73,10 @@ def test_preview_shows_created_updated_unchanged_and_writes_nothing(staff_client
     unchanged = make_laureate(name="Stable", slug="stable", status="retenu", scope="nationale")
     same = laureate_to_row(unchanged)
     upload = csv_file(
-        row(),
-        row(slug="deja-la", nom="Nouveau nom", statut="retenu", portee="nationale", membres=""),
+        import_row(),
+        import_row(
+            slug="deja-la", nom="Nouveau nom", statut="retenu", portee="nationale", membres=""
+        ),
         same,
     )
     response = staff_client.post(IMPORT, {"file": upload})
@@ -116,7 +100,7 @@ def test_preview_shows_created_updated_unchanged_and_writes_nothing(staff_client
 
 
 def test_confirm_writes_the_previewed_file(staff_client, admin_user, existing):
-    upload = csv_file(row(), row(slug="deja-la", nom="Nouveau nom", membres=""))
+    upload = csv_file(import_row(), import_row(slug="deja-la", nom="Nouveau nom", membres=""))
     preview = staff_client.post(IMPORT, {"file": upload})
     token = preview.context["token"]
     response = staff_client.post(IMPORT, {"confirm": "1", "token": token})
@@ -141,19 +125,23 @@ def test_confirm_without_a_preview_writes_nothing(staff_client, reference_data):
 
 
 def test_confirm_imports_the_previewed_text_not_a_new_upload(staff_client, reference_data):
-    first = staff_client.post(IMPORT, {"file": csv_file(row())})
+    first = staff_client.post(IMPORT, {"file": csv_file(import_row())})
     staff_client.post(
         IMPORT,
-        {"confirm": "1", "token": first.context["token"], "file": csv_file(row(slug="autre"))},
+        {
+            "confirm": "1",
+            "token": first.context["token"],
+            "file": csv_file(import_row(slug="autre")),
+        },
     )
     assert list(Laureate.objects.values_list("slug", flat=True)) == ["projet-sante"]
 
 
 def test_a_file_with_one_error_anywhere_writes_nothing(staff_client, reference_data):
     upload = csv_file(
-        row(),
-        row(slug="b", secteurs="inconnue"),
-        row(slug="c", aide_etat_eur="800000"),
+        import_row(),
+        import_row(slug="b", secteurs="inconnue"),
+        import_row(slug="c", aide_etat_eur="800000"),
     )
     response = staff_client.post(IMPORT, {"file": upload})
     assert response.status_code == 400
@@ -169,7 +157,9 @@ def test_a_file_with_one_error_anywhere_writes_nothing(staff_client, reference_d
 
 
 def test_xlsx_import_works_and_reports_sheet_rows(staff_client, reference_data):
-    upload = xlsx_file(row(), row(slug="autre", nom="Autre", membres=""), extra_sheet_first=True)
+    upload = xlsx_file(
+        import_row(), import_row(slug="autre", nom="Autre", membres=""), extra_sheet_first=True
+    )
     preview = staff_client.post(IMPORT, {"file": upload})
     assert preview.status_code == 200
     assert [r.slug for r in preview.context["preview"].created] == ["projet-sante", "autre"]
@@ -181,8 +171,8 @@ def test_xlsx_import_works_and_reports_sheet_rows(staff_client, reference_data):
 
 
 def test_xlsx_errors_give_the_row_of_the_sheet(staff_client, reference_data):
-    multiline = row(description="Première ligne\nDeuxième ligne")
-    upload = xlsx_file(multiline, row(slug="b", regions="99"))
+    multiline = import_row(description="Première ligne\nDeuxième ligne")
+    upload = xlsx_file(multiline, import_row(slug="b", regions="99"))
     response = staff_client.post(IMPORT, {"file": upload})
     assert response.status_code == 400
     assert [(p.row, p.column) for p in response.context["preview"].problems] == [(3, "regions")]

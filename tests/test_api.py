@@ -34,7 +34,7 @@ def _no_page_cache(settings):
 
 
 @pytest.fixture
-def catalogue(reference_data):
+def api_laureates(reference_data):
     """24 published laureates and an unpublished one, with an organisation known only by it."""
     health = Sector.objects.get(slug="sante-social")
     building = Sector.objects.get(slug="construction-btp")
@@ -86,7 +86,7 @@ def api_slugs(client, query="", page_size=7):
     return slugs
 
 
-def test_api_filters_give_the_html_list_rows_in_its_order(client, catalogue):
+def test_api_filters_give_the_html_list_rows_in_its_order(client, api_laureates):
     for query in QUERIES:
         assert api_slugs(client, query) == html_slugs(client, query), query
 
@@ -107,7 +107,7 @@ SAME_AS = [
 
 
 @pytest.mark.parametrize(("query", "canonical"), SAME_AS)
-def test_api_reads_filter_values_as_the_import_does(client, catalogue, query, canonical):
+def test_api_reads_filter_values_as_the_import_does(client, api_laureates, query, canonical):
     # Percent-encoded, as a client sends them.
     query = quote(query, safe="=&")
     response = client.get(f"{API_LAUREATES}?{query}&page_size=100")
@@ -130,7 +130,7 @@ def test_api_reads_filter_values_as_the_import_does(client, catalogue, query, ca
     ],
 )
 def test_unknown_filter_value_is_a_400_listing_the_allowed_values(
-    client, catalogue, query, parameter, value, allowed
+    client, api_laureates, query, parameter, value, allowed
 ):
     response = client.get(f"{API_LAUREATES}?{query}")
     assert response.status_code == 400
@@ -143,7 +143,7 @@ def test_unknown_filter_value_is_a_400_listing_the_allowed_values(
     assert allowed in data["detail"]
 
 
-def test_every_unknown_value_is_named_at_once(client, catalogue):
+def test_every_unknown_value_is_named_at_once(client, api_laureates):
     data = client.get(f"{API_LAUREATES}?secteur=sante&region=99&region=27&tri=x").json()
     assert {name: p["invalid"] for name, p in data["parameters"].items()} == {
         "secteur": ["sante"],
@@ -152,14 +152,14 @@ def test_every_unknown_value_is_named_at_once(client, catalogue):
     }
 
 
-def test_too_long_a_search_is_a_400_not_a_wider_one(client, catalogue):
+def test_too_long_a_search_is_a_400_not_a_wider_one(client, api_laureates):
     response = client.get(f"{API_LAUREATES}?q={'soins' * 41}")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_filter"
     assert "200" in response.json()["detail"]
 
 
-def test_unknown_organisation_kind_is_a_400(client, catalogue):
+def test_unknown_organisation_kind_is_a_400(client, api_laureates):
     response = client.get(f"{reverse('api:organisation-list')}?type=pas-un-type")
     assert response.status_code == 400
     assert "laboratoire" in response.json()["parameters"]["type"]["allowed"]
@@ -167,7 +167,7 @@ def test_unknown_organisation_kind_is_a_400(client, catalogue):
     assert [item["slug"] for item in labelled.json()["results"]] == ["labo-api"]
 
 
-def test_the_html_list_still_ignores_an_unknown_value_and_says_so(client, catalogue):
+def test_the_html_list_still_ignores_an_unknown_value_and_says_so(client, api_laureates):
     response = client.get(f"{LIST_URL}?secteur=inconnu&portee=nationale")
     assert response.status_code == 200
     assert response.context["notices"] == [
@@ -175,7 +175,7 @@ def test_the_html_list_still_ignores_an_unknown_value_and_says_so(client, catalo
     ]
 
 
-def test_list_is_paginated_twenty_by_default_hundred_at_most(client, catalogue):
+def test_list_is_paginated_twenty_by_default_hundred_at_most(client, api_laureates):
     data = client.get(API_LAUREATES).json()
     assert data["count"] == 24
     assert len(data["results"]) == 20
@@ -194,14 +194,14 @@ def test_list_is_paginated_twenty_by_default_hundred_at_most(client, catalogue):
         ("page=abc", "« abc » n'est pas un numéro de page (un entier à partir de 1)."),
     ],
 )
-def test_a_page_that_does_not_exist_is_a_json_404(client, catalogue, query, message):
+def test_a_page_that_does_not_exist_is_a_json_404(client, api_laureates, query, message):
     response = client.get(f"{API_LAUREATES}?{query}")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": message, "code": "not_found"}
 
 
-def test_detail_has_members_lead_first_and_sources(client, catalogue):
+def test_detail_has_members_lead_first_and_sources(client, api_laureates):
     laureate = Laureate.objects.get(slug="api-08")
     laureate.sources.create(url="https://example.org/article", title="Un article")
     data = client.get(reverse("api:laureate-detail", args=["api-08"])).json()
@@ -218,7 +218,7 @@ def test_detail_has_members_lead_first_and_sources(client, catalogue):
     assert data["url"] == "http://testserver/laureats/api-08/"
 
 
-def test_unknown_or_unpublished_laureate_is_a_json_404(client, catalogue):
+def test_unknown_or_unpublished_laureate_is_a_json_404(client, api_laureates):
     for slug in ["n-existe-pas", "secret"]:
         response = client.get(reverse("api:laureate-detail", args=[slug]))
         assert response.status_code == 404
@@ -228,7 +228,7 @@ def test_unknown_or_unpublished_laureate_is_a_json_404(client, catalogue):
         }
 
 
-def test_unpublished_data_never_leaks(client, catalogue):
+def test_unpublished_data_never_leaks(client, api_laureates):
     laureates = api_slugs(client, "q=secret", page_size=100) + api_slugs(client, page_size=100)
     assert "secret" not in laureates
 
@@ -249,7 +249,7 @@ def test_unpublished_data_never_leaks(client, catalogue):
     assert regions["27"] == 12
 
 
-def test_organisations_filters_and_detail(client, catalogue):
+def test_organisations_filters_and_detail(client, api_laureates):
     data = client.get(f"{reverse('api:organisation-list')}?type=laboratoire").json()
     assert [organisation["slug"] for organisation in data["results"]] == ["labo-api"]
     detail = client.get(reverse("api:organisation-detail", args=["labo-api"])).json()
@@ -266,7 +266,7 @@ def test_figures_sectors_and_regions(client, sample_catalogue):
     assert client.get("/api/filieres/inconnue/").status_code == 404
 
 
-def test_api_is_read_only(client, catalogue):
+def test_api_is_read_only(client, api_laureates):
     response = client.post(API_LAUREATES, {"nom": "x"})
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
@@ -291,7 +291,7 @@ def test_root_lists_resources_documentation_and_schema(client, db):
 # CORS ---------------------------------------------------------------------------------------
 
 
-def test_cors_is_open_for_reading_the_api_and_the_exports(client, catalogue):
+def test_cors_is_open_for_reading_the_api_and_the_exports(client, api_laureates):
     origin = {"HTTP_ORIGIN": "https://reutilisateur.example"}
     for url in [API_LAUREATES, "/api/laureats/api-01/", "/laureats/export.csv"]:
         response = client.get(url, **origin)
@@ -347,7 +347,7 @@ def test_documentation_page_needs_no_external_asset(client, db):
 # Throttling -----------------------------------------------------------------------------------
 
 
-def test_clients_are_throttled_with_a_json_429(client, catalogue, settings):
+def test_clients_are_throttled_with_a_json_429(client, api_laureates, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
@@ -363,7 +363,7 @@ def test_clients_are_throttled_with_a_json_429(client, catalogue, settings):
     assert client.get(API_LAUREATES, REMOTE_ADDR="192.0.2.7").status_code == 200
 
 
-def test_a_forged_forwarded_for_does_not_escape_the_limit(client, catalogue, settings):
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, api_laureates, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "2/minute"},

@@ -66,10 +66,12 @@ def imported_packages(package):
     found = set()
     for path in (ROOT / "laureats" / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                if node.level == 2 or node.module.startswith("laureats."):
-                    name = node.module.removeprefix("laureats.").split(".")[0]
-                    found.add(name)
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and (node.level == 2 or node.module.startswith("laureats."))
+            ):
+                found.add(node.module.removeprefix("laureats.").split(".")[0])
     return found - {package}
 
 

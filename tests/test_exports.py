@@ -86,7 +86,7 @@ def exported_slugs(response, extension):
 
 
 @pytest.fixture
-def catalogue(reference_data):
+def export_laureates(reference_data):
     """27 published laureates (two pages of the list and more) and 2 unpublished ones."""
     health = Sector.objects.get(slug="sante-social")
     building = Sector.objects.get(slug="construction-btp")
@@ -123,7 +123,7 @@ def catalogue(reference_data):
 
 
 @pytest.mark.parametrize("extension", ["csv", "json", "xlsx"])
-def test_export_rows_are_the_filtered_list_on_every_page(client, catalogue, extension):
+def test_export_rows_are_the_filtered_list_on_every_page(client, export_laureates, extension):
     for query in QUERIES:
         expected = html_slugs(client, query)
         response = client.get(export_url(extension, query))
@@ -131,13 +131,15 @@ def test_export_rows_are_the_filtered_list_on_every_page(client, catalogue, exte
         assert exported_slugs(response, extension) == expected, query
 
 
-def test_the_whole_list_spans_several_pages_and_is_exported_whole(client, catalogue):
+def test_the_whole_list_spans_several_pages_and_is_exported_whole(client, export_laureates):
     assert client.get(LIST_URL).context["page_obj"].paginator.num_pages == 2
     assert len(exported_slugs(client.get(export_url("csv")), "csv")) == 27
 
 
 @pytest.mark.parametrize("extension", ["csv", "json", "xlsx"])
-def test_unpublished_laureates_and_their_members_are_never_exported(client, catalogue, extension):
+def test_unpublished_laureates_and_their_members_are_never_exported(
+    client, export_laureates, extension
+):
     query = "secteur=sante-social&q=soins"
     for table in ["laureate", "member"]:
         body = content(client.get(export_url(extension, query, table)))
@@ -150,7 +152,7 @@ def test_unpublished_laureates_and_their_members_are_never_exported(client, cata
 
 @pytest.mark.parametrize("extension", ["csv", "json", "xlsx"])
 def test_members_table_has_one_row_per_laureate_and_organisation_lead_first(
-    client, catalogue, extension
+    client, export_laureates, extension
 ):
     # Partners' factory names are random; these fixed ones make the French order matter (case,
     # accents and numbers by value) and make the expected order independent of the database.
@@ -190,7 +192,7 @@ def test_members_table_has_one_row_per_laureate_and_organisation_lead_first(
     assert len({laureate for laureate, _org, _role in rows}) == len(html_slugs(client, query))
 
 
-def test_files_carry_licence_source_date_and_filters(client, catalogue):
+def test_files_carry_licence_source_date_and_filters(client, export_laureates):
     today = timezone.localdate().isoformat()
     query = "secteur=sante-social&secteur=pas-une-filiere&tri=-aide"
 
@@ -228,7 +230,7 @@ def test_files_carry_licence_source_date_and_filters(client, catalogue):
         assert name in about
 
 
-def test_values_are_typed_in_json_and_xlsx(client, catalogue):
+def test_values_are_typed_in_json_and_xlsx(client, export_laureates):
     laureate = Laureate.objects.get(slug="export-01")
     query = "q=chantier numerique 01"
 
@@ -248,7 +250,7 @@ def test_values_are_typed_in_json_and_xlsx(client, catalogue):
 
 
 @pytest.mark.parametrize("table", ["laureate", "member"])
-def test_an_export_of_no_rows_is_a_valid_file_with_its_header(client, catalogue, table):
+def test_an_export_of_no_rows_is_a_valid_file_with_its_header(client, export_laureates, table):
     query = "q=aucun resultat possible"
     header = COLUMN_NAMES if table == "laureate" else exports.MEMBER_COLUMN_NAMES
     key = "laureates" if table == "laureate" else "members"
@@ -266,7 +268,7 @@ def test_an_export_of_no_rows_is_a_valid_file_with_its_header(client, catalogue,
     assert next(iter(sheets.values())) == [tuple(header)]
 
 
-def test_streamed_csv_is_the_importer_format(client, catalogue):
+def test_streamed_csv_is_the_importer_format(client, export_laureates):
     # One format: the export writes exactly what importer.write_csv would.
     expected = io.StringIO()
     write_csv(Laureate.objects.for_detail().order_by("name", "pk"), expected)
@@ -274,7 +276,7 @@ def test_streamed_csv_is_the_importer_format(client, catalogue):
 
 
 def test_csv_of_the_whole_list_imports_back_unchanged(
-    client, catalogue, sample_catalogue, tmp_path
+    client, export_laureates, sample_catalogue, tmp_path
 ):
     first = content(client.get(export_url("csv")))
     assert len(first.decode().splitlines()) == 1 + Laureate.objects.published().count()
@@ -298,7 +300,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_xlsx(client, reference_dat
     assert cell.value.startswith("=HYPERLINK")
 
 
-def test_exports_refuse_writes(client, catalogue):
+def test_exports_refuse_writes(client, export_laureates):
     assert client.post(export_url("csv")).status_code == 405
 
 
@@ -325,7 +327,7 @@ def add_bulk_laureates(count):
 
 @pytest.mark.parametrize("extension", ["csv", "json", "xlsx"])
 def test_export_query_count_is_fixed_per_chunk(
-    client, catalogue, django_assert_num_queries, extension
+    client, export_laureates, django_assert_num_queries, extension
 ):
     with django_assert_num_queries(EXPORT_QUERIES[extension]):
         content(client.get(export_url(extension, "secteur=sante-social")))
@@ -333,7 +335,7 @@ def test_export_query_count_is_fixed_per_chunk(
 
 @pytest.mark.parametrize("extension", ["csv", "json", "xlsx"])
 def test_export_queries_grow_with_chunks_not_rows(
-    client, catalogue, django_assert_num_queries, extension
+    client, export_laureates, django_assert_num_queries, extension
 ):
     # The laureate CSV and XLSX read their related rows for 900 laureates at a time, the JSON
     # file prefetches them for 200 at a time.
@@ -345,7 +347,7 @@ def test_export_queries_grow_with_chunks_not_rows(
     assert body
 
 
-def test_member_export_query_count(client, catalogue, django_assert_num_queries):
+def test_member_export_query_count(client, export_laureates, django_assert_num_queries):
     with django_assert_num_queries(7):
         content(client.get(export_url("csv", table="member")))
 
@@ -353,7 +355,7 @@ def test_member_export_query_count(client, catalogue, django_assert_num_queries)
 # The list's download links and /donnees/ -------------------------------------------------
 
 
-def test_list_links_to_exports_of_its_results_without_the_page(client, catalogue):
+def test_list_links_to_exports_of_its_results_without_the_page(client, export_laureates):
     response = client.get(f"{LIST_URL}?secteur=sante-social&tri=-aide&page=1")
     html = response.content.decode()
     assert "Télécharger ces résultats" in html
@@ -365,7 +367,7 @@ def test_list_links_to_exports_of_its_results_without_the_page(client, catalogue
             )
 
 
-def test_open_data_page_documents_the_data(client, sample_catalogue, catalogue):
+def test_open_data_page_documents_the_data(client, sample_catalogue, export_laureates):
     response = client.get(reverse("laureats:open-data"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -385,7 +387,7 @@ def test_open_data_page_documents_the_data(client, sample_catalogue, catalogue):
     assert f"{published + 2} lauréats" not in html
 
 
-def test_open_data_page_says_how_many_laureates_have_each_field(client, catalogue):
+def test_open_data_page_says_how_many_laureates_have_each_field(client, export_laureates):
     response = client.get(reverse("laureats:open-data"))
     filled = {field.name: count for field, count in response.context["laureate_fields"]}
     assert filled["slug"] == 27
@@ -394,7 +396,7 @@ def test_open_data_page_says_how_many_laureates_have_each_field(client, catalogu
     assert filled["acronyme"] == 0
 
 
-def test_open_data_page_query_count(client, catalogue, django_assert_num_queries):
+def test_open_data_page_query_count(client, export_laureates, django_assert_num_queries):
     # Filled-in counts, laureates, organisations, last change, sector and region values.
     with django_assert_num_queries(6):
         client.get(reverse("laureats:open-data"))

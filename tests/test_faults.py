@@ -35,7 +35,7 @@ def cache_down(settings):
 
 
 @pytest.fixture
-def catalogue(reference_data):
+def laureate_with_amounts(reference_data):
     lead = OrganisationFactory(name="CFA du Littoral", slug="cfa-du-littoral")
     return make_laureate(
         name="Projet sans cache",
@@ -63,19 +63,19 @@ def catalogue(reference_data):
         "/api/chiffres/",
     ],
 )
-def test_the_api_answers_without_its_cache(client, catalogue, cache_down, url):
+def test_the_api_answers_without_its_cache(client, laureate_with_amounts, cache_down, url):
     response = client.get(url)
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"].startswith("application/json")
 
 
 @pytest.mark.django_db
-def test_a_proposal_is_accepted_without_the_cache(client, catalogue, cache_down):
+def test_a_proposal_is_accepted_without_the_cache(client, laureate_with_amounts, cache_down):
     response = client.post(
         reverse("laureats:contribute"),
         {
             "kind": Proposal.Kind.CORRECTION,
-            "laureate": catalogue.slug,
+            "laureate": laureate_with_amounts.slug,
             "field": "state_aid",
             "value": "600 000 €",
             "source_url": "https://www.example.org/communique",
@@ -85,7 +85,7 @@ def test_a_proposal_is_accepted_without_the_cache(client, catalogue, cache_down)
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("laureats:contribute-done")
-    assert Proposal.objects.get().laureate == catalogue
+    assert Proposal.objects.get().laureate == laureate_with_amounts
 
 
 @pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_a_proposal_is_accepted_without_the_cache(client, catalogue, cache_down)
         "/en/laureats/",
     ],
 )
-def test_public_pages_render_without_the_cache(client, catalogue, cache_down, url):
+def test_public_pages_render_without_the_cache(client, laureate_with_amounts, cache_down, url):
     # Twice: the second visit finds no cached copy either, and is computed again.
     first, second = client.get(url), client.get(url)
     assert first.status_code == second.status_code == 200
@@ -262,7 +262,7 @@ def contribute(client, laureate, number):
 
 @pytest.mark.django_db
 def test_a_hung_redis_is_asked_once_then_left_alone(
-    client, catalogue, redis_caches, redis_commands, breaker_clock
+    client, laureate_with_amounts, redis_caches, redis_commands, breaker_clock
 ):
     assert client.get(reverse("laureats:laureate-list")).status_code == 200
     assert redis_commands  # the page was looked up and stored
@@ -274,7 +274,7 @@ def test_a_hung_redis_is_asked_once_then_left_alone(
         assert page.status_code == 200
         assert "Projet sans cache" in page.content.decode()
         assert client.get(f"/api/laureats/?page_size={number + 1}").status_code == 200
-        assert contribute(client, catalogue, number).status_code == 302
+        assert contribute(client, laureate_with_amounts, number).status_code == 302
     assert Proposal.objects.count() == 5
     health = client.get("/healthz")
     assert health.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
@@ -284,7 +284,7 @@ def test_a_hung_redis_is_asked_once_then_left_alone(
 
 @pytest.mark.django_db
 def test_the_cache_is_used_again_once_redis_answers(
-    client, catalogue, redis_caches, redis_commands, breaker_clock, settings
+    client, laureate_with_amounts, redis_caches, redis_commands, breaker_clock, settings
 ):
     settings.CACHE_BREAKER_SECONDS = 5
     redis_caches.freeze()

@@ -5,28 +5,11 @@ from django.urls import reverse
 from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Membership, Organisation
 
+from .import_rows import csv_line
+
 pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(COLUMN_NAMES)
-
-
-def row(**values):
-    base = dict.fromkeys(COLUMN_NAMES, "")
-    base.update(
-        slug="projet-sante",
-        nom="Projet santé",
-        statut="retenu",
-        portee="interregionale",
-        secteurs="sante-social",
-        regions="27|84",
-        cout_total_eur="1000000",
-        aide_etat_eur="700000",
-        membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
-        sources="https://example.org/article Un article",
-        publie="oui",
-    )
-    base.update(values)
-    return ",".join(f'"{value}"' for value in base.values())
 
 
 def write(tmp_path, *rows, name="laureats.csv", header=HEADER, encoding="utf-8"):
@@ -40,7 +23,7 @@ def run_import(path, *args):
 
 
 def test_valid_file_creates_laureates_members_and_sources(reference_data, tmp_path):
-    run_import(write(tmp_path, row(), row(slug="autre", nom="Autre projet", membres="")))
+    run_import(write(tmp_path, csv_line(), csv_line(slug="autre", nom="Autre projet", membres="")))
     laureate = Laureate.objects.get(slug="projet-sante")
     assert laureate.scope == "interregionale"
     assert sorted(laureate.regions.values_list("code", flat=True)) == ["27", "84"]
@@ -52,8 +35,8 @@ def test_valid_file_creates_laureates_members_and_sources(reference_data, tmp_pa
 
 
 def test_reimport_updates_instead_of_duplicating(reference_data, tmp_path):
-    run_import(write(tmp_path, row()))
-    run_import(write(tmp_path, row(nom="Projet santé renommé", aide_etat_eur="600000")))
+    run_import(write(tmp_path, csv_line()))
+    run_import(write(tmp_path, csv_line(nom="Projet santé renommé", aide_etat_eur="600000")))
     assert Laureate.objects.count() == 1
     assert Organisation.objects.count() == 2
     laureate = Laureate.objects.get()
@@ -62,29 +45,29 @@ def test_reimport_updates_instead_of_duplicating(reference_data, tmp_path):
 
 
 def test_reimport_can_swap_lead_and_partner(reference_data, tmp_path):
-    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, csv_line()))
     swapped = "partenaire:cfa::CFA de test | porteur:laboratoire:732829320:Laboratoire de test"
-    run_import(write(tmp_path, row(membres=swapped)))
+    run_import(write(tmp_path, csv_line(membres=swapped)))
     assert Laureate.objects.get().lead.name == "Laboratoire de test"
     assert Membership.objects.count() == 2
 
 
 def test_organisations_are_matched_by_siren(reference_data, tmp_path):
-    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, csv_line()))
     renamed = "partenaire:laboratoire:732829320:Labo (nouveau nom)"
-    run_import(write(tmp_path, row(slug="deuxieme", membres=renamed)))
+    run_import(write(tmp_path, csv_line(slug="deuxieme", membres=renamed)))
     assert Organisation.objects.filter(siren="732829320").count() == 1
 
 
 def test_file_with_several_errors_reports_all_and_writes_nothing(reference_data, tmp_path, capsys):
     path = write(
         tmp_path,
-        row(),
-        row(slug="b", secteurs="inconnue"),
-        row(slug="c", regions="99"),
-        row(slug="d", aide_etat_eur="800000"),
-        row(slug="e", membres="porteur:cfa::A | porteur:cfa::B"),
-        row(slug="f", statut="gagne", date_debut="2023-13-01"),
+        csv_line(),
+        csv_line(slug="b", secteurs="inconnue"),
+        csv_line(slug="c", regions="99"),
+        csv_line(slug="d", aide_etat_eur="800000"),
+        csv_line(slug="e", membres="porteur:cfa::A | porteur:cfa::B"),
+        csv_line(slug="f", statut="gagne", date_debut="2023-13-01"),
     )
     with pytest.raises(CommandError, match="rien n'a été importé"):
         run_import(path)
@@ -108,7 +91,7 @@ def test_columns_needed_to_create_a_laureate_are_named(reference_data, tmp_path,
 
 def test_undecodable_bytes_are_reported(reference_data, tmp_path, capsys):
     path = tmp_path / "l.csv"
-    path.write_bytes(HEADER.encode() + b"\n" + row(nom="Projet \x81").encode("latin-1"))
+    path.write_bytes(HEADER.encode() + b"\n" + csv_line(nom="Projet \x81").encode("latin-1"))
     with pytest.raises(CommandError):
         run_import(path)
     assert "UTF-8" in capsys.readouterr().err
@@ -116,7 +99,7 @@ def test_undecodable_bytes_are_reported(reference_data, tmp_path, capsys):
 
 
 def test_bad_siren_and_unknown_kind_are_reported(reference_data, tmp_path, capsys):
-    path = write(tmp_path, row(membres="porteur:inconnu:123456789:Orga"))
+    path = write(tmp_path, csv_line(membres="porteur:inconnu:123456789:Orga"))
     with pytest.raises(CommandError):
         run_import(path)
     errors = capsys.readouterr().err
@@ -129,12 +112,12 @@ def test_bad_siren_and_unknown_kind_are_reported(reference_data, tmp_path, capsy
 
 def test_duplicate_slug_in_file_is_reported(reference_data, tmp_path, capsys):
     with pytest.raises(CommandError):
-        run_import(write(tmp_path, row(), row()))
+        run_import(write(tmp_path, csv_line(), csv_line()))
     assert "« projet-sante » figure déjà ligne 2" in capsys.readouterr().err
 
 
 def test_dry_run_writes_nothing(reference_data, tmp_path, capsys):
-    run_import(write(tmp_path, row()), "--dry-run")
+    run_import(write(tmp_path, csv_line()), "--dry-run")
     assert "Simulation" in capsys.readouterr().out
     assert Laureate.objects.count() == 0
     assert Organisation.objects.count() == 0
@@ -157,9 +140,9 @@ def test_aid_kind_is_read_by_identifier_or_label_and_empty_means_granted(referen
     run_import(
         write(
             tmp_path,
-            row(slug="demandee", nature_aide="Demandée"),
-            row(slug="accordee", nature_aide="accordee"),
-            row(slug="vide", nature_aide=""),
+            csv_line(slug="demandee", nature_aide="Demandée"),
+            csv_line(slug="accordee", nature_aide="accordee"),
+            csv_line(slug="vide", nature_aide=""),
         )
     )
     kinds = dict(Laureate.objects.values_list("slug", "state_aid_kind"))
@@ -167,7 +150,7 @@ def test_aid_kind_is_read_by_identifier_or_label_and_empty_means_granted(referen
 
 
 def test_file_without_aid_kind_column_keeps_it(reference_data, tmp_path):
-    run_import(write(tmp_path, row(nature_aide="demandee")))
+    run_import(write(tmp_path, csv_line(nature_aide="demandee")))
     write(
         tmp_path, "projet-sante,Projet santé,retenu,600000", header="slug,nom,statut,aide_etat_eur"
     )
@@ -178,7 +161,7 @@ def test_file_without_aid_kind_column_keeps_it(reference_data, tmp_path):
 
 def test_unknown_aid_kind_lists_the_allowed_values(reference_data, tmp_path, capsys):
     with pytest.raises(CommandError):
-        run_import(write(tmp_path, row(nature_aide="promise")))
+        run_import(write(tmp_path, csv_line(nature_aide="promise")))
     err = capsys.readouterr().err
     assert "« promise »" in err
     assert "accordee" in err and "demandee" in err
@@ -186,7 +169,7 @@ def test_unknown_aid_kind_lists_the_allowed_values(reference_data, tmp_path, cap
 
 
 def test_imported_member_is_found_by_the_list_search(reference_data, tmp_path, client):
-    run_import(write(tmp_path, row(membres="porteur:cfa::Compagnons du Tour de Loire")))
+    run_import(write(tmp_path, csv_line(membres="porteur:cfa::Compagnons du Tour de Loire")))
     response = client.get(reverse("laureats:laureate-list"), {"q": "Compagnons Loire"})
     assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]
 
@@ -196,14 +179,14 @@ def test_imported_laureate_history_shows_its_sectors_and_regions_change(
 ):
     # The import writes in bulk and records the history itself: one entry per laureate
     # written, carrying its sectors and regions as the import leaves them.
-    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, csv_line()))
     laureate = Laureate.objects.get(slug="projet-sante")
     created = laureate.history.get()
     assert created.history_type == "+"
     assert [s.sector.slug for s in created.sectors.all()] == ["sante-social"]
     assert sorted(r.region_id for r in created.regions.all()) == ["27", "84"]
 
-    run_import(write(tmp_path, row(secteurs="agriculture", regions="11")))
+    run_import(write(tmp_path, csv_line(secteurs="agriculture", regions="11")))
     changed = laureate.history.latest()
     assert laureate.history.count() == 2
     assert changed.history_type == "~"
@@ -218,7 +201,7 @@ def test_imported_laureate_history_shows_its_sectors_and_regions_change(
 
 
 def test_imported_member_is_found_by_search(client, reference_data, tmp_path):
-    run_import(write(tmp_path, row()))
+    run_import(write(tmp_path, csv_line()))
     response = client.get("/laureats/", {"q": "laboratoire"})
     assert [laureate.slug for laureate in response.context["page_obj"]] == ["projet-sante"]
 
@@ -226,8 +209,8 @@ def test_imported_member_is_found_by_search(client, reference_data, tmp_path):
 def test_member_and_source_removed_by_import_leave_history_and_search(
     client, reference_data, tmp_path
 ):
-    run_import(write(tmp_path, row()))
-    run_import(write(tmp_path, row(membres="porteur:cfa::CFA de test", sources="")))
+    run_import(write(tmp_path, csv_line()))
+    run_import(write(tmp_path, csv_line(membres="porteur:cfa::CFA de test", sources="")))
     laureate = Laureate.objects.get(slug="projet-sante")
     assert list(laureate.memberships.values_list("organisation__name", flat=True)) == [
         "CFA de test"

@@ -33,7 +33,7 @@ def listed(client, query=""):
 
 
 @pytest.fixture
-def catalogue(reference_data):
+def health_and_building_laureates(reference_data):
     health, building = (
         Sector.objects.get(slug="sante-social"),
         Sector.objects.get(slug="construction-btp"),
@@ -70,22 +70,22 @@ def catalogue(reference_data):
     }
 
 
-def test_list_shows_published_laureates_only(client, catalogue):
+def test_list_shows_published_laureates_only(client, health_and_building_laureates):
     assert sorted(listed(client)) == ["Bâtiment et santé", "Chantier virtuel", "Soins numériques"]
 
 
-def test_list_filters_by_sector(client, catalogue):
+def test_list_filters_by_sector(client, health_and_building_laureates):
     assert sorted(listed(client, "secteur=sante-social")) == [
         "Bâtiment et santé",
         "Soins numériques",
     ]
 
 
-def test_values_of_one_filter_combine_with_or(client, catalogue):
+def test_values_of_one_filter_combine_with_or(client, health_and_building_laureates):
     assert len(listed(client, "secteur=sante-social&secteur=construction-btp")) == 3
 
 
-def test_different_filters_combine_with_and(client, catalogue):
+def test_different_filters_combine_with_and(client, health_and_building_laureates):
     assert listed(client, "secteur=construction-btp&region=27") == ["Bâtiment et santé"]
 
 
@@ -99,11 +99,11 @@ def test_different_filters_combine_with_and(client, catalogue):
         ("type_membre=cfa", ["Bâtiment et santé", "Soins numériques"]),
     ],
 )
-def test_each_filter_alone(client, catalogue, query, expected):
+def test_each_filter_alone(client, health_and_building_laureates, query, expected):
     assert sorted(listed(client, query)) == expected
 
 
-def test_organisation_filter_lists_its_consortia(client, catalogue):
+def test_organisation_filter_lists_its_consortia(client, health_and_building_laureates):
     cfa = Organisation.objects.get(name="CFA Santé Est")
     assert sorted(listed(client, f"organisation={cfa.slug}")) == [
         "Bâtiment et santé",
@@ -118,7 +118,9 @@ def facet(response, name):
     raise AssertionError(name)
 
 
-def test_facet_counts_use_the_other_filters_but_not_their_own(client, catalogue):
+def test_facet_counts_use_the_other_filters_but_not_their_own(
+    client, health_and_building_laureates
+):
     response = client.get(LIST_URL + "?secteur=sante-social&portee=interregionale")
     sectors = facet(response, "secteur")
     # Own filter ignored: ticking "construction" would add the interregional mixed project.
@@ -131,18 +133,18 @@ def test_facet_counts_use_the_other_filters_but_not_their_own(client, catalogue)
     assert regions["27"] == 2 and regions["84"] == 1 and regions["11"] == 0
 
 
-def test_facet_options_with_zero_stay_visible(client, catalogue):
+def test_facet_options_with_zero_stay_visible(client, health_and_building_laureates):
     text = page_text(client.get(LIST_URL + "?secteur=sante-social"))
     assert "Agriculture" in text
     assert re.search(r"Agriculture\s*<span class=\"count\">\(0\)</span>", text)
 
 
-def test_unpublished_laureates_are_not_counted_in_facets(client, catalogue):
+def test_unpublished_laureates_are_not_counted_in_facets(client, health_and_building_laureates):
     response = client.get(LIST_URL)
     assert facet(response, "secteur")["sante-social"] == 2
 
 
-def test_active_filters_are_removable_chips(client, catalogue):
+def test_active_filters_are_removable_chips(client, health_and_building_laureates):
     response = client.get(LIST_URL + "?secteur=sante-social&region=27")
     chips = response.context["chips"]
     assert [chip["value"] for chip in chips] == ["Santé et social", "Bourgogne-Franche-Comté"]
@@ -150,33 +152,35 @@ def test_active_filters_are_removable_chips(client, catalogue):
     assert chips[1]["url"] == "?secteur=sante-social"
 
 
-def test_result_count_is_a_status_message_and_in_the_title(client, catalogue):
+def test_result_count_is_a_status_message_and_in_the_title(client, health_and_building_laureates):
     text = page_text(client.get(LIST_URL + "?secteur=sante-social"))
     assert re.search(r'role="status">\s*2 lauréats trouvés', text)
     title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
     assert "2 résultats" in title and "Santé et social" in title
 
 
-def test_empty_result_offers_to_remove_filters(client, catalogue):
+def test_empty_result_offers_to_remove_filters(client, health_and_building_laureates):
     text = page_text(client.get(LIST_URL + "?secteur=agriculture"))
     assert "Aucun lauréat saisi sur ce portail ne correspond" in text
     assert "Retirer tous les filtres" in text
 
 
 @pytest.mark.parametrize("query", ["sante", "SANTÉ", "Santé", "santé"])
-def test_search_is_case_and_accent_insensitive(client, catalogue, query):
+def test_search_is_case_and_accent_insensitive(client, health_and_building_laureates, query):
     assert "Soins numériques" in listed(client, f"q={query}")
 
 
-def test_search_finds_member_organisations(client, catalogue):
+def test_search_finds_member_organisations(client, health_and_building_laureates):
     assert sorted(listed(client, "q=laboratoire ouest")) == ["Chantier virtuel"]
 
 
-def test_search_upper_case_without_accents_finds_accented_text(client, catalogue):
+def test_search_upper_case_without_accents_finds_accented_text(
+    client, health_and_building_laureates
+):
     assert "Bâtiment et santé" in listed(client, "q=BATIMENT")
 
 
-def test_search_never_finds_unpublished(client, catalogue):
+def test_search_never_finds_unpublished(client, health_and_building_laureates):
     assert listed(client, "q=publié") == []
 
 
@@ -194,7 +198,7 @@ def test_search_ranks_name_matches_first(client, reference_data):
     assert listed(client, "q=robotique")[0] == "Robotique en atelier"
 
 
-def test_sort_by_largest_aid_puts_unknown_amounts_last(client, catalogue):
+def test_sort_by_largest_aid_puts_unknown_amounts_last(client, health_and_building_laureates):
     assert listed(client, "tri=-aide") == [
         "Chantier virtuel",
         "Soins numériques",
@@ -202,14 +206,14 @@ def test_sort_by_largest_aid_puts_unknown_amounts_last(client, catalogue):
     ]
 
 
-def test_sort_by_last_update(client, catalogue):
+def test_sort_by_last_update(client, health_and_building_laureates):
     Laureate.objects.filter(name="Bâtiment et santé").update(summary="x")
     laureate = Laureate.objects.get(name="Bâtiment et santé")
     laureate.save()
     assert listed(client, "tri=-maj")[0] == "Bâtiment et santé"
 
 
-def test_default_sort_is_by_name(client, catalogue):
+def test_default_sort_is_by_name(client, health_and_building_laureates):
     assert listed(client) == ["Bâtiment et santé", "Chantier virtuel", "Soins numériques"]
 
 
@@ -237,7 +241,9 @@ def test_list_says_how_many_are_found_and_entered(client, sample_catalogue):
     assert re.search(r"<strong>5 / 62</strong>\s*lauréats saisis", text)
 
 
-def test_long_facets_fold_until_one_of_their_options_is_ticked(client, catalogue):
+def test_long_facets_fold_until_one_of_their_options_is_ticked(
+    client, health_and_building_laureates
+):
     folded = {f["name"]: f["open"] for f in client.get(LIST_URL).context["facets"]}
     assert folded == {
         "secteur": True,

@@ -13,7 +13,7 @@ API_RESOURCES = ["laureats", "organisations", "filieres", "regions", "chiffres"]
 
 
 @pytest.fixture
-def catalogue(reference_data):
+def one_public_laureate(reference_data):
     make_laureate(
         name="Projet public", slug="projet-public", lead=OrganisationFactory(slug="cfa-public")
     )
@@ -21,14 +21,16 @@ def catalogue(reference_data):
 
 @pytest.mark.parametrize("resource", API_RESOURCES)
 @pytest.mark.parametrize("identifier", ["%00", "a%00b", "%00%00%00", "projet-public%00"])
-def test_an_api_identifier_with_a_nul_byte_is_a_json_404(client, catalogue, resource, identifier):
+def test_an_api_identifier_with_a_nul_byte_is_a_json_404(
+    client, one_public_laureate, resource, identifier
+):
     response = client.get(f"/api/{resource}/{identifier}/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
 
 
 @pytest.mark.parametrize("resource", API_RESOURCES)
-def test_an_api_filter_with_a_nul_byte_is_no_error(client, catalogue, resource):
+def test_an_api_filter_with_a_nul_byte_is_no_error(client, one_public_laureate, resource):
     response = client.get(f"/api/{resource}/", {"q": "\x00", "filiere": "\x00", "page": "\x00"})
     if resource in ("laureats", "organisations"):
         # A search holding a NUL byte is no search: refused as any bad filter value is.
@@ -39,7 +41,9 @@ def test_an_api_filter_with_a_nul_byte_is_no_error(client, catalogue, resource):
 
 
 @pytest.mark.parametrize("value", ["\x00", "projet\x00public", "../../etc", "x" * 5000])
-def test_an_impossible_laureate_in_the_form_query_gives_a_notice(client, catalogue, value):
+def test_an_impossible_laureate_in_the_form_query_gives_a_notice(
+    client, one_public_laureate, value
+):
     response = client.get(reverse("laureats:contribute"), {"laureat": value})
     assert response.status_code == 200
     assert "Aucun lauréat publié ne porte l'identifiant" in response.content.decode().replace(
@@ -47,7 +51,7 @@ def test_an_impossible_laureate_in_the_form_query_gives_a_notice(client, catalog
     )
 
 
-def test_the_form_query_still_prefills_a_real_laureate(client, catalogue):
+def test_the_form_query_still_prefills_a_real_laureate(client, one_public_laureate):
     response = client.get(reverse("laureats:contribute"), {"laureat": "projet-public"})
     assert response.status_code == 200
     assert 'value="projet-public" selected' in response.content.decode()
@@ -67,7 +71,7 @@ def test_a_junk_session_cookie_on_the_admin_login_is_ignored(client, admin_user,
     assert response.status_code == 302
 
 
-def test_a_junk_session_cookie_on_a_public_page_is_ignored(client, catalogue):
+def test_a_junk_session_cookie_on_a_public_page_is_ignored(client, one_public_laureate):
     header = settings.SESSION_COOKIE_NAME + "=" + "\x00" * 32
     assert client.get("/laureats/projet-public/", HTTP_COOKIE=header).status_code == 200
 
@@ -93,14 +97,14 @@ PUBLIC_PAGES = [
 
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH"])
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_public_pages_refuse_other_methods_with_405(client, catalogue, method, url):
+def test_public_pages_refuse_other_methods_with_405(client, one_public_laureate, method, url):
     response = client.generic(method, url)
     assert response.status_code == 405
     assert "GET" in response["Allow"]
 
 
 @pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE"])
-def test_the_form_refuses_other_methods_with_405(client, catalogue, method):
+def test_the_form_refuses_other_methods_with_405(client, one_public_laureate, method):
     assert client.generic(method, reverse("laureats:contribute")).status_code == 405
 
 

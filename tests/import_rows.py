@@ -1,0 +1,29 @@
+"""One row of the import file, as the tests of the import (command and admin) write it: a
+complete, valid laureate whose cells a test overrides by column name."""
+
+from laureats.csv_format import COLUMN_NAMES
+
+
+def import_row(**values):
+    """The cells of a valid row, by column name, `values` overriding them."""
+    cells = dict.fromkeys(COLUMN_NAMES, "")
+    cells.update(
+        slug="projet-sante",
+        nom="Projet santé",
+        statut="retenu",
+        portee="interregionale",
+        secteurs="sante-social",
+        regions="27|84",
+        cout_total_eur="1000000",
+        aide_etat_eur="700000",
+        membres="porteur:cfa::CFA de test | partenaire:laboratoire:732829320:Laboratoire de test",
+        sources="https://example.org/article Un article",
+        publie="oui",
+    )
+    cells.update(values)
+    return cells
+
+
+def csv_line(**values):
+    """The same row as one line of a comma-separated file, every cell quoted."""
+    return ",".join(f'"{value}"' for value in import_row(**values).values())
