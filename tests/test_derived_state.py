@@ -32,7 +32,7 @@ from laureats.models import (
     Source,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 KINDS = st.sampled_from(Organisation.Kind.values)
 SCOPES = st.sampled_from(["", *Laureate.Scope.values])

@@ -19,7 +19,7 @@ from laureats.models import ProgrammeFigure, Region, Sector
 from .factories import OrganisationFactory, make_laureate
 from .url_patterns import all_routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ROUTES = all_routes()
 PUBLIC_ROUTES = [route for route in ROUTES if not route.is_admin]

@@ -32,7 +32,7 @@ from .crafted_sheets import (
 )
 from .factories import make_laureate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 IMPORT = reverse("admin:laureats_laureate_import")
 

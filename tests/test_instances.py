@@ -48,6 +48,8 @@ import json
 from django.contrib.auth import get_user_model
 from tests.factories import make_laureate
 
+pytestmark = pytest.mark.slow
+
 get_user_model().objects.create_superuser("admin", "admin@example.org", {PASSWORD!r})
 laureates = [
     make_laureate(name="Campus fictif des deux rives", slug="campus-fictif"),

@@ -12,7 +12,7 @@ from laureats.models import Laureate, Organisation
 
 from .test_journal import JOURNAL, JOURNAL_QUERIES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 PAGE = 30  # entries of a /journal/ page (views/journal.py)
 # A page reads the newest 2 x 30 + 1 rows of each table (journal_page.LOOK_BACK): the records

@@ -11,7 +11,7 @@ from laureats import derived
 from laureats.models import Laureate, Membership, Organisation, Region, Sector
 from laureats.text.folding import normalize_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MARK = "[Synthétique] "
 
