@@ -33,6 +33,8 @@ from .instances import (
 )
 from .servers import redis_server
 
+pytestmark = pytest.mark.slow
+
 PASSWORD = "un mot de passe solide"
 CHANGE = "/admin/laureats/laureate/{pk}/change/"
 CHANGELIST = "/admin/laureats/laureate/"
@@ -47,8 +49,6 @@ LOAD_DATA = f"""
 import json
 from django.contrib.auth import get_user_model
 from tests.factories import make_laureate
-
-pytestmark = pytest.mark.slow
 
 get_user_model().objects.create_superuser("admin", "admin@example.org", {PASSWORD!r})
 laureates = [
