@@ -338,8 +338,7 @@ def accept_organisation(proposal, reviewer):
         organisation = proposal.organisation
         setattr(organisation, change.field, change.value)
         organisation._change_reason = proposal.change_reason
-        # Its search text follows its name and city (models/search_text.py).
-        organisation.save(update_fields=[change.field, "search_text", "updated_at"])
+        organisation.save(update_fields=[change.field, "updated_at"])
     proposal.status = Proposal.Status.ACCEPTED
     proposal.applied = change.automatic
     proposal.reviewer = reviewer
