@@ -2,10 +2,12 @@
 bulk writes included, leaves them equal to their recomputation, and check_derived finds and
 rewrites the rows where something wrote around it."""
 
+import importlib
 import io
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
@@ -161,3 +163,65 @@ def test_check_derived_reports_and_fixes_rows_written_around_the_owner(reference
     assert laureate.sector_bits
     organisation.refresh_from_db()
     assert organisation.in_published_laureate
+
+
+# Organisation.search_text: a derived column like the others (issue 21) ---------------------
+
+ORGANISATION_LIST_URL = reverse("laureats:organisation-list")
+
+
+def organisations_listed(client, query):
+    response = client.get(ORGANISATION_LIST_URL, {"q": query})
+    assert response.status_code == 200
+    return {organisation.slug for organisation in response.context["page_obj"]}
+
+
+# Each way of writing what an organisation's search text is made of (`o`: the organisation).
+SEARCHED_WRITES = {
+    "update()": lambda o: Organisation.objects.filter(pk=o.pk).update(name="Bâtiment Besançon"),
+    "bulk_update()": lambda o: Organisation.objects.bulk_update(
+        [Organisation(pk=o.pk, name="Bâtiment Besançon", city="Dole")], ["name", "city"]
+    ),
+    "save(update_fields)": lambda o: (
+        setattr(o, "name", "Bâtiment Besançon") or o.save(update_fields=["name"])
+    ),
+    "save()": lambda o: setattr(o, "name", "Bâtiment Besançon") or o.save(),
+    "update() of its other names": lambda o: Organisation.objects.filter(pk=o.pk).update(
+        aliases="Ancien nom\nBâtiment Besançon"
+    ),
+}
+
+
+@pytest.mark.parametrize("label", SEARCHED_WRITES)
+def test_an_organisation_written_any_way_is_found_by_its_new_text(client, settings, label):
+    settings.PAGE_CACHE_ENABLED = False
+    organisation = OrganisationFactory(slug="renommee", name="Ancien nom", city="", aliases="")
+    make_laureate(members=[organisation])
+    assert organisations_listed(client, "besancon") == set()
+
+    SEARCHED_WRITES[label](organisation)
+
+    assert organisations_listed(client, "besancon") == {"renommee"}
+    assert organisations_listed(client, "BATIMENT besançon") == {"renommee"}
+    assert check_derived().startswith("Toutes les colonnes dérivées sont à jour")
+
+
+def test_check_derived_finds_and_fixes_an_organisation_search_text_written_around_it():
+    organisation = OrganisationFactory(slug="ecrite", name="Œuvre de Besançon", city="Dole")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE laureats_organisation SET search_text = ''")
+    with pytest.raises(CommandError, match=r"0 lauréat\(s\) et 1 organisation\(s\)"):
+        check_derived()
+    assert "organisation.search_text : 1 ligne(s) (ecrite)" in check_derived("--fix")
+    organisation.refresh_from_db()
+    assert organisation.search_text == "oeuvre de besancon\ndole"
+
+
+def test_the_migration_fills_the_search_text_by_its_owner():
+    migration = importlib.import_module("laureats.migrations.0018_organisation_search_text")
+    organisation = OrganisationFactory(name="Œuvre des apprentis", city="Besançon", siren="")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE laureats_organisation SET search_text = ''")
+    migration.fill_search_text(apps, None)
+    organisation.refresh_from_db()
+    assert organisation.search_text == "oeuvre des apprentis\nbesancon"

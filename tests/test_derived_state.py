@@ -1,8 +1,8 @@
 """Random writes through every path a person or a program writes by: the admin's change forms,
 the ORM's save() and delete(), the many-to-many managers, update(), bulk writes, an import, an
-accepted proposal, a region or a sector deleted. After each one, every derived column equals its
-recomputation (laureats/derived/, as check_derived computes it) and every facet of the list
-counts what the FilterSet lists for that value."""
+accepted proposal (of a laureate or of an organisation), a region or a sector deleted. After
+each one, every derived column equals its recomputation (laureats/derived/, as check_derived
+computes it) and every facet of the list counts what the FilterSet lists for that value."""
 
 import io
 from contextlib import suppress
@@ -161,6 +161,13 @@ class Writes(RuleBasedStateMachine):
             membership.laureate = laureate
             self.attempt(membership.save)
 
+    @rule(index=PICK, name=NAMES, field=st.sampled_from(["name", "city", "aliases"]))
+    def save_some_fields_of_an_organisation(self, index, name, field):
+        organisation = self.pick(Organisation.objects, index)
+        if organisation:
+            setattr(organisation, field, f"{name} {self.number()}")
+            organisation.save(update_fields=[field])
+
     @rule(laureate=PICK)
     def add_source(self, laureate):
         laureate = self.pick(Laureate.objects, laureate)
@@ -191,7 +198,14 @@ class Writes(RuleBasedStateMachine):
     def update_organisations(self, kind, region, name, index, field):
         organisation = self.pick(Organisation.objects, index)
         if organisation:
-            values = [{"kind": kind}, {"region_id": region or None}, {"name": name}][field % 3]
+            values = [
+                {"kind": kind},
+                {"region_id": region or None},
+                {"name": name},
+                # What its search text is made of (Organisation.search_text).
+                {"city": name},
+                {"aliases": f"{name}\nAncien {name}"},
+            ][field % 5]
             Organisation.objects.filter(pk=organisation.pk).update(**values)
 
     @rule(index=PICK, field=PICK, scope=SCOPES, flag=st.booleans(), name=NAMES)
@@ -239,7 +253,8 @@ class Writes(RuleBasedStateMachine):
         )
         for organisation in chosen:
             organisation.kind = kind
-        Organisation.objects.bulk_update(chosen, ["kind"])
+            organisation.city = f"Ville {number}"
+        Organisation.objects.bulk_update(chosen, ["kind", "city"])
         laureate.name = f"Renommé {number}"
         Laureate.objects.bulk_update([laureate], ["name"])
         Laureate.objects.bulk_create(
@@ -351,6 +366,21 @@ class Writes(RuleBasedStateMachine):
                 kind=Proposal.Kind.CORRECTION,
                 laureate=laureate,
                 field=field,
+                value=value,
+                source_url=f"https://example.org/proposition-{self.number()}",
+                email="contact@example.org",
+            )
+            moderation.accept(proposal, self.reviewer)
+
+    @rule(index=PICK, field=st.sampled_from(["name", "city", "kind", "region"]), name=NAMES)
+    def accept_an_organisation_proposal(self, index, field, name):
+        organisation = self.pick(Organisation.objects, index)
+        if organisation:
+            value = {"kind": "laboratoire", "region": "27"}.get(field, f"{name} proposé")
+            proposal = Proposal.objects.create(
+                kind=Proposal.Kind.ORGANISATION,
+                organisation=organisation,
+                organisation_field=field,
                 value=value,
                 source_url=f"https://example.org/proposition-{self.number()}",
                 email="contact@example.org",

@@ -5,12 +5,15 @@ the laureates' corrections."""
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from laureats.contributions import moderation
 from laureats.models import Organisation, Proposal, Region
 
 from .factories import OrganisationFactory, make_laureate
+from .html_forms import as_post, form_fields
 from .test_search import organisations_found
 
 pytestmark = pytest.mark.django_db
@@ -161,10 +164,19 @@ def test_the_honeypot_and_the_hourly_budget_apply(client, organisation):
 # Moderation --------------------------------------------------------------------------------
 
 
-def accept_in_admin(staff_client, proposal):
+def open_proposal(staff_client, proposal):
+    """What the proposal's page would post: its form as the browser shows it."""
+    page = staff_client.get(reverse("admin:laureats_proposal_change", args=[proposal.pk]))
+    return form_fields(page.content.decode(), form_id="proposal_form")
+
+
+def accept_in_admin(staff_client, proposal, fields=None):
+    """Press "Accepter" on the proposal's page, opened now (or read before: `fields`)."""
+    if fields is None:
+        fields = open_proposal(staff_client, proposal)
     return staff_client.post(
         reverse("admin:laureats_proposal_change", args=[proposal.pk]),
-        {"rejection_reason": "", "_accept": "Accepter"},
+        as_post(fields, _accept="Accepter"),
         follow=True,
     )
 
@@ -286,3 +298,128 @@ def test_the_organisation_form_is_never_cached(client, organisation, settings):
     assert "no-store" in first["Cache-Control"] and "private" in first["Cache-Control"]
     assert "csrfmiddlewaretoken" in client.get(form_url(organisation)).content.decode()
     assert client.get(form_url(organisation)).context is not None
+
+
+# Accepting never overwrites a newer change silently (issue 21), as for a laureate -------------
+
+
+def proposal_page(staff_client, proposal):
+    return text(staff_client.get(reverse("admin:laureats_proposal_change", args=[proposal.pk])))
+
+
+def organisation_form(staff_client, organisation):
+    url = reverse("admin:laureats_organisation_change", args=[organisation.pk])
+    return url, form_fields(staff_client.get(url).content.decode(), form_id="organisation_form")
+
+
+def test_a_proposal_records_the_value_it_was_made_against(client, organisation):
+    client.post(form_url(organisation), proposal_data(organisation_field="name", value="CFA 2R"))
+    assert Proposal.objects.get().value_when_proposed == "CFA des Deux Rives"
+
+
+def test_a_field_changed_since_the_proposal_shows_the_three_values(staff_client, organisation):
+    proposal = file_proposal(organisation, "name", "CFA des Deux Rives (Besançon)")
+    assert proposal_page(staff_client, proposal).count("Ce champ a changé depuis") == 0
+    organisation.name = "CFA Deux Rives, renommé par un administrateur"
+    organisation.save()
+    page = proposal_page(staff_client, proposal)
+    assert "Ce champ a changé depuis la proposition" in page
+    assert "valeur lors de la proposition" in page
+    for value in [
+        "CFA des Deux Rives",
+        "CFA Deux Rives, renommé par un administrateur",
+        "CFA des Deux Rives (Besançon)",
+    ]:
+        assert f"<td>{value}</td>" in page
+
+
+def test_a_proposal_page_opened_before_a_change_applies_nothing(staff_client, organisation):
+    proposal = file_proposal(organisation, "city", "Besançon")
+    fields = open_proposal(staff_client, proposal)
+    organisation.city = "Dole"
+    organisation.save()
+    response = accept_in_admin(staff_client, proposal, fields)
+    body = text(response)
+    assert f"Proposition n°{proposal.pk} non acceptée : la fiche de « CFA des Deux Rives »" in body
+    # Back on the proposal: what it was proposed against, the current value and the proposed one.
+    assert response.redirect_chain[-1][0].endswith(f"/proposal/{proposal.pk}/change/")
+    assert "Ce champ a changé depuis la proposition" in body
+    assert "<td>Dole</td>" in body and "<td>Besançon</td>" in body
+    proposal.refresh_from_db()
+    organisation.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING
+    assert organisation.city == "Dole"
+    # Accepted from the page as it is now, knowingly, it applies.
+    assert "acceptée et appliquée" in text(accept_in_admin(staff_client, proposal))
+    organisation.refresh_from_db()
+    assert organisation.city == "Besançon"
+
+
+def test_a_form_of_the_organisation_opened_before_an_acceptance_shows_a_conflict(
+    staff_client, admin_user, organisation
+):
+    url, fields = organisation_form(staff_client, organisation)
+    moderation.accept(file_proposal(organisation, "city", "Besançon"), admin_user)
+    response = staff_client.post(url, as_post(fields, name="CFA des Deux Rives et du Doubs"))
+    assert response.status_code == 409
+    page = text(response)
+    assert "Rien n'a été enregistré" in page
+    assert "Besançon" in page
+    organisation.refresh_from_db()
+    assert organisation.city == "Besançon"
+    assert organisation.name == "CFA des Deux Rives"
+
+
+def test_accepting_writes_only_the_proposed_field(admin_user, organisation):
+    proposal = file_proposal(organisation, "city", "Besançon")
+    with CaptureQueriesContext(connection) as queries:
+        moderation.accept(proposal, admin_user)
+    updates = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('UPDATE "laureats_organisation" SET')
+        # Its derived columns, rebuilt by laureats/derived/, not the accepted edit.
+        and '"search_text" = ' not in query["sql"]
+        and '"in_published_laureate" = ' not in query["sql"]
+    ]
+    assert len(updates) == 1, updates
+    assigned = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    assert sorted(part.split(" = ")[0] for part in assigned.split(", ")) == [
+        '"city"',
+        '"updated_at"',
+        '"version"',
+    ]
+    organisation.refresh_from_db()
+    assert organisation.search_text == "cfa des deux rives\nbesancon"
+
+
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update,
+    reason="SQLite has no row locks: its immediate transactions serialise writers instead",
+)
+def test_accepting_locks_the_organisation_row_before_writing(admin_user, organisation):
+    proposal = file_proposal(organisation, "city", "Besançon")
+    with CaptureQueriesContext(connection) as queries:
+        moderation.accept(proposal, admin_user)
+    sql = [query["sql"] for query in queries]
+    lock = next(
+        i
+        for i, s in enumerate(sql)
+        if s.startswith('SELECT "laureats_organisation"') and "FOR UPDATE" in s
+    )
+    first_update = next(
+        i for i, s in enumerate(sql) if s.startswith('UPDATE "laureats_organisation"')
+    )
+    assert lock < first_update
+
+
+def test_a_tampered_seen_version_is_a_bad_request(staff_client, organisation):
+    proposal = file_proposal(organisation)
+    fields = open_proposal(staff_client, proposal)
+    response = staff_client.post(
+        reverse("admin:laureats_proposal_change", args=[proposal.pk]),
+        as_post(fields, seen_version="7:forged", _accept="Accepter"),
+    )
+    assert response.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PENDING

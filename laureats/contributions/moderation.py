@@ -37,9 +37,10 @@ class AlreadyReviewed(Exception):
     pass
 
 
-class LaureateChanged(Exception):
-    """The laureate changed since the moderator's page showed it: what they compared (its
-    current value next to the proposed one) is no longer what accepting would replace."""
+class TargetChanged(Exception):
+    """The laureate or the organisation changed since the moderator's page showed it: what
+    they compared (its current value next to the proposed one) is no longer what accepting
+    would replace."""
 
 
 class SlugConflict(Exception):
@@ -102,6 +103,8 @@ def plan(proposal):
     """What accepting this proposal would change, checked against the model's rules."""
     if proposal.kind == Proposal.Kind.NEW_LAUREATE:
         return Plan(field="name", value=proposal.proposed_name)
+    if proposal.kind == Proposal.Kind.ORGANISATION:
+        return plan_organisation(proposal)
     laureate = proposal.laureate
     if laureate is None:
         return Plan(reason=_("le lauréat concerné n'existe plus."))
@@ -171,52 +174,58 @@ class Outcome:
     created: bool = False
 
 
+def corrected_row(proposal, lock=False):
+    """The row a correction corrects (its laureate or its organisation), read from the
+    database, or None when it no longer exists. With `lock`, locked until the end of the
+    transaction."""
+    model = Organisation if proposal.kind == Proposal.Kind.ORGANISATION else Laureate
+    key = getattr(proposal, f"{model._meta.model_name}_id")
+    rows = model.objects.select_for_update() if lock else model.objects
+    return rows.filter(pk=key).first() if key else None
+
+
 @transaction.atomic
 def accept(proposal, reviewer, seen_version=None):
     """Accept a pending proposal; apply it when `plan` says it can be applied automatically.
 
-    The laureate's history entry carries the proposal's number and source (its change reason),
-    and the source joins the laureate's public sources. `seen_version`: the laureate's version
-    that the moderator's comparison showed; LaureateChanged (nothing written) if it moved.
+    The corrected row's history entry (a laureate's or an organisation's) carries the
+    proposal's number and source (its change reason), and for a laureate the source joins its
+    public sources. `seen_version`: the corrected row's version that the moderator's comparison
+    showed; TargetChanged (nothing written) if it moved.
     """
-    if proposal.kind == Proposal.Kind.ORGANISATION:
-        return accept_organisation(proposal, reviewer)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise AlreadyReviewed
     created = proposal.kind == Proposal.Kind.NEW_LAUREATE
-    if not created and proposal.laureate_id:
-        # Locked before the plan reads it: an admin's edit of the same laureate waits for this
+    if not created:
+        # Locked before the plan reads it: an admin's edit of the same row waits for this
         # transaction instead of being overwritten by it, and the plan checks the current row.
-        proposal.laureate = (
-            Laureate.objects.select_for_update().filter(pk=proposal.laureate_id).first()
-        )
-        if (
-            seen_version is not None
-            and proposal.laureate is not None
-            and proposal.laureate.version != seen_version
-        ):
-            raise LaureateChanged
+        target = corrected_row(proposal, lock=True)
+        if proposal.kind == Proposal.Kind.ORGANISATION:
+            proposal.organisation = target
+        else:
+            proposal.laureate = target
+        if seen_version is not None and target is not None and target.version != seen_version:
+            raise TargetChanged
     change = plan(proposal)
-    laureate = proposal.laureate
     if created:
-        laureate = create_laureate(proposal)
+        proposal.laureate = create_laureate(proposal)
     elif change.automatic:
-        setattr(laureate, change.field, change.value)
-        laureate._change_reason = proposal.change_reason
+        target = proposal.target
+        setattr(target, change.field, change.value)
+        target._change_reason = proposal.change_reason
         # Only the field the proposal changes: nothing else of the row is written back. Its
-        # version counts the change, for the forms opened before (admin/conflicts.py).
-        laureate.save(update_fields=[change.field, "updated_at", "version"])
-    if change.automatic:
-        # The derived columns follow by themselves (laureats/derived/).
-        Source.objects.get_or_create(laureate=laureate, url=proposal.source_url)
-    proposal.laureate = laureate
+        # version counts the change, for the forms opened before (admin/conflicts.py). The
+        # derived columns follow by themselves (laureats/derived/).
+        target.save(update_fields=[change.field, "updated_at", "version"])
+    if change.automatic and proposal.kind != Proposal.Kind.ORGANISATION:
+        Source.objects.get_or_create(laureate=proposal.laureate, url=proposal.source_url)
     proposal.status = Proposal.Status.ACCEPTED
     proposal.applied = change.automatic
     proposal.reviewer = reviewer
     proposal.reviewed_at = timezone.now()
     proposal.save()
-    return Outcome(proposal=proposal, laureate=laureate, plan=change, created=created)
+    return Outcome(proposal=proposal, laureate=proposal.laureate, plan=change, created=created)
 
 
 @transaction.atomic
@@ -236,9 +245,26 @@ def reject(proposal, reviewer, reason):
 
 
 def changed_since_proposed(proposal, current):
-    """Whether the field's value (`current`, as current_value() shows it) is no longer the one
+    """Whether the field's value (`current`, as current_text() shows it) is no longer the one
     the proposal was made against."""
     return bool(proposal.value_when_proposed) and proposal.value_when_proposed != current
+
+
+def current_text(proposal, target):
+    """The current value of the field a correction corrects in `target` (its laureate or its
+    organisation), as text for the comparison."""
+    if proposal.kind == Proposal.Kind.ORGANISATION:
+        return current_organisation_value(target, proposal.organisation_field)
+    return current_value(target, proposal.field)
+
+
+def value_when_proposed(proposal):
+    """What a correction's field holds as it is proposed, read from the database ("" when the
+    proposal corrects nothing that exists)."""
+    if proposal.kind == Proposal.Kind.NEW_LAUREATE or not proposal.target_field:
+        return ""
+    target = corrected_row(proposal)
+    return "" if target is None else current_text(proposal, target)
 
 
 def current_value(laureate, field_name):
@@ -322,30 +348,6 @@ def plan_organisation(proposal):
     except ValidationError as error:
         return Plan(field=field_name, reason=" ".join(error.messages))
     return Plan(field=field_name, value=value)
-
-
-def accept_organisation(proposal, reviewer):
-    """`accept` for a correction of an organisation: the organisation's history entry carries
-    the proposal's number and source."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != Proposal.Status.PENDING:
-        raise AlreadyReviewed
-    proposal.organisation = (
-        Organisation.objects.select_for_update().filter(pk=proposal.organisation_id).first()
-    )
-    change = plan_organisation(proposal)
-    if change.automatic:
-        organisation = proposal.organisation
-        setattr(organisation, change.field, change.value)
-        organisation._change_reason = proposal.change_reason
-        # Its search text follows its name and city (models/search_text.py).
-        organisation.save(update_fields=[change.field, "search_text", "updated_at"])
-    proposal.status = Proposal.Status.ACCEPTED
-    proposal.applied = change.automatic
-    proposal.reviewer = reviewer
-    proposal.reviewed_at = timezone.now()
-    proposal.save()
-    return Outcome(proposal=proposal, laureate=None, plan=change)
 
 
 def current_organisation_value(organisation, field_name):

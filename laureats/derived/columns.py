@@ -2,8 +2,8 @@
 and the function that computes it.
 
 A column's `value` is computed in Python from one laureate's `Rows` (rows.py: its own fields,
-the regions it covers, its sectors and its members, lead first); its `expression`, in SQL, from
-the row and its relations. Either serves for one row and for thousands alike: rebuild.py
+the regions it covers, its sectors and its members, lead first), or from one organisation's
+`OrganisationRow` (its own fields); its `expression`, in SQL, from the row and its relations. Either serves for one row and for thousands alike: rebuild.py
 applies them to any set of rows, and compares them with what is stored.
 
 `inputs` says which writes a column follows: {input model: the fields of it the column reads}.
@@ -72,6 +72,13 @@ def search_document(rows):
     names = [member.name for member in rows.members]
     rest = " ".join(part for part in [rows.summary, rows.description, *names] if part)
     return normalize_text(f"{title}\n{rest}")
+
+
+def organisation_search_text(row):
+    """What /organisations/ and its API search: the name, other names, city and SIREN, folded by
+    the laureate search's own rule (text.py), one per line."""
+    parts = [row.name, row.aliases, row.city, row.siren]
+    return normalize_text("\n".join(part for part in parts if part))
 
 
 def known_mask(model):
@@ -159,6 +166,12 @@ COLUMNS = [
         "in_published_laureate",
         {Membership: {"laureate", "organisation"}, Laureate: {"is_published"}},
         expression=in_published_laureate,
+    ),
+    Derived(
+        Organisation,
+        "search_text",
+        {Organisation: {"name", "aliases", "city", "siren"}},
+        organisation_search_text,
     ),
 ]
 BY_NAME = {column.name: column for column in COLUMNS}

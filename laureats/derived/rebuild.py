@@ -3,7 +3,8 @@ where they differ (`rebuild`), or only reported (`check`, which check_derived ru
 
 One code path for both, and for one row or all of them: 500 laureates at a time, five queries
 a batch to read and compare them (their own row, their regions, sectors and members, and one
-per SQL column), and writes only for the rows that differ.
+per SQL column), and writes only for the rows that differ; 500 organisations at a time, two
+(their own row, and the SQL column).
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Exact
 
 from .columns import COLUMNS
-from .rows import OWN_FIELDS, Tables, gather
+from .rows import SOURCES, Tables
 
 # Within SQLite's 999 parameters a statement.
 BATCH = 500
@@ -54,13 +55,12 @@ def batches(pks):
         yield pks[start : start + BATCH]
 
 
-def compare_values(tables, columns, pks, report, fix):
-    """The Python `columns` of the laureates `pks`; returns the pks of those that exist."""
+def compare_values(tables, model, columns, pks, report, fix):
+    """The Python `columns` of the rows `pks` of `model`; returns the pks of those that exist."""
+    own_fields, gather = SOURCES[model._meta.model_name]
     names = [column.name for column in columns]
-    own = {
-        row.pop("pk"): row
-        for row in tables.rows(tables.Laureate).filter(pk__in=pks).values("pk", *OWN_FIELDS, *names)
-    }
+    read = [*own_fields, *names] if columns else []
+    own = {row.pop("pk"): row for row in tables.rows(model).filter(pk__in=pks).values("pk", *read)}
     if not own or not columns:
         return list(own)
     expected, fields = {}, set()
@@ -73,8 +73,8 @@ def compare_values(tables, columns, pks, report, fix):
         if wrong:
             expected[pk] = values
     if fix and expected:
-        objects = [tables.Laureate(pk=pk, **values) for pk, values in expected.items()]
-        tables.rows(tables.Laureate).bulk_update(objects, sorted(fields), batch_size=BATCH)
+        objects = [model(pk=pk, **values) for pk, values in expected.items()]
+        tables.rows(model).bulk_update(objects, sorted(fields), batch_size=BATCH)
     return list(own)
 
 
@@ -111,31 +111,30 @@ def compare(laureates=None, organisations=None, fix=False, apps=None, names=None
     tables = Tables(apps)
     report = Report()
     columns = [c for c in COLUMNS if kept_here(c) and (names is None or c.name in names)]
-    laureate_columns = [c for c in columns if c.model._meta.model_name == "laureate"]
-    values = [column for column in laureate_columns if column.value]
+    for model, pks in [(tables.Laureate, laureates), (tables.Organisation, organisations)]:
+        compare_rows(tables, model, columns, pks, report, fix)
+    return report
+
+
+def compare_rows(tables, model, columns, pks, report, fix):
+    """`compare` for the rows `pks` of one model (None: all of them)."""
+    own = [c for c in columns if c.model._meta.model_name == model._meta.model_name]
+    values = [column for column in own if column.value]
     # After the values they are computed from (a vector from its document).
-    expressions = [column for column in laureate_columns if column.expression]
-    if laureates is None:
+    expressions = [column for column in own if column.expression]
+    if pks is None:
         # Every row: the SQL columns in one statement each, over the whole table.
         if values:
-            every = tables.rows(tables.Laureate).values_list("pk", flat=True)
-            for batch in batches(every):
-                compare_values(tables, values, batch, report, fix)
+            for batch in batches(tables.rows(model).values_list("pk", flat=True)):
+                compare_values(tables, model, values, batch, report, fix)
         for column in expressions:
             compare_expression(tables, column, None, report, fix)
-    for batch in batches(laureates or ()):
+        return
+    for batch in batches(pks):
         # Deleted ones are not there to compare.
-        existing = compare_values(tables, values, batch, report, fix)
+        existing = compare_values(tables, model, values, batch, report, fix)
         for column in expressions if existing else []:
             compare_expression(tables, column, existing, report, fix)
-    for column in columns:
-        if column.model._meta.model_name == "organisation":
-            if organisations is None:
-                compare_expression(tables, column, None, report, fix)
-            else:
-                for batch in batches(organisations):
-                    compare_expression(tables, column, batch, report, fix)
-    return report
 
 
 def rebuild(laureates=(), organisations=(), apps=None, names=None):

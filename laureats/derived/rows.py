@@ -1,9 +1,9 @@
-"""What one laureate's derived columns are computed from, read for many laureates at once.
+"""What one row's derived columns are computed from, read for many rows at once.
 
 `gather()` reads, for up to a batch of laureates, everything the `value` functions of
-columns.py need: three queries whatever the number of laureates and members. The models come
-from an app registry (`Tables`), so that a migration can run the same code on its historical
-models.
+columns.py need: three queries whatever the number of laureates and members. An organisation's
+are its own fields (`OrganisationRow`), read with the row itself. The models come from an app
+registry (`Tables`), so that a migration can run the same code on its historical models.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +16,8 @@ from ..text.ordering import french
 LEAD = "porteur"  # Membership.Role.LEAD, which a historical model does not carry
 # The laureate's own fields that a `value` reads.
 OWN_FIELDS = ["name", "acronym", "summary", "description"]
+# The organisation's.
+ORGANISATION_FIELDS = ["name", "aliases", "city", "siren"]
 
 
 class Tables:
@@ -82,3 +84,27 @@ def gather(tables, own):
     for pk, kind, region, name, role in members:
         result[pk].members.append(Member(kind, region, name, role == LEAD))
     return result
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    name: str = ""
+    aliases: str = ""
+    city: str = ""
+    siren: str = ""
+
+
+def gather_organisations(tables, own):
+    """{pk: OrganisationRow} of the organisations whose own fields `own` holds: no query."""
+    return {
+        pk: OrganisationRow(**{name: values[name] for name in ORGANISATION_FIELDS})
+        for pk, values in own.items()
+    }
+
+
+# For each model with derived columns computed in Python: (its own fields that they read, how
+# the rest is gathered for a batch of its rows).
+SOURCES = {
+    "laureate": (OWN_FIELDS, gather),
+    "organisation": (ORGANISATION_FIELDS, gather_organisations),
+}

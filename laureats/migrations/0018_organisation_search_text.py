@@ -1,30 +1,25 @@
-from django.db import migrations
+from django.db import migrations, models
 
-import laureats.models.search_text
-from laureats.text.folding import normalize_text
+from laureats import derived
 
 
 def fill_search_text(apps, schema_editor):
-    """The text of the organisations already there; new writes fill it themselves."""
-    Organisation = apps.get_model("laureats", "Organisation")
-    organisations = list(Organisation.objects.only("name", "aliases", "city", "siren"))
-    for organisation in organisations:
-        # The rule of SearchTextField, frozen here as a migration must be.
-        parts = [organisation.name, organisation.aliases, organisation.city, organisation.siren]
-        organisation.search_text = normalize_text("\n".join(part for part in parts if part))
-    Organisation.objects.bulk_update(organisations, ["search_text"], batch_size=500)
+    """The text of the organisations already there, computed by its owner (laureats/derived/)
+    on this migration's models."""
+    derived.rebuild(None, None, apps=apps, names={"search_text"})
 
 
 class Migration(migrations.Migration):
+    """What /organisations/ searches, folded as the laureate search folds (text.py), kept on the
+    organisation's row: a derived column of laureats/derived/."""
+
     dependencies = [("laureats", "0017_pendingimport")]
 
     operations = [
         migrations.AddField(
             model_name="organisation",
             name="search_text",
-            field=laureats.models.search_text.SearchTextField(
-                sources=["name", "aliases", "city", "siren"]
-            ),
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         # Going back drops the column: nothing to undo.
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),

@@ -8,7 +8,6 @@ from simple_history.models import HistoricalRecords
 
 from ..text.ordering import french, sort_key
 from .reference import Region
-from .search_text import SearchTextField
 from .validators import validate_siren
 from .versions import version_field
 from .writes import InputModel, InputQuerySet
@@ -109,8 +108,9 @@ class Organisation(InputModel):
         ),
     )
     is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
-    # What /organisations/ and its API search, folded as the laureate search folds (text.py).
-    search_text = SearchTextField(sources=["name", "aliases", "city", "siren"])
+    # Derived: what /organisations/ and its API search, its name, other names, city and SIREN
+    # folded as the laureate search folds them (text.py), kept by laureats/derived/.
+    search_text = models.TextField(editable=False, blank=True, default="")
     # Derived: member of at least one published laureate, kept by laureats/derived/. It
     # decides which organisations are public.
     in_published_laureate = models.BooleanField(editable=False, default=False)

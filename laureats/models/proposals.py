@@ -117,9 +117,10 @@ class Proposal(models.Model):
     )
     reviewed_at = models.DateTimeField(_("relue le"), null=True, blank=True)
     rejection_reason = models.TextField(_("raison du refus"), max_length=2000, blank=True)
-    # The corrected field's value as the fiche showed it when the proposal was made (set by
-    # laureats/models/version_signals.py, whoever creates the proposal): moderation shows it next to the
-    # current value when someone changed the field since. Empty when unknown (older proposals).
+    # The corrected field's value as the fiche (of the laureate or of the organisation) showed
+    # it when the proposal was made (set by laureats/models/version_signals.py, whoever creates the
+    # proposal): moderation shows it next to the current value when someone changed the field
+    # since. Empty when unknown (older proposals).
     value_when_proposed = models.TextField(
         _("valeur lors de la proposition"), blank=True, editable=False
     )
@@ -154,6 +155,21 @@ class Proposal(models.Model):
         else:
             target = f"{self.laureate or '?'} — {self.get_field_display()}"
         return _("Proposition n°%(number)s : %(target)s") % {"number": self.pk, "target": target}
+
+    @property
+    def target(self):
+        """The row that the proposal corrects (or the laureate that accepting it created)."""
+        return self.organisation if self.kind == self.Kind.ORGANISATION else self.laureate
+
+    @property
+    def target_field(self):
+        """The name of the field of `target` that a correction corrects."""
+        return self.organisation_field if self.kind == self.Kind.ORGANISATION else self.field
+
+    def get_target_field_display(self):
+        if self.kind == self.Kind.ORGANISATION:
+            return self.get_organisation_field_display()
+        return self.get_field_display()
 
     @property
     def change_reason(self):

@@ -103,15 +103,13 @@ def reloaded_keeps_its_version(sender, instance, raw, **kwargs):
 
 
 def proposal_will_save(sender, instance, raw, **kwargs):
-    """A new correction records how the fiche showed its field when it was proposed."""
+    """A new correction (of a laureate or of an organisation) records how the fiche showed its
+    field when it was proposed."""
     if raw or not instance._state.adding or instance.value_when_proposed:
         return
-    if instance.laureate_id and instance.field:
-        from ..contributions.moderation import current_value
+    from ..contributions.moderation import value_when_proposed
 
-        laureate = Laureate.objects.filter(pk=instance.laureate_id).first()
-        if laureate is not None:
-            instance.value_when_proposed = current_value(laureate, instance.field)
+    instance.value_when_proposed = value_when_proposed(instance)
 
 
 def connect():
