@@ -36,6 +36,7 @@ from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to
 from ..csv_format.codecs import Amount
 from ..importer import ImportFailed, PlanMoved, apply_plan, database_state, plan_file
 from ..models import Laureate, PendingImport
+from .import_preview import Preview
 
 EXPORT_PREFETCH = ["sectors", "regions", "memberships__organisation", "sources"]
 AMOUNT_COLUMNS = {column.name for column in COLUMNS if isinstance(column.codec, Amount)}
@@ -61,24 +62,6 @@ class ImportFileForm(forms.Form):
                 _("Format non pris en charge : déposez un fichier .csv, .xlsx, .xls ou .ods.")
             )
         return upload
-
-
-class Preview:
-    """What the import page shows: a plan's rows, or the problems that stop the file."""
-
-    def __init__(self, plan=None, problems=(), moved=None):
-        self.plan = plan
-        self.problems = list(problems)
-        # After a confirmation refused because the data moved: the slugs of the rows that
-        # this preview shows otherwise than the one confirmed.
-        self.is_moved = moved is not None
-        self.moved = moved or set()
-        self.created = plan.created if plan else []
-        self.updated = plan.updated if plan else []
-        self.unchanged = plan.unchanged if plan else []
-        self.new_organisations = plan.new_organisations if plan else []
-        self.organisation_updates = len(plan.organisation_updates) if plan else 0
-        self.description = plan.description if plan else ""
 
 
 def export_filename(extension):

@@ -64,6 +64,13 @@ class Change:
     after: str = ""
     removed: list = field(default_factory=list)
     added: list = field(default_factory=list)
+    # What the preview's warning names, kept apart from `removed`, which also holds the old
+    # form of what the file only changes (a member's role, a source's title): the members
+    # leaving, as (name, role); the sources removed, as (url, title); the lead before and
+    # after, when it changes. Tuples with class defaults, so that a plan pickled before they
+    # existed (models.PendingImport) still reads.
+    gone: tuple = ()
+    lead: tuple = ()
 
     @property
     def is_list(self):
@@ -354,11 +361,13 @@ class Planner:
             if name == "sources":
                 if dict(before) != dict(after):
                     old, new = set(before), set(after)
+                    urls = dict(after)
                     changes.append(
                         Change(
                             name,
                             removed=[column.write([item]) for item in before if item not in new],
                             added=[column.write([item]) for item in after if item not in old],
+                            gone=tuple(item for item in before if item[0] not in urls),
                         )
                     )
             elif name in MULTI_VALUE:
@@ -378,8 +387,24 @@ class Planner:
         def text(ref, role):
             return f"{organisations.name(ref)} ({role})"
 
+        def lead(members):
+            return next(
+                (ref for ref, role in members.items() if role == Membership.Role.LEAD), None
+            )
+
+        leads = (lead(current), lead(wanted))
         return Change(
             "membres",
             removed=[text(ref, role) for ref, role in current.items() if wanted.get(ref) != role],
             added=[text(ref, role) for ref, role in wanted.items() if current.get(ref) != role],
+            gone=tuple(
+                (organisations.name(ref), role)
+                for ref, role in current.items()
+                if ref not in wanted
+            ),
+            lead=(
+                tuple(organisations.name(ref) if ref else "" for ref in leads)
+                if leads[0] != leads[1]
+                else ()
+            ),
         )
