@@ -186,9 +186,9 @@ def test_a_changed_laureate_shows_each_field_before_and_after(staff_client, cons
     }
     html = staff_client.post(IMPORT, {"file": csv_upload(row)}).content.decode()
     text = words(html)
-    assert "Coût total (€) : « 2 000 000 € » → « 2 400 000 € »" in text
-    assert "Date de début : vide → « 15 janvier 2025 »" in text
-    assert "Statut : « retenu dans Deffinum » → « réorienté vers l'AMI" in text
+    assert "Coût total (€) « 2 000 000 € » → « 2 400 000 € »" in text
+    assert "Date de début vide → « 15 janvier 2025 »" in text
+    assert "Statut « retenu dans Deffinum » → « réorienté vers l'AMI" in text
     assert "Filières ajouté : Santé et social" in text
     assert removals_warning(html) is None
 
@@ -278,7 +278,7 @@ def test_a_stale_preview_is_shown_again_with_its_fields_and_removals(
     assert "Nouvel aperçu" in html
     assert "Membre retiré : Partenaire qui part (partenaire)" in removals_warning(html)
     assert fields_of(html, "projet-sante")["Coût total (€)"] == "1 250 000 €"
-    assert "Résumé : « Résumé de B. » → vide" in words(html)
+    assert "Résumé « Résumé de B. » → vide" in words(html)
     assert not Laureate.objects.filter(slug="projet-sante").exists()
 
 
