@@ -100,7 +100,7 @@ class Blocks(HTMLParser):
 
 def fields_of(html, slug):
     """{label: text} of a new laureate's list of fields, as the preview shows it."""
-    article = Blocks(html, r'class="import-new"').found[f"new-{slug}"]
+    article = Blocks(html, r'class="import-laureate"').found[f"new-{slug}"]
     pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", article, re.S)
     return {words(label): words(value) for label, value in pairs}
 
@@ -162,12 +162,19 @@ def test_a_new_laureate_is_shown_field_by_field(staff_client, reference_data):
     assert removals_warning(html) is None
 
 
-def test_a_new_laureate_without_a_column_shows_the_default_it_gets(staff_client, reference_data):
-    upload = csv_upload(new_row(), columns=["slug", "nom", "statut"])
+def test_the_columns_a_file_lacks_are_shown_once_with_their_default(staff_client, reference_data):
+    upload = csv_upload(new_row(), new_row(slug="autre"), columns=["slug", "nom", "statut"])
     html = staff_client.post(IMPORT, {"file": upload}).content.decode()
-    fields = fields_of(html, "projet-sante")
-    assert fields["Publié"] == "oui (colonne absente du fichier : valeur par défaut)"
-    assert fields["Membres"] == "vide (colonne absente du fichier : valeur par défaut)"
+    assert fields_of(html, "projet-sante") == {"Statut": "retenu dans Deffinum"}
+    defaults = Blocks(html, r'class="import-defaults"').found[None]
+    assert words(defaults).startswith("Colonnes absentes du fichier")
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", defaults, re.S)
+    defaults = {words(label): words(value) for label, value in pairs}
+    assert defaults["Publié"] == "oui"
+    assert defaults["Membres"] == "vide"
+    assert defaults["Nature de l'aide de l'État"] == "accordée"
+    assert "Statut" not in defaults
+    assert html.count("Colonnes absentes du fichier") == 1
 
 
 def test_a_new_member_already_known_is_not_called_new(staff_client, reference_data):

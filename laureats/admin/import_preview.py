@@ -5,60 +5,22 @@ never from the file again: the preview shows what confirming writes. A new laure
 field by field; a changed one, each changed field before → after; and every removal (a member
 leaving, a lead replaced, a source removed, a field emptied...) is also listed at the top, so
 that none is found only inside a row. Values read as a person reads them: amounts in euros,
-dates in words, sectors and regions by name, statuses by label.
+dates in words, sectors and regions by name, statuses by label (import_words.py).
 
 The names of the sectors and regions are the only reads: two queries, whatever the number of
 rows, and none when the file has neither column.
 """
 
-import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.utils.formats import date_format, number_format
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ..csv_format import BY_NAME, COLUMNS
-from ..csv_format.codecs import Amount, Boolean, Choice, Date
 from ..csv_format.values import split_values
-from ..importer.planning import MULTI_VALUE
-from ..models import Membership, Organisation, Region, Sector
+from .import_words import Words, fields_html
 
-# Long texts (a description) are cut in the preview; the file itself is imported whole.
-TEXT_LIMIT = 300
-# Shown in each new laureate's heading rather than in its list of fields.
+# Shown in each laureate's heading rather than in its list of fields.
 HEADING_COLUMNS = {"slug", "nom"}
-ROLES = dict(Membership.Role.choices)
-KINDS = dict(Organisation.Kind.choices)
-
-
-def names(plan):
-    """{column: {code: name}} for the sectors and regions the plan's rows hold."""
-    columns = set().union(*(row.values for row in plan.rows)) if plan.rows else set()
-    found = {"secteurs": {}, "regions": {}}
-    if "secteurs" in columns:
-        found["secteurs"] = dict(Sector.objects.values_list("slug", "name"))
-    if "regions" in columns:
-        found["regions"] = {
-            code: f"{name} ({code})" for code, name in Region.objects.values_list("code", "name")
-        }
-    return found
-
-
-def readable(column, text):
-    """A cell as the import writes it (Column.write), as a person reads it; "" when empty."""
-    if not text:
-        return ""
-    codec = column.codec
-    if isinstance(codec, Amount):
-        return f"{number_format(int(text), force_grouping=True)} €"
-    if isinstance(codec, Date):
-        return date_format(datetime.date.fromisoformat(text))
-    if isinstance(codec, Choice):
-        return str(dict(column.model_field.choices).get(text, text))
-    if isinstance(codec, Boolean):
-        return _("oui") if text == "oui" else _("non")
-    return Truncator(text).chars(TEXT_LIMIT)
 
 
 def source_parts(text):
@@ -67,94 +29,82 @@ def source_parts(text):
     return url, title.strip()
 
 
-@dataclass
-class Field:
-    label: str
-    text: str = ""
-    items: list = field(default_factory=list)
-    links: list = field(default_factory=list)  # sources: (url, title)
-    # The column is not in the file: the field gets the model's default.
-    absent: bool = False
-    is_list: bool = False
-
-    @property
-    def empty(self):
-        return not (self.text or self.items or self.links)
+def source_text(url, title):
+    return f"{url} « {title} »" if title else url
 
 
-def member_text(member, is_new):
-    parts = [str(ROLES.get(member.role, member.role)), str(KINDS.get(member.kind, member.kind))]
-    if member.siren:
-        parts.append(_("SIREN %(siren)s") % {"siren": member.siren})
-    if is_new:
-        parts.append(_("nouvelle organisation"))
-    return f"{member.name} — {', '.join(parts)}"
+class Shown:
+    """A laureate of the plan, as its heading names it."""
+
+    def __init__(self, row, words):
+        self.row, self.slug, self.name = row.row, row.slug, row.name
+        self.line = words.line % {"number": row.row}
 
 
-class NewLaureate:
+class NewLaureate(Shown):
     """A laureate the file creates, with every field it will have."""
 
-    def __init__(self, row, labels):
-        self.row, self.slug, self.name = row.row, row.slug, row.name
+    def __init__(self, row, words):
+        super().__init__(row, words)
+        # The columns the file lacks are the same for every row: the preview says once what
+        # they give (Preview.defaults).
         self.fields = [
-            self.field(column, row, labels)
+            (words.labels[column.name], self.value(column, row, words))
             for column in COLUMNS
-            if column.name not in HEADING_COLUMNS
+            if column.name in row.values and column.name not in HEADING_COLUMNS
         ]
+        self.fields_html = fields_html(self.fields)
 
     @staticmethod
-    def field(column, row, labels):
-        label = str(column.label)
-        if column.name not in row.values:
-            if column.name in MULTI_VALUE:
-                return Field(label, absent=True, is_list=True)
-            default = column.write(column.model_field.get_default())
-            return Field(label, readable(column, default), absent=True)
-        value = row.values[column.name]
-        if column.name in ("secteurs", "regions"):
-            return Field(label, items=[labels[column.name].get(v, v) for v in value], is_list=True)
-        if column.name == "membres":
+    def value(column, row, words):
+        name = column.name
+        value = row.values[name]
+        if name in words.names:
+            return words.value(items=[words.names[name].get(code, code) for code in value])
+        if name == "membres":
+            # The plan resolved each member, in the file's order, to an organisation known
+            # ("pk") or to be created ("new").
             refs = list(row.members or {})
             new = [ref[0] == "new" for ref in refs] if len(refs) == len(value) else []
-            return Field(
-                label,
-                items=[
-                    member_text(member, bool(new) and new[index])
-                    for index, member in enumerate(value)
-                ],
-                is_list=True,
-            )
-        if column.name == "sources":
-            return Field(label, links=list(value), is_list=True)
-        return Field(label, readable(column, column.write(value)))
+            items = [words.member(m, bool(new) and new[i]) for i, m in enumerate(value)]
+            return words.value(items=items)
+        if name == "sources":
+            return words.value(links=value)
+        return words.value(words.readable(column, column.write(value)))
 
 
 class ShownChange:
     """One changed field of an existing laureate, before → after, as a person reads them."""
 
-    def __init__(self, change, labels):
+    def __init__(self, change, words):
         column = BY_NAME[change.column]
         self.column = change.column
-        self.label = str(column.label)
+        self.label = words.labels[change.column]
         self.is_list = change.is_list
-        if change.column in labels:
-            codes = labels[change.column]
+        self.removed, self.added = list(change.removed), list(change.added)
+        if change.column in words.names:
+            codes = words.names[change.column]
             self.removed = [codes.get(code, code) for code in change.removed]
             self.added = [codes.get(code, code) for code in change.added]
-        else:
-            self.removed, self.added = list(change.removed), list(change.added)
-        self.is_sources = change.column == "sources"
-        if self.is_sources:
+        elif change.column == "sources":
             self.removed = [source_parts(text) for text in change.removed]
             self.added = [source_parts(text) for text in change.added]
-        self.before = readable(column, change.before)
-        self.after = readable(column, change.after)
+        self.before = words.readable(column, change.before)
+        self.after = words.readable(column, change.after)
+        as_text = (lambda pair: source_text(*pair)) if change.column == "sources" else str
+        self.html = words.change(
+            self.before,
+            self.after,
+            [as_text(value) for value in self.removed],
+            [as_text(value) for value in self.added],
+        )
 
 
-class ChangedLaureate:
-    def __init__(self, row, labels):
-        self.row, self.slug, self.name = row.row, row.slug, row.name
-        self.changes = [ShownChange(change, labels) for change in row.changes]
+class ChangedLaureate(Shown):
+    def __init__(self, row, words):
+        super().__init__(row, words)
+        self.changes = [ShownChange(change, words) for change in row.changes]
+        self.fields_html = fields_html((change.label, change.html) for change in self.changes)
 
 
 @dataclass
@@ -163,20 +113,20 @@ class Removal:
     text: str
 
 
-class Removals:
+class Removals(Shown):
     """Every removal of one laureate: what the warning at the top of the preview names."""
 
-    def __init__(self, row, labels):
-        self.row, self.slug, self.name = row.row, row.slug, row.name
+    def __init__(self, row, words):
+        super().__init__(row, words)
         self.items = []
         for change in row.changes:
-            self.items += self.of(change, labels)
+            self.items += self.of(change, words)
 
-    def of(self, change, labels):
+    def of(self, change, words):
         column = BY_NAME[change.column]
         if change.column == "membres":
             yield from (
-                Removal(_("membre retiré"), f"{name} ({ROLES.get(role, role)})")
+                Removal(_("membre retiré"), f"{name} ({words.roles.get(role, role)})")
                 for name, role in change.gone
             )
             before, after = change.lead or ("", "")
@@ -188,12 +138,12 @@ class Removals:
                 )
         elif change.column == "sources":
             yield from (
-                Removal(_("source retirée"), f"{url} « {title} »" if title else url)
-                for url, title in change.gone
+                Removal(_("source retirée"), source_text(url, title)) for url, title in change.gone
             )
-        elif change.column in labels:
+        elif change.column in words.names:
             what = _("filière retirée") if change.column == "secteurs" else _("région retirée")
-            yield from (Removal(what, labels[change.column].get(c, c)) for c in change.removed)
+            names = words.names[change.column]
+            yield from (Removal(what, names.get(code, code)) for code in change.removed)
         elif change.column == "publie":
             if change.before == "oui" and change.after == "non":
                 yield Removal(
@@ -203,7 +153,10 @@ class Removals:
             yield Removal(
                 _("champ vidé"),
                 _("%(field)s (était : %(value)s)")
-                % {"field": column.label, "value": readable(column, change.before)},
+                % {
+                    "field": words.labels[change.column],
+                    "value": words.readable(column, change.before),
+                },
             )
 
 
@@ -219,21 +172,27 @@ class Preview:
         self.moved = moved or set()
         self.created, self.updated, self.unchanged, self.removals = [], [], [], []
         self.new_organisations, self.organisation_updates, self.description = [], 0, ""
+        self.defaults = ""
         if plan is None:
             return
-        labels = names(plan)
-        self.created = [NewLaureate(row, labels) for row in plan.created]
-        self.updated = [ChangedLaureate(row, labels) for row in plan.updated]
+        words = Words(plan)
+        self.created = [NewLaureate(row, words) for row in plan.created]
+        if self.created:
+            # What every laureate created gets for the columns the file does not have.
+            in_file = plan.created[0].values
+            self.defaults = fields_html(
+                (words.labels[column.name], words.value(words.defaults.get(column.name, "")))
+                for column in COLUMNS
+                if column.name not in in_file
+            )
+        self.updated = [ChangedLaureate(row, words) for row in plan.updated]
         self.unchanged = plan.unchanged
-        self.removals = [
-            removals
-            for removals in (Removals(row, labels) for row in plan.updated)
-            if removals.items
-        ]
+        removals = (Removals(row, words) for row in plan.updated)
+        self.removals = [laureate for laureate in removals if laureate.items]
         self.new_organisations = plan.new_organisations
         self.organisation_updates = len(plan.organisation_updates)
         self.description = plan.description
 
     @property
     def removal_count(self):
-        return sum(len(removals.items) for removals in self.removals)
+        return sum(len(laureate.items) for laureate in self.removals)
