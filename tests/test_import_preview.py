@@ -320,10 +320,10 @@ def test_the_import_page_links_to_both_model_files(staff_client, reference_data)
 def test_the_csv_model_is_what_french_excel_saves_and_the_importer_reads(staff_client, db):
     response = model_file(staff_client, "csv")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="laureats-modele.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="laureats-modele-vide.csv"'
     data = response.content
     assert data == ("\ufeff" + ";".join(COLUMN_NAMES) + "\r\n").encode("utf-8")
-    table = read_file("laureats-modele.csv", data)
+    table = read_file("laureats-modele-vide.csv", data)
     assert table.header == COLUMN_NAMES
     assert list(table.rows) == []
     assert "point-virgule" in table.describe()
@@ -335,7 +335,7 @@ def test_the_xlsx_model_has_the_header_and_a_guide_and_the_importer_reads_it(sta
     response = model_file(staff_client, "xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
-    table = read_file("laureats-modele.xlsx", response.content)
+    table = read_file("laureats-modele-vide.xlsx", response.content)
     assert table.header == COLUMN_NAMES
     assert list(table.rows) == []
     assert [column.name for column in Planner().read_header(table).values()] == COLUMN_NAMES
@@ -348,7 +348,7 @@ def test_the_xlsx_model_has_the_header_and_a_guide_and_the_importer_reads_it(sta
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_a_model_uploaded_empty_says_it_has_no_row(staff_client, reference_data, extension):
     data = model_file(staff_client, extension).content
-    upload = SimpleUploadedFile(f"laureats-modele.{extension}", data)
+    upload = SimpleUploadedFile(f"laureats-modele-vide.{extension}", data)
     response = staff_client.post(IMPORT, {"file": upload})
     assert response.status_code == 400
     problems = response.context["preview"].problems

@@ -121,8 +121,9 @@ class LaureateImportExportMixin:
         if extension not in BLANK_FILES:
             raise Http404(_("Modèle disponible en .csv ou .xlsx seulement."))
         content_type, build = BLANK_FILES[extension]
+        # "-vide": fixtures/laureats-modele.csv is another file, holding the real laureates.
         response = HttpResponse(build(), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="laureats-modele.{extension}"'
+        response["Content-Disposition"] = f'attachment; filename="laureats-modele-vide.{extension}"'
         return response
 
     def import_confirm(self, request):
