@@ -64,11 +64,9 @@ class Change:
     after: str = ""
     removed: list = field(default_factory=list)
     added: list = field(default_factory=list)
-    # What the preview's warning names, kept apart from `removed`, which also holds the old
-    # form of what the file only changes (a member's role, a source's title): the members
-    # leaving, as (name, role); the sources removed, as (url, title); the lead before and
-    # after, when it changes. Tuples with class defaults, so that a plan pickled before they
-    # existed (models.PendingImport) still reads.
+    # What the preview warns of (`removed` also holds what only changes, a role, a title): the
+    # members leaving (name, role) or sources removed (url, title); the lead before and after,
+    # if it changes. Class defaults: a plan pickled before them (PendingImport) still reads.
     gone: tuple = ()
     lead: tuple = ()
 
@@ -387,24 +385,14 @@ class Planner:
         def text(ref, role):
             return f"{organisations.name(ref)} ({role})"
 
-        def lead(members):
-            return next(
-                (ref for ref, role in members.items() if role == Membership.Role.LEAD), None
-            )
-
-        leads = (lead(current), lead(wanted))
+        name, lead = organisations.name, Membership.Role.LEAD
+        leads = [
+            next((r for r, role in m.items() if role == lead), None) for m in (current, wanted)
+        ]
         return Change(
             "membres",
             removed=[text(ref, role) for ref, role in current.items() if wanted.get(ref) != role],
             added=[text(ref, role) for ref, role in wanted.items() if current.get(ref) != role],
-            gone=tuple(
-                (organisations.name(ref), role)
-                for ref, role in current.items()
-                if ref not in wanted
-            ),
-            lead=(
-                tuple(organisations.name(ref) if ref else "" for ref in leads)
-                if leads[0] != leads[1]
-                else ()
-            ),
+            gone=tuple((name(ref), role) for ref, role in current.items() if ref not in wanted),
+            lead=tuple(name(r) if r else "" for r in leads) if leads[0] != leads[1] else (),
         )
