@@ -183,6 +183,22 @@ def test_a_new_member_already_known_is_not_called_new(staff_client, reference_da
     assert members.startswith("CFA de test — porteur, CFA Laboratoire de test")
 
 
+def test_what_the_file_says_is_shown_as_text_never_as_markup(staff_client, consortium):
+    new = new_row(
+        resume="<script>alert(1)</script>",
+        membres="porteur:cfa::<b>CFA</b> & fils",
+        sources='https://example.org/a?x=1&y=2 Titre "<i>cité</i>"',
+    )
+    changed = laureate_to_row(consortium) | {"acronyme": "<img src=x>"}
+    html = staff_client.post(IMPORT, {"file": csv_upload(new, changed)}).content.decode()
+    for markup in ["<script>alert", "<b>CFA", "<i>cité", "<img src=x>"]:
+        assert markup not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;CFA&lt;/b&gt; &amp; fils" in html
+    assert 'href="https://example.org/a?x=1&amp;y=2"' in html
+    assert "&lt;img src=x&gt;" in html
+
+
 def test_a_changed_laureate_shows_each_field_before_and_after(staff_client, consortium):
     row = laureate_to_row(consortium) | {
         "cout_total_eur": "2 400 000",
