@@ -88,7 +88,7 @@ def test_preview_shows_created_updated_unchanged_and_writes_nothing(staff_client
     assert preview.created[0].row == 2
     changes = {change.column: change for change in preview.updated[0].changes}
     assert (changes["nom"].before, changes["nom"].after) == ("Ancien nom", "Nouveau nom")
-    assert changes["sources"].added == ["https://example.org/article Un article"]
+    assert changes["sources"].added == [("https://example.org/article", "Un article")]
     assert changes["sources"].removed == []
     page = body(response)
     assert "1 lauréat(s) seront créés, 1 mis à jour, 1 inchangé(s)" in page

@@ -24,7 +24,7 @@ import openpyxl
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -33,12 +33,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
+from ..csv_format.blank_files import blank_csv, blank_xlsx
 from ..csv_format.codecs import Amount
 from ..importer import ImportFailed, PlanMoved, apply_plan, database_state, plan_file
 from ..models import Laureate, PendingImport
+from .import_preview import Preview
 
 EXPORT_PREFETCH = ["sectors", "regions", "memberships__organisation", "sources"]
 AMOUNT_COLUMNS = {column.name for column in COLUMNS if isinstance(column.codec, Amount)}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BLANK_FILES = {"csv": ("text/csv; charset=utf-8", blank_csv), "xlsx": (XLSX_TYPE, blank_xlsx)}
 EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods")
 
 
@@ -63,24 +67,6 @@ class ImportFileForm(forms.Form):
         return upload
 
 
-class Preview:
-    """What the import page shows: a plan's rows, or the problems that stop the file."""
-
-    def __init__(self, plan=None, problems=(), moved=None):
-        self.plan = plan
-        self.problems = list(problems)
-        # After a confirmation refused because the data moved: the slugs of the rows that
-        # this preview shows otherwise than the one confirmed.
-        self.is_moved = moved is not None
-        self.moved = moved or set()
-        self.created = plan.created if plan else []
-        self.updated = plan.updated if plan else []
-        self.unchanged = plan.unchanged if plan else []
-        self.new_organisations = plan.new_organisations if plan else []
-        self.organisation_updates = len(plan.organisation_updates) if plan else 0
-        self.description = plan.description if plan else ""
-
-
 def export_filename(extension):
     return f"laureats-selection-{timezone.localdate().isoformat()}.{extension}"
 
@@ -95,6 +81,11 @@ class LaureateImportExportMixin:
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"
         return [
             path("importer/", self.admin_site.admin_view(self.import_view), name=name),
+            path(
+                "importer/modele.<str:extension>",
+                self.admin_site.admin_view(self.blank_file_view),
+                name=f"{name}_model",
+            ),
             *super().get_urls(),
         ]
 
@@ -122,6 +113,18 @@ class LaureateImportExportMixin:
                 # Confirming imports this exact file, kept server-side: never a re-upload.
                 token = PendingImport.keep(request.user, file_name, data, plan, state).token
         return self.render_import(request, form, preview=preview, file_name=file_name, token=token)
+
+    def blank_file_view(self, request, extension):
+        """The empty file to fill in: the header row the import reads, as CSV or XLSX."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        if extension not in BLANK_FILES:
+            raise Http404(_("Modèle disponible en .csv ou .xlsx seulement."))
+        content_type, build = BLANK_FILES[extension]
+        # "-vide": fixtures/laureats-modele.csv is another file, holding the real laureates.
+        response = HttpResponse(build(), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="laureats-modele-vide.{extension}"'
+        return response
 
     def import_confirm(self, request):
         pending = (
@@ -238,9 +241,7 @@ class LaureateImportExportMixin:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"
         sheet.freeze_panes = "A2"
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
         workbook.save(response)
         return response

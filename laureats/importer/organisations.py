@@ -25,6 +25,10 @@ class NewOrganisation:
     siren: str
     slug: str
 
+    @property
+    def kind_label(self):
+        return Organisation.Kind(self.kind).label
+
 
 class OrganisationMatcher:
     def __init__(self):

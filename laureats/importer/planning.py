@@ -64,6 +64,11 @@ class Change:
     after: str = ""
     removed: list = field(default_factory=list)
     added: list = field(default_factory=list)
+    # What the preview warns of (`removed` also holds what only changes, a role, a title): the
+    # members leaving (name, role) or sources removed (url, title); the lead before and after,
+    # if it changes. Class defaults: a plan pickled before them (PendingImport) still reads.
+    gone: tuple = ()
+    lead: tuple = ()
 
     @property
     def is_list(self):
@@ -354,11 +359,13 @@ class Planner:
             if name == "sources":
                 if dict(before) != dict(after):
                     old, new = set(before), set(after)
+                    urls = dict(after)
                     changes.append(
                         Change(
                             name,
                             removed=[column.write([item]) for item in before if item not in new],
                             added=[column.write([item]) for item in after if item not in old],
+                            gone=tuple(item for item in before if item[0] not in urls),
                         )
                     )
             elif name in MULTI_VALUE:
@@ -378,8 +385,14 @@ class Planner:
         def text(ref, role):
             return f"{organisations.name(ref)} ({role})"
 
+        name, lead = organisations.name, Membership.Role.LEAD
+        leads = [
+            next((r for r, role in m.items() if role == lead), None) for m in (current, wanted)
+        ]
         return Change(
             "membres",
             removed=[text(ref, role) for ref, role in current.items() if wanted.get(ref) != role],
             added=[text(ref, role) for ref, role in wanted.items() if current.get(ref) != role],
+            gone=tuple((name(ref), role) for ref, role in current.items() if ref not in wanted),
+            lead=tuple(name(r) if r else "" for r in leads) if leads[0] != leads[1] else (),
         )
