@@ -231,6 +231,7 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:laureate-export": [LAUREATE_FILTERS],
     "laureats:member-export": [LAUREATE_FILTERS],
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
+    "laureats:resource-list": ["laureats.resources.filters.ResourceFilter", "page"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
     # The change log and the feeds (laureats/journal.py, feeds.py). A search feed has no pages.

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import feeds
+from .resources import views as resources
 from .views import cite, compare, contributions, journal, opendata, public, site, statistics
 
 app_name = "laureats"
@@ -36,6 +37,9 @@ urlpatterns = [
         public.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
+    # The shared productions (laureats/resources/).
+    path("ressources/", resources.resource_list, name="resource-list"),
+    path("ressources/<slug:slug>/", resources.ResourceDetailView.as_view(), name="resource-detail"),
     path("statistiques/", statistics.statistics, name="statistics"),
     # The official figures read no filter: a name of their own, which the page cache does not
     # key on the laureates' filters (PAGE_CACHE_PARAMETERS names statistics-csv).
