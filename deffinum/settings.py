@@ -232,6 +232,7 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:member-export": [LAUREATE_FILTERS],
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
     "laureats:resource-list": ["laureats.resources.filters.ResourceFilter", "page"],
+    "laureats:resource-export": ["laureats.resources.filters.ResourceFilter"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
     # The change log and the feeds (laureats/journal.py, feeds.py). A search feed has no pages.
@@ -242,6 +243,7 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:compare": ["l"],
     "api:laureate-list": [LAUREATE_FILTERS, "page", "page_size"],
     "api:organisation-list": [ORGANISATION_FILTERS, "page", "page_size"],
+    "api:resource-list": ["laureats.resources.filters.ResourceFilter", "page", "page_size"],
     "api:sector-list": ["page", "page_size"],
     "api:region-list": ["page", "page_size"],
     "api:figure-list": ["page", "page_size"],
@@ -473,6 +475,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # An organisation's "type" and a resource's "type" are two lists: each its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "TypeEnum": "laureats.api.schema.ORGANISATION_KINDS",
+        "ResourceKindEnum": "laureats.api.schema.RESOURCE_KINDS",
+    },
     # The 304, 404 and 429 the API gives, and its lenient parameters as what they accept.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
