@@ -30,9 +30,7 @@ if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-never-used-in-production"
     else:
-        # Management commands (migrate, createsuperuser, import_laureates...) sign nothing that
-        # outlives them, so they may run without a key; serving does, and deffinum/wsgi.py
-        # refuses to start without SECRET_KEY.
+        # Commands sign nothing that outlives them; serving does (deffinum/serving.py refuses).
         SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -67,8 +65,7 @@ MIDDLEWARE = [
     "deffinum.middleware.MalformedSessionCookieMiddleware",
     # A NUL byte in the query string of an admin list is a 400 before the admin queries with it.
     "deffinum.middleware.AdminNulByteMiddleware",
-    # Whole-page cache for anonymous visitors (deffinum/pagecache/): as early as possible, so that
-    # a hit skips everything below; the headers added below are stored with the page.
+    # Whole-page cache for anonymous visitors (deffinum/pagecache/): early, a hit skips the rest.
     "deffinum.pagecache.middleware.PageCacheMiddleware",
     # Before anything that may answer early, so that every API response has the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
@@ -117,19 +114,15 @@ DATABASES = {"default": database_from_environment(VAR_DIR / "deffinum.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Two caches (docs/deployment.md, "Cache des pages"): "default" holds the pages and anything
-# that may be lost; "limits" holds the counters of the per-visitor limits (the proposal limit,
-# the API throttle), apart, so that no number of stored pages can evict them. The admin
-# lockout (django-axes) counts in the database.
+# Two caches (docs/deployment.md): "default" for the pages; "limits" for the per-visitor limits'
+# counters, apart, so that no number of stored pages can evict them (axes counts in the database).
 LIMITS_CACHE = "limits"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # A Redis of their own for the counters (recommended: Redis evicts across all its databases).
 LIMITS_REDIS_URL = os.environ.get("LIMITS_REDIS_URL", "").strip() or REDIS_URL
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "deffinum")
-# A Redis that hangs must not hold every request: a call gives up after these many seconds
-# (a healthy Redis answers within a millisecond), then the breaker of deffinum/redis_cache.py
-# leaves that Redis alone for CACHE_BREAKER_SECONDS; pages, the API and proposals carry on
-# without it meanwhile.
+# A hung Redis must not hold every request: a call gives up after these seconds, then the breaker
+# (deffinum/redis_cache.py) leaves that Redis alone for CACHE_BREAKER_SECONDS.
 CACHE_CONNECT_TIMEOUT = env_float("CACHE_CONNECT_TIMEOUT", 0.25)
 CACHE_SOCKET_TIMEOUT = env_float("CACHE_SOCKET_TIMEOUT", 0.25)
 CACHE_BREAKER_SECONDS = env_float("CACHE_BREAKER_SECONDS", 5.0)
@@ -183,6 +176,8 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:laureate-export": [LAUREATE_FILTERS],
     "laureats:member-export": [LAUREATE_FILTERS],
     "laureats:organisation-list": [ORGANISATION_FILTERS, "page"],
+    "laureats:resource-list": ["laureats.resources.filters.ResourceFilter", "page"],
+    "laureats:resource-export": ["laureats.resources.filters.ResourceFilter"],
     "laureats:statistics": [LAUREATE_FILTERS],
     "laureats:statistics-csv": [LAUREATE_FILTERS],
     # The change log and the feeds (laureats/journal/log.py, feeds.py). A search feed has no pages.
@@ -193,6 +188,7 @@ PAGE_CACHE_PARAMETERS = {
     "laureats:compare": ["l"],
     "api:laureate-list": [LAUREATE_FILTERS, "page", "page_size"],
     "api:organisation-list": [ORGANISATION_FILTERS, "page", "page_size"],
+    "api:resource-list": ["laureats.resources.filters.ResourceFilter", "page", "page_size"],
     "api:sector-list": ["page", "page_size"],
     "api:region-list": ["page", "page_size"],
     "api:figure-list": ["page", "page_size"],
@@ -203,8 +199,7 @@ PAGE_CACHE_PARAMETERS = {
 PAGE_CACHE_QUERY_SLOTS = env_int("PAGE_CACHE_QUERY_SLOTS", 64, minimum=1)
 # Pages of older versions are never served; the timeout only returns their space.
 PAGE_CACHE_TIMEOUT = 24 * 3600
-# Exports stream; one that ends within this many bytes is kept whole like any page. A longer
-# one streams on uncached: keeping it would hold it all in a worker's memory.
+# An export up to this size is stored like any page; a longer one streams on, uncached.
 PAGE_CACHE_MAX_BYTES = 4 * 1024 * 1024
 # How long a process trusts its copy of the data version (see deffinum/pagecache/local.py):
 # another worker's edit shows within this delay. Tests trust it until a write of their own.
@@ -388,6 +383,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # An organisation's "type" and a resource's "type" are two lists: each its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "TypeEnum": "laureats.api.schema.ORGANISATION_KINDS",
+        "ResourceKindEnum": "laureats.api.schema.RESOURCE_KINDS",
+    },
     # The 304, 404 and 429 the API gives, and its lenient parameters as what they accept.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
 from .journal import feeds
+from .resources import exports as resource_exports
+from .resources import views as resources
 from .views import cite, compare, contributions, journal, opendata, public, site, statistics
 
 app_name = "laureats"
@@ -36,6 +38,11 @@ urlpatterns = [
         public.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
+    # The shared productions (laureats/resources/).
+    path("ressources/", resources.resource_list, name="resource-list"),
+    # The CSV of any of its searches, every page.
+    path("ressources/export.csv", resource_exports.resource_csv, name="resource-export"),
+    path("ressources/<slug:slug>/", resources.ResourceDetailView.as_view(), name="resource-detail"),
     path("statistiques/", statistics.statistics, name="statistics"),
     # The official figures read no filter: a name of their own, which the page cache does not
     # key on the laureates' filters (PAGE_CACHE_PARAMETERS names statistics-csv).

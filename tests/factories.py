@@ -12,6 +12,8 @@ from laureats.models import (
     Organisation,
     ProgrammeFigure,
     Region,
+    Resource,
+    ResourceSource,
     Sector,
     Source,
 )
@@ -290,3 +292,34 @@ def build_sample_catalogue():
         for slug, value in [("sante-social", 9), ("construction-btp", 6)]
     ]
     return SimpleNamespace(laureates=laureates, organisations=org, figures=figures)
+
+
+class ResourceFactory(DjangoModelFactory):
+    """A resource of one new laureate, or of `laureates=[...]`."""
+
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Production fictive {n}")
+    slug = factory.Sequence(lambda n: f"production-fictive-{n}")
+    kind = Resource.Kind.ELEARNING
+
+    @factory.post_generation
+    def laureates(self, create, extracted, **kwargs):
+        if create:
+            self.laureates.set(extracted if extracted is not None else [LaureateFactory()])
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
+
+
+class ResourceSourceFactory(DjangoModelFactory):
+    class Meta:
+        model = ResourceSource
+
+    resource = factory.SubFactory(ResourceFactory)
+    title = factory.Sequence(lambda n: f"Annonce fictive {n}")
+    url = factory.Sequence(lambda n: f"https://presse.example.org/ressource-{n}")

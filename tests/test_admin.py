@@ -12,7 +12,15 @@ from .factories import LaureateFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["laureate", "organisation", "sector", "region", "programmefigure", "membership"]
+MODELS = [
+    "laureate",
+    "organisation",
+    "sector",
+    "region",
+    "programmefigure",
+    "membership",
+    "resource",
+]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -95,6 +103,8 @@ def laureate_form_data(laureate, memberships):
         "memberships-INITIAL_FORMS": "0",
         "sources-TOTAL_FORMS": "0",
         "sources-INITIAL_FORMS": "0",
+        "Resource_laureates-TOTAL_FORMS": "0",
+        "Resource_laureates-INITIAL_FORMS": "0",
     }
     for index, (organisation, role) in enumerate(memberships):
         data[f"memberships-{index}-organisation"] = organisation.pk

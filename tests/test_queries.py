@@ -36,13 +36,14 @@ PAGES = {
 # tests/test_announced.py).
 EXPECTED = {
     # Figures, sources, count, sectors, the entered laureates; the small map and two charts:
-    # totals, regions, kinds; the completeness of them all.
-    "home": 9,
+    # totals, regions, kinds; the completeness of them all; the shared productions' count.
+    "home": 10,
     "list": 8,
     "list_filtered": 14,
     "list_search": 8,
     "list_sector": 11,
-    "laureate": 5,
+    # Its shared productions: one prefetch.
+    "laureate": 6,
     "organisation": 3,
     "organisations": 2,
 }

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import laureates, organisations, programme, proposals  # noqa: F401
+from . import laureates, organisations, programme, proposals, resources  # noqa: F401
 
 admin.site.site_header = _("Administration du portail Deffinum")
 admin.site.site_title = _("Portail Deffinum")

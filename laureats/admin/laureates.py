@@ -16,6 +16,7 @@ from ..models import (
 from .base import PortalAdmin
 from .conflicts import VersionedAdmin
 from .imports import LaureateImportExportMixin
+from .resources import LaureateResourceInline
 
 
 class MembershipFormSet(BaseInlineFormSet):
@@ -106,7 +107,7 @@ class LaureateAdmin(LaureateImportExportMixin, VersionedAdmin, PortalAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     filter_horizontal = ["sectors", "regions"]
-    inlines = [MembershipInline, SourceInline]
+    inlines = [MembershipInline, SourceInline, LaureateResourceInline]
     list_per_page = 50
 
     class Media:

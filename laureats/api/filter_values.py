@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from ..csv_format import BY_NAME
 from ..csv_format.codecs import KINDS
 from ..csv_format.values import CellError, Vocabulary
+from ..models import Organisation
 
 # The filters whose values are a column of the laureate file: read by that column's codec,
 # which also takes region codes without their leading zero and "|"-separated lists.
@@ -25,6 +26,8 @@ IMPORT_COLUMNS = {
 LOOKUPS = {"secteur": "sectors", "region": "regions"}
 # Organisation kinds, as the import reads a member's kind.
 KIND_FILTERS = {"type_membre", "type_porteur", "type"}
+# A "type" whose values are others' (a resource's kind) is read by its own labels.
+ORGANISATION_KINDS = set(Organisation.Kind.values)
 
 
 class InvalidFilter(exceptions.APIException):
@@ -48,7 +51,7 @@ def read_value(name, raw, choices):
         lookups = {LOOKUPS[name]: Vocabulary(choices)} if name in LOOKUPS else {}
         values = column.read(raw, lookups)
         return values if isinstance(values, list) else [values]
-    if name in KIND_FILTERS:
+    if name in KIND_FILTERS and {key for key, _label in choices} <= ORGANISATION_KINDS:
         return [KINDS.parse(raw)]
     return [Vocabulary(choices).parse(raw)]
 

@@ -12,8 +12,14 @@ postprocessing hook, named in settings.SPECTACULAR_SETTINGS).
 """
 
 from ..browse.filters import LaureateFilter, OrganisationFilter
-from ..models import Region, Sector
+from ..models import Organisation, Region, Resource, Sector
+from ..resources.filters import ResourceFilter, laureate_choices
 from .defaults import MAX_PAGE_SIZE, PAGE_SIZE
+
+# Two lists called "type", an organisation's and a resource's: each keeps a name of its own
+# in the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] reads these).
+ORGANISATION_KINDS = Organisation.Kind.choices
+RESOURCE_KINDS = Resource.Kind.choices
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -107,13 +113,21 @@ TOO_LONG = (
     "(`invalid_filter`)."
 )
 NO_NUL = "^[^\\u0000]*$"
-FILTERS = {**OrganisationFilter.base_filters, **LaureateFilter.base_filters}
+FILTERS = {
+    **OrganisationFilter.base_filters,
+    **LaureateFilter.base_filters,
+    **ResourceFilter.base_filters,
+}
+# Filters whose values are rows: listed in the schema the API serves.
+ROW_FILTERS = ("secteur", "region", "laureat")
 
 
 def rows_as_choices(name):
     """The identifiers and names of the filters whose values are rows."""
     if name == "secteur":
         return list(Sector.objects.values_list("slug", "name"))
+    if name == "laureat":
+        return laureate_choices()
     return list(Region.objects.order_by("code").values_list("code", "name"))
 
 
@@ -133,11 +147,15 @@ def filter_parameter(parameter, served):
     target = schema["items"] if schema.get("type") == "array" else schema
     target.pop("title", None)
     description = parameter.get("description", "").rstrip()
-    rows = parameter["name"] in ("secteur", "region")
-    if rows and served and (choices := rows_as_choices(parameter["name"])):
+    rows = parameter["name"] in ROW_FILTERS
+    choices = rows_as_choices(parameter["name"]) if rows and served else []
+    if choices:
         target["enum"] = [value for value, _label in choices]
         lines = "\n".join(f"* `{value}` - {label}" for value, label in choices)
         description = f"{description}\n\n{lines}"
+    elif rows and served and schema.get("type") == "array":
+        # No laureate has a resource yet: no value can select one.
+        schema["maxItems"] = 0
     if rows or "enum" in target:
         target["type"] = "string"
         known = target.get("enum", [])

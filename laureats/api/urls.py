@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
+from ..resources.api import ResourceViewSet
 from . import views
 
 app_name = "api"
@@ -21,6 +22,7 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("filieres", views.SectorViewSet, basename="sector")
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("chiffres", views.FigureViewSet, basename="figure")
+router.register("ressources", ResourceViewSet, basename="resource")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

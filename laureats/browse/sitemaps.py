@@ -7,13 +7,14 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Laureate, Organisation
+from ..models import Laureate, Organisation, Resource
 
 # Pages whose content follows the data: their last change is the data's last change.
 DATA_PAGES = [
     ("laureats:home", _("Accueil")),
     ("laureats:laureate-list", _("Les lauréats")),
     ("laureats:organisation-list", _("Les organisations membres")),
+    ("laureats:resource-list", _("Productions partagées")),
     ("laureats:to-complete", _("Informations à compléter")),
 ]
 # Pages other parts of the portal provide, listed once their address answers.
@@ -76,6 +77,7 @@ class PageSitemap(I18nSitemap):
                 Organisation.objects.with_published_memberships().aggregate(last=Max("updated_at"))[
                     "last"
                 ],
+                Resource.objects.published().aggregate(last=Max("updated_at"))["last"],
             ]
             self._data_changed = max((date for date in dates if date), default=None)
         return self._data_changed
@@ -101,8 +103,17 @@ class OrganisationSitemap(I18nSitemap):
         return organisation.updated_at
 
 
+class ResourceSitemap(I18nSitemap):
+    def items(self):
+        return Resource.objects.published().order_by("slug").only("slug", "updated_at")
+
+    def lastmod(self, resource):
+        return resource.updated_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "laureats": LaureateSitemap,
     "organisations": OrganisationSitemap,
+    "ressources": ResourceSitemap,
 }

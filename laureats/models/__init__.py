@@ -2,6 +2,8 @@
 sectors and regions they work in, the programme's official figures, and the public's proposals.
 One module per domain; everything is importable from `laureats.models`."""
 
+# The resources (laureats/resources/) import the laureates and sectors modules themselves.
+from ..resources.models import Resource, ResourceQuerySet, ResourceSource
 from .figures import FigureSource, ProgrammeFigure
 from .imports import PendingImport
 from .laureates import MAX_AID_RATE_PERCENT, Laureate, LaureateQuerySet
@@ -30,6 +32,9 @@ __all__ = [
     "Proposal",
     "ProposalQuerySet",
     "Region",
+    "Resource",
+    "ResourceQuerySet",
+    "ResourceSource",
     "Sector",
     "SectorQuerySet",
     "Source",

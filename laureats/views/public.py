@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -9,7 +9,7 @@ from django.views.generic import DetailView
 
 from ..browse.facets import active_chips, active_params, facet_counts, facets
 from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
-from ..models import Laureate, Organisation, ProgrammeFigure, Sector
+from ..models import Laureate, Organisation, ProgrammeFigure, Resource, Sector
 from ..statistics.announced import (
     FILTERS,
     AnnouncedCounts,
@@ -79,6 +79,8 @@ def home(request):
             "totals": stats.totals,
             "completeness": Laureate.objects.published().completeness_totals(),
             "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
+            # The shared productions entered (laureats/resources/): the catalogue ships empty.
+            "resource_count": Resource.objects.published().count(),
             "home_charts": home_charts,
         },
     )
@@ -160,7 +162,11 @@ class LaureateDetailView(DetailView):
     context_object_name = "laureate"
 
     def get_queryset(self):
-        return Laureate.objects.for_detail()
+        # Its shared productions (laureats/resources/): one query more, not one per resource.
+        resources = Resource.objects.of_laureate_page()
+        return Laureate.objects.for_detail().prefetch_related(
+            Prefetch("resources", queryset=resources, to_attr="shared_resources")
+        )
 
 
 @require_safe

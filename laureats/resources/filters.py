@@ -1,0 +1,144 @@
+"""Which resources match: one FilterSet for the list, its counts and (later) its exports.
+
+Each facet's filter is a `where(values)` condition; its counts are that same condition for one
+value, so that a count is always what ticking its option lists."""
+
+import django_filters
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..browse.filters import MAX_QUERY_LENGTH, CheckboxMultipleChoiceFilter, in_language_order
+from ..models import Laureate, Resource, Sector
+from ..text.folding import search_words
+from .models import in_sectors
+
+
+def has_audience(values):
+    condition = Q()
+    for value in values:
+        condition |= Q(audience__contains=f"|{value}|")
+    return condition
+
+
+def of_laureates(slugs):
+    return Q(
+        pk__in=Resource.laureates.through.objects.filter(laureate__slug__in=slugs).values(
+            "resource_id"
+        )
+    )
+
+
+def laureate_choices():
+    """The published laureates that have a published resource: the others would count 0."""
+    laureates = (
+        Laureate.objects.published()
+        .filter(
+            pk__in=Resource.laureates.through.objects.filter(resource__is_published=True).values(
+                "laureate_id"
+            )
+        )
+        .in_name_order()
+    )
+    return [(slug, name) for slug, name in laureates.values_list("slug", "name")]
+
+
+class ResourceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Rechercher"),
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Titre, description ou code de certification."),
+    )
+    type = CheckboxMultipleChoiceFilter(
+        label=_("Type"), choices=Resource.Kind.choices, where=lambda values: Q(kind__in=values)
+    )
+    secteur = CheckboxMultipleChoiceFilter(label=_("Filière"), choices=list, where=in_sectors)
+    public = CheckboxMultipleChoiceFilter(
+        label=_("Public"), choices=Resource.Audience.choices, where=has_audience
+    )
+    licence = CheckboxMultipleChoiceFilter(
+        label=_("Licence"),
+        choices=Resource.Licence.choices,
+        where=lambda values: Q(licence__in=values),
+    )
+    acces = CheckboxMultipleChoiceFilter(
+        label=_("Accès"),
+        choices=Resource.Access.choices,
+        where=lambda values: Q(access__in=values),
+    )
+    etat = CheckboxMultipleChoiceFilter(
+        label=_("État"),
+        choices=Resource.Status.choices,
+        where=lambda values: Q(status__in=values),
+    )
+    laureat = CheckboxMultipleChoiceFilter(label=_("Lauréat"), choices=list, where=of_laureates)
+
+    # The facets a visitor ticks, counted per option by `facet_counts`.
+    FACETS = ["type", "secteur", "public", "licence", "acces", "etat", "laureat"]
+
+    class Meta:
+        model = Resource
+        fields = []
+
+    def __init__(self, *args, choice_lists=None, **kwargs):
+        # Read once per request: bind_filterset passes a probe's lists to the bound FilterSet.
+        if choice_lists is None:
+            sectors = Sector.objects.values_list("slug", "name", "name_en")
+            choice_lists = {"secteur": in_language_order(sectors), "laureat": laureate_choices()}
+        self.choice_lists = choice_lists
+        super().__init__(*args, **kwargs)
+        for name in ("secteur", "laureat"):
+            self.filters[name].extra["choices"] = self.choice_lists[name]
+
+    def search(self, queryset, name, value):
+        """Every word, folded as the laureate search folds them (text.py), in the folded
+        title, description or certification codes: the same on SQLite and PostgreSQL."""
+        condition = Q()
+        for word in search_words(value):
+            condition &= Q(search_text__contains=word)
+        return queryset.filter(condition)
+
+    @property
+    def qs(self):
+        return super().qs.in_title_order()
+
+    def queryset_without(self, excluded):
+        """The matching resources under every active filter but `excluded`, for its counts."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+class FacetCounts(dict):
+    """{facet: {option: count}}, and `matching`: how many resources every filter selects."""
+
+    matching = None
+
+
+def facet_counts(filterset):
+    """For every option, how many resources ticking it would give under the other active
+    filters, by the filter's own condition. The facets not ticked count together with the
+    results, in one query; each ticked facet in one more."""
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    groups = {}
+    for name in filterset.FACETS:
+        groups.setdefault(name if data.get(name) else None, []).append(name)
+    counts = FacetCounts()
+    for excluded, names in groups.items():
+        aggregates, keys = {}, []
+        for name in names:
+            where = filterset.filters[name].where
+            for index, (value, _label) in enumerate(filterset.form.fields[name].choices):
+                aggregates[f"{name}_{index}"] = Count("pk", filter=where([value]))
+                keys.append((name, value, f"{name}_{index}"))
+        if excluded is None:
+            aggregates["matching"] = Count("pk")
+        result = filterset.queryset_without(excluded).order_by().aggregate(**aggregates)
+        counts.matching = result.get("matching", counts.matching)
+        for name in names:
+            counts[name] = {}
+        for name, value, key in keys:
+            counts[name][value] = result[key]
+    return counts

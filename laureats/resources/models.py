@@ -1,0 +1,266 @@
+"""A shared production of one or more laureates, and the public documents that name it.
+
+Unknown stays empty: every descriptive field may be blank, and the pages show "non renseigné"."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..models.laureates import Laureate
+from ..models.reference import Sector
+from ..models.validators import validate_web_address
+from ..models.versions import version_field
+from ..text.ordering import french
+from .fields import ChoiceListField, SearchTextField
+
+# France Compétences' two registers: the national one (RNCP) and the specific one (RS).
+CERTIFICATION_CODE = re.compile(r"(RNCP|RS)\d{1,6}")
+CERTIFICATION_SEPARATOR = re.compile(r"[\s,;]+")
+
+
+def certification_codes(text):
+    return [code for code in CERTIFICATION_SEPARATOR.split(text or "") if code]
+
+
+def validate_certifications(text):
+    wrong = [code for code in certification_codes(text) if not CERTIFICATION_CODE.fullmatch(code)]
+    if wrong:
+        raise ValidationError(
+            _(
+                "« %(codes)s » : un code de certification s'écrit RNCP suivi de chiffres "
+                "(RNCP34567) ou RS suivi de chiffres (RS5678), séparés par des espaces."
+            ),
+            code="certification_format",
+            params={"codes": ", ".join(wrong)},
+        )
+
+
+class ResourceQuerySet(models.QuerySet):
+    # Bulk writes of what the search text is made of rebuild it for the rows they touched, as
+    # laureats/derived/ does for the laureates' and organisations' derived columns.
+    def update(self, **values):
+        field = Resource._meta.get_field("search_text")
+        if not set(field.sources) & set(values):
+            return super().update(**values)
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**values)
+        rows = list(Resource.objects.filter(pk__in=pks).only("pk", *field.sources))
+        for row in rows:
+            field.pre_save(row, add=False)
+        models.QuerySet(Resource).bulk_update(rows, ["search_text"], batch_size=500)
+        return count
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        field = Resource._meta.get_field("search_text")
+        if set(field.sources) & set(fields) and "search_text" not in fields:
+            objs = list(objs)
+            for obj in objs:
+                field.pre_save(obj, add=False)
+            fields = [*fields, "search_text"]
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_title_order(self):
+        return self.order_by(french("title"), "pk")
+
+    def with_laureates(self):
+        """Prefetches what a card shows: its published laureates with their sectors (the
+        resource's sectors when it names none, `Resource.shown_sectors`), and its own sectors."""
+        laureates = Laureate.objects.published().prefetch_related("sectors").in_name_order()
+        return self.prefetch_related(
+            "sectors",
+            Prefetch(
+                "laureates",
+                queryset=laureates.only("name", "acronym", "slug"),
+                to_attr="published_laureates",
+            ),
+        )
+
+    def for_list(self):
+        return self.published().with_laureates()
+
+    def for_detail(self):
+        return self.published().with_laureates().prefetch_related("sources")
+
+    def of_laureate_page(self):
+        """What the laureate's page lists of its productions."""
+        return self.published().in_title_order().only("title", "slug", "kind", "status")
+
+    def in_sectors(self, slugs):
+        """Filed under any of these sectors: its own, or, when it names none, its laureates'."""
+        return self.filter(in_sectors(slugs))
+
+
+def in_sectors(slugs):
+    """The condition of `ResourceQuerySet.in_sectors`, for a filter or a count."""
+    own = Resource.sectors.through.objects.filter(resource_id=OuterRef("pk"))
+    inherited = Resource.laureates.through.objects.filter(
+        resource_id=OuterRef("pk"), laureate__sectors__slug__in=slugs
+    )
+    return Q(Exists(own.filter(sector__slug__in=slugs))) | (~Q(Exists(own)) & Q(Exists(inherited)))
+
+
+class Resource(models.Model):
+    """Something a consortium makes for its whole sector, which others may reuse."""
+
+    class Kind(models.TextChoices):
+        ELEARNING = "module-elearning", _("module e-learning")
+        IMMERSIVE = "simulation-immersive", _("simulation immersive (VR/AR)")
+        SERIOUS_GAME = "jeu-serieux", _("jeu sérieux")
+        MOOC = "mooc", _("MOOC")
+        PLATFORM = "plateforme", _("plateforme ou logiciel")
+        GUIDE = "guide", _("guide ou référentiel")
+        VIDEO = "video", _("vidéo")
+        OTHER = "autre", _("autre")
+
+    class Audience(models.TextChoices):
+        APPRENTICES = "apprentis", _("apprentis")
+        JOBSEEKERS = "demandeurs-emploi", _("demandeurs d'emploi")
+        EMPLOYEES = "salaries", _("salariés")
+        TRAINERS = "formateurs", _("formateurs")
+        OTHERS = "autres", _("autres publics")
+
+    class Licence(models.TextChoices):
+        ETALAB = "licence-ouverte-2.0", _("Licence Ouverte 2.0 (Etalab)")
+        CC_BY = "cc-by", _("CC BY")
+        CC_BY_SA = "cc-by-sa", _("CC BY-SA")
+        CC_BY_NC = "cc-by-nc", _("CC BY-NC")
+        FREE_SOFTWARE = "libre", _("licence libre de logiciel")
+        PROPRIETARY = "proprietaire", _("propriétaire")
+        # Looked for and not found in the sources, unlike an empty field (not entered).
+        UNKNOWN = "inconnue", _("inconnue (les sources n'en disent rien)")
+
+    class Access(models.TextChoices):
+        PUBLIC = "public", _("public")
+        ON_REQUEST = "sur-demande", _("sur demande")
+        MEMBERS = "membres", _("membres du consortium seulement")
+
+    class Status(models.TextChoices):
+        PLANNED = "prevue", _("prévue")
+        AVAILABLE = "disponible", _("disponible")
+        WITHDRAWN = "retiree", _("retirée")
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("français")
+        ENGLISH = "en", _("anglais")
+        # ISO 639-2's code for several languages.
+        SEVERAL = "mul", _("plusieurs langues")
+
+    title = models.CharField(_("titre"), max_length=255)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=120, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, blank=True)
+    description = models.TextField(_("description courte"), max_length=1000, blank=True)
+    laureates = models.ManyToManyField(
+        Laureate,
+        related_name="resources",
+        verbose_name=_("lauréats"),
+        help_text=_("Le ou les consortiums qui la produisent."),
+    )
+    sectors = models.ManyToManyField(
+        Sector,
+        related_name="resources",
+        blank=True,
+        verbose_name=_("filières"),
+        help_text=_("Vide : les filières de ses lauréats, suivies quand elles changent."),
+    )
+    audience = ChoiceListField(_("publics"), options=Audience.choices)
+    certifications = models.CharField(
+        _("certifications préparées"),
+        max_length=255,
+        blank=True,
+        validators=[validate_certifications],
+        help_text=_("Codes RNCP ou RS séparés par des espaces : RNCP34567 RS5678."),
+    )
+    licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, blank=True)
+    access = models.CharField(_("accès"), max_length=20, choices=Access.choices, blank=True)
+    url = models.URLField(
+        _("adresse"), max_length=500, blank=True, validators=[validate_web_address]
+    )
+    language = models.CharField(_("langue"), max_length=3, choices=Language.choices, blank=True)
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, blank=True)
+    available_on = models.DateField(
+        _("date de mise à disposition"),
+        null=True,
+        blank=True,
+        help_text=_("Publiée ou prévue, selon son état."),
+    )
+    is_published = models.BooleanField(_("publiée"), default=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    # Folded text of the title, description and certifications, searched by `q` (search_text.py).
+    search_text = SearchTextField(sources=["title", "description", "certifications"])
+    # A save from an older read is refused, never written over a newer one (models/versions.py).
+    version = version_field()
+
+    objects = ResourceQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[laureates, sectors],
+        excluded_fields=["search_text", "version"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    class Meta:
+        ordering = [french("title")]
+        verbose_name = _("production partagée")
+        verbose_name_plural = _("productions partagées")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("laureats:resource-detail", kwargs={"slug": self.slug})
+
+    @property
+    def shown_sectors(self):
+        """Its own sectors, or its published laureates' when it names none (prefetched by
+        `with_laureates`)."""
+        own = list(self.sectors.all())
+        if own:
+            return own
+        seen = {}
+        for laureate in self.published_laureates:
+            for sector in laureate.sectors.all():
+                seen[sector.pk] = sector
+        return sorted(seen.values(), key=lambda sector: sector.name)
+
+    @property
+    def sectors_are_inherited(self):
+        return not self.sectors.all()
+
+    @property
+    def audience_labels(self):
+        return self._meta.get_field("audience").labels(self.audience)
+
+    @property
+    def certification_list(self):
+        return certification_codes(self.certifications)
+
+
+class ResourceSource(models.Model):
+    """A public document that names a resource or states one of its facts."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField(_("titre"), max_length=255, blank=True)
+    url = models.URLField(_("adresse"), max_length=500, validators=[validate_web_address])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["resource", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            # The admin's inline refuses the same document twice for one resource.
+            models.UniqueConstraint(
+                fields=["resource", "url"], name="resource_source_unique_per_resource"
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.url
