@@ -25,7 +25,7 @@ class OrganisationMembershipInline(admin.TabularInline):
 class OrganisationAdmin(VersionedAdmin, PortalAdmin):
     list_display = ["name", "kind", "city", "region", "siren", "laureate_count"]
     list_filter = ["kind", "region"]
-    search_fields = ["name", "slug", "siren", "city"]
+    search_fields = ["name", "slug", "siren", "siret", "city"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [OrganisationMembershipInline]
