@@ -43,6 +43,8 @@ EXPECTED = {
     "list_search": 8,
     "list_sector": 11,
     "laureate": 5,
+    # The organisation, its consortia with their members. It has no region: no possible
+    # partners are looked for (one more query when it has one: tests/test_partners.py).
     "organisation": 3,
     "organisations": 2,
 }

@@ -18,6 +18,7 @@ from ..charts import bar_chart, list_url, region_map
 from ..facets import active_chips, active_params, facet_counts, facets
 from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Sector
+from ..partners import partners, possible_partners
 from ..stats import LaureateStatistics
 
 LAUREATES_PER_PAGE = 20
@@ -200,3 +201,12 @@ class OrganisationDetailView(DetailView):
         if not organisation.published_memberships:
             raise Http404
         return organisation
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = partners(self.object)
+        context["partners"] = found
+        context["possible_partners"] = possible_partners(
+            self.object, [partner.organisation.pk for partner in found]
+        )
+        return context
