@@ -108,3 +108,22 @@ def test_the_page_query_count_is_fixed(client, network, django_assert_num_querie
     assert response.status_code == 200
     assert len(response.context["partners"]) == 2 + 4 * extra
     assert len(response.context["possible_partners"]) == min(12, 1 + 1 + 0)
+
+
+def test_the_graph_links_every_partner_and_joins_partners_of_one_consortium(client, network):
+    response = client.get(network.get_absolute_url())
+    graph = response.context["partner_graph"]
+    assert [node.name for node in graph["nodes"]] == ["Branche BTP", "Laboratoire Armor"]
+    # Both are in "Chantier école": one line between them.
+    assert [(a.name, b.name) for a, b in graph["between"]] == [("Branche BTP", "Laboratoire Armor")]
+    page = unescape(response.content.decode())
+    assert 'role="group" aria-labelledby="partner-graph-title"' in page
+    assert 'aria-label="Branche BTP : 2 consortiums en commun"' in page
+
+
+def test_a_large_network_draws_the_most_connected_and_says_how_many_are_left(client, network):
+    add_neighbours(network, 6)
+    graph = client.get(network.get_absolute_url()).context["partner_graph"]
+    assert len(graph["nodes"]) == 16
+    assert graph["hidden"] == 2 + 6 * 4 - 16
+    assert graph["nodes"][0].name == "Branche BTP"

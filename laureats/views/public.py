@@ -18,6 +18,7 @@ from ..charts import bar_chart, list_url, region_map
 from ..facets import active_chips, active_params, facet_counts, facets
 from ..filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Sector
+from ..partner_graph import partner_graph
 from ..partners import partners, possible_partners
 from ..stats import LaureateStatistics
 
@@ -206,6 +207,7 @@ class OrganisationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         found = partners(self.object)
         context["partners"] = found
+        context["partner_graph"] = partner_graph(self.object, found)
         context["possible_partners"] = possible_partners(
             self.object, [partner.organisation.pk for partner in found]
         )
