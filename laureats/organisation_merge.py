@@ -123,13 +123,15 @@ def plan_merge(kept, absorbed):
         else:
             label = Organisation._meta.get_field(name).verbose_name
             plan.differing.append((label, display(kept, name), display(absorbed, name)))
-    if (
-        plan.filled.get("siret")
-        and (plan.filled.get("siren") or kept.siren) != (plan.filled["siret"][:9])
-    ):
-        # The other's establishment is not one of the kept company's: its SIRET stays in the
-        # other's history rather than contradict the SIREN.
-        del plan.filled["siret"]
+    # A SIRET must start with the SIREN (Organisation.clean): a value that would contradict
+    # the kept one's is not taken, and stays in the other's history.
+    siren = plan.filled.get("siren") or kept.siren
+    siret = plan.filled.get("siret") or kept.siret
+    if siren and siret and siret[:9] != siren:
+        taken = "siret" if "siret" in plan.filled else "siren"
+        del plan.filled[taken]
+        label = Organisation._meta.get_field(taken).verbose_name
+        plan.differing.append((label, getattr(kept, taken), getattr(absorbed, taken)))
     return plan
 
 

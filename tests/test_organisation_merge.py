@@ -158,3 +158,12 @@ def test_a_merge_page_without_two_organisations_says_so(staff_client, query):
     response = staff_client.get(reverse("admin:laureats_organisation_merge"), query, follow=True)
     assert response.status_code == 200
     assert "organisations" in unescape(response.content.decode())
+
+
+def test_a_siren_that_contradicts_the_kept_siret_is_not_taken():
+    kept = OrganisationFactory(name="B", siret=SIRET)
+    other = OrganisationFactory(name="B", siren="552081317")
+    merge(kept.pk, other.pk, kept.version, other.version)
+    kept.refresh_from_db()
+    assert (kept.siren, kept.siret) == ("", SIRET)
+    kept.full_clean()
