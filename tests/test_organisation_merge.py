@@ -167,3 +167,20 @@ def test_a_siren_that_contradicts_the_kept_siret_is_not_taken():
     kept.refresh_from_db()
     assert (kept.siren, kept.siret) == ("", SIRET)
     kept.full_clean()
+
+
+def test_the_merge_action_takes_exactly_two_organisations(staff_client):
+    first, second, third = (OrganisationFactory(name=name) for name in ["A", "B", "C"])
+    changelist = reverse("admin:laureats_organisation_changelist")
+    two = staff_client.post(
+        changelist, {"action": "merge_two", "_selected_action": [first.pk, second.pk]}
+    )
+    assert two.status_code == 302
+    assert two["Location"].endswith(f"?garder={first.pk}&fusionner={second.pk}")
+    three = staff_client.post(
+        changelist,
+        {"action": "merge_two", "_selected_action": [first.pk, second.pk, third.pk]},
+        follow=True,
+    )
+    assert "Sélectionnez exactement deux organisations" in unescape(three.content.decode())
+    assert Organisation.objects.count() == 3
