@@ -50,7 +50,16 @@ def test_the_domain_app_has_only_its_entries_at_its_root():
     assert top_level == {"__init__.py", "apps.py", "urls.py"}
 
 
-LAYERED = ("browse", "text", "statistics", "journal", "opendata", "contributions", "resources")
+LAYERED = (
+    "browse",
+    "text",
+    "statistics",
+    "journal",
+    "opendata",
+    "contributions",
+    "resources",
+    "organisations",
+)
 
 
 def allowed_imports(package):

@@ -113,8 +113,8 @@ def test_a_file_that_breaks_the_schema_is_caught(client, every_field, tmp_path):
     # The validation has teeth: a member of an unknown laureate, an unknown role, a bad date.
     validate_live(client, tmp_path)
     with (tmp_path / "membres.csv").open("a", newline="") as members:
-        members.write("inconnu,Inconnu,societe-cooperative-idf,Société,porteur,,,,,\r\n")
-        members.write("projet-vide,Projet sans rien,autre,Autre,chef,,,,,\r\n")
+        members.write("inconnu,Inconnu,societe-cooperative-idf,Société,porteur,,,,,,\r\n")
+        members.write("projet-vide,Projet sans rien,autre,Autre,chef,,,,,,\r\n")
     laureates = (tmp_path / "laureats.csv").read_bytes()
     (tmp_path / "laureats.csv").write_bytes(laureates.replace(b"2024-01-15", b"15/01/2024"))
     descriptor = client.get(PACKAGE_URL).json()
@@ -237,7 +237,7 @@ FORMAT_1_0_0 = {
     "nature_aide:string date_debut:date date_fin:date site_web:string resume:string "
     "description:string remarques:string publie:boolean membres:string sources:string",
     "membres": "laureat_slug:string laureat_nom:string organisation_slug:string "
-    "organisation_nom:string role:string type:string siren:string ville:string "
+    "organisation_nom:string role:string type:string siren:string siret:string ville:string "
     "region_code:string region:string",
     **{
         f"statistiques-{key}": "valeur:string libelle:string laureats:integer "

@@ -44,6 +44,8 @@ EXPECTED = {
     "list_sector": 11,
     # Its shared productions: one prefetch.
     "laureate": 6,
+    # The organisation, its consortia with their members. It has no region: no possible
+    # partners are looked for (one more query when it has one: tests/test_partners.py).
     "organisation": 3,
     "organisations": 2,
 }

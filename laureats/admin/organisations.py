@@ -10,6 +10,7 @@ from ..models import (
 )
 from .base import PortalAdmin
 from .conflicts import VersionedAdmin
+from .organisation_merge import OrganisationMergeMixin
 
 
 class OrganisationMembershipInline(admin.TabularInline):
@@ -22,10 +23,10 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionedAdmin, PortalAdmin):
+class OrganisationAdmin(OrganisationMergeMixin, VersionedAdmin, PortalAdmin):
     list_display = ["name", "kind", "city", "region", "siren", "laureate_count"]
     list_filter = ["kind", "region"]
-    search_fields = ["name", "slug", "siren", "city"]
+    search_fields = ["name", "slug", "siren", "siret", "city"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [OrganisationMembershipInline]

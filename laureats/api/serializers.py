@@ -74,6 +74,9 @@ class MemberSerializer(serializers.Serializer):
     siren = serializers.CharField(
         source="organisation.siren", help_text=model_help(Organisation, "siren")
     )
+    siret = serializers.CharField(
+        source="organisation.siret", help_text=model_help(Organisation, "siret")
+    )
     ville = serializers.CharField(
         source="organisation.city", help_text=model_help(Organisation, "city")
     )
@@ -194,6 +197,7 @@ class OrganisationSerializer(serializers.Serializer):
         source="kind", choices=Organisation.Kind.choices, help_text=model_help(Organisation, "kind")
     )
     siren = text(Organisation, "siren")
+    siret = text(Organisation, "siret")
     ville = text(Organisation, "city")
     region = serializers.CharField(
         source="region_id",

@@ -1,5 +1,6 @@
 """The member organisations, and their place in each consortium: its lead or a partner."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -8,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..text.ordering import french, sort_key
 from .reference import Region
-from .validators import validate_siren
+from .validators import validate_siren, validate_siret
 from .versions import version_field
 from .writes import InputModel, InputQuerySet
 
@@ -99,6 +100,16 @@ class Organisation(InputModel):
         validators=[validate_siren],
         help_text=_("9 chiffres, facultatif."),
     )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_(
+            "14 chiffres, facultatif : l'établissement qui participe. Ses 9 premiers chiffres "
+            "sont le SIREN."
+        ),
+    )
     aliases = models.TextField(
         _("autres noms"),
         blank=True,
@@ -146,6 +157,19 @@ class Organisation(InputModel):
                 name="organisation_siren_nine_digits",
                 violation_error_message=_("Le SIREN compte 9 chiffres."),
             ),
+            # One establishment is one organisation, as one SIREN is: merging duplicates and
+            # the exports rely on it.
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="organisation_unique_siret",
+                violation_error_message=_("Une organisation porte déjà ce SIRET."),
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=r"^[0-9]{14}$"),
+                name="organisation_siret_fourteen_digits",
+                violation_error_message=_("Le SIRET compte 14 chiffres."),
+            ),
         ]
         indexes = [
             # The public organisations by kind (statistics, home page) and their count (the
@@ -159,6 +183,19 @@ class Organisation(InputModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # An establishment belongs to its company: a SIRET starts with the SIREN.
+        if self.siren and self.siret and self.siret[:9] != self.siren:
+            raise ValidationError(
+                {
+                    "siret": _(
+                        "Ce SIRET n'est pas celui d'un établissement de ce SIREN : ses 9 "
+                        "premiers chiffres doivent être le SIREN."
+                    )
+                }
+            )
 
     def get_absolute_url(self):
         return reverse("laureats:organisation-detail", kwargs={"slug": self.slug})

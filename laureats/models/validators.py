@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
+from stdnum.exceptions import ValidationError as InvalidIdentifier
+from stdnum.fr import siren, siret
 
 # The web addresses the portal stores and links to (sources, websites): http and https only,
 # the same for the models, the import and the moderation of proposals.
@@ -12,27 +15,46 @@ validate_web_address = URLValidator(schemes=["http", "https"])
 
 
 def luhn_is_valid(digits):
-    """The Luhn checksum that INSEE uses for SIREN numbers."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
+    """The Luhn checksum that INSEE uses for SIREN numbers (python-stdnum's)."""
+    return luhn.is_valid(digits)
+
+
+# The messages of each identifier: (wrong length or not digits, wrong check key).
+MESSAGES = {
+    "siren": (
+        _("Le SIREN compte exactement 9 chiffres."),
+        _("Ce SIREN n'est pas valide (sa clé de contrôle est fausse)."),
+    ),
+    "siret": (
+        _("Le SIRET compte exactement 14 chiffres."),
+        _("Ce SIRET n'est pas valide (sa clé de contrôle est fausse)."),
+    ),
+}
+
+
+def check_identifier(value, module, length):
+    """Refuse `value` unless it is exactly `length` ASCII digits with a valid key, as
+    python-stdnum's `module` (stdnum.fr.siren or stdnum.fr.siret) checks it. Spaces are refused
+    here, where stdnum would drop them: what is stored is the bare number (the proposal form
+    strips them first)."""
+    if not value:
+        return
+    kind = module.__name__.rsplit(".", 1)[-1]
+    wrong_format, wrong_key = MESSAGES[kind]
+    if len(value) != length or not value.isascii() or not value.isdigit():
+        raise ValidationError(wrong_format, code=f"{kind}_format")
+    try:
+        module.validate(value)
+    except InvalidIdentifier:
+        raise ValidationError(wrong_key, code=f"{kind}_luhn") from None
 
 
 def validate_siren(value):
-    if not value:
-        return
-    if len(value) != 9 or not value.isascii() or not value.isdigit():
-        raise ValidationError(_("Le SIREN compte exactement 9 chiffres."), code="siren_format")
-    if not luhn_is_valid(value):
-        raise ValidationError(
-            _("Ce SIREN n'est pas valide (sa clé de contrôle est fausse)."), code="siren_luhn"
-        )
+    check_identifier(value, siren, 9)
+
+
+def validate_siret(value):
+    check_identifier(value, siret, 14)
 
 
 # What Django's <slug:> path converter accepts, and so every slug the site makes.

@@ -92,8 +92,9 @@ def model_field_schema(model_field):
         return {"type": "integer", "constraints": {"minimum": 0}}
     if isinstance(model_field, models.BooleanField):
         return {"type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]}
-    if model_field.name == "siren":
-        return {"type": "string", "constraints": {"pattern": "[0-9]{9}"}}
+    if model_field.name in {"siren", "siret"}:
+        digits = model_field.max_length
+        return {"type": "string", "constraints": {"pattern": f"[0-9]{{{digits}}}"}}
     return {"type": "string"}
 
 

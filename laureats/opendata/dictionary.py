@@ -41,6 +41,7 @@ MEMBER_COLUMNS = [
     MemberColumn("role", Membership, "role"),
     MemberColumn("type", Organisation, "kind"),
     MemberColumn("siren", Organisation, "siren"),
+    MemberColumn("siret", Organisation, "siret"),
     MemberColumn("ville", Organisation, "city"),
     MemberColumn("region_code", Region, "code"),
     MemberColumn("region", Region, "name"),

@@ -132,6 +132,7 @@ def member_row(laureate, membership):
         "role": membership.role,
         "type": organisation.kind,
         "siren": organisation.siren or None,
+        "siret": organisation.siret or None,
         "ville": organisation.city or None,
         "region_code": region.code if region else None,
         "region": region.name if region else None,

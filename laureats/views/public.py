@@ -10,6 +10,8 @@ from django.views.generic import DetailView
 from ..browse.facets import active_chips, active_params, facet_counts, facets
 from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Resource, Sector
+from ..organisations.partner_graph import partner_graph
+from ..organisations.partners import partners, possible_partners
 from ..statistics.announced import (
     FILTERS,
     AnnouncedCounts,
@@ -206,3 +208,13 @@ class OrganisationDetailView(DetailView):
         if not organisation.published_memberships:
             raise Http404
         return organisation
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = partners(self.object)
+        context["partners"] = found
+        context["partner_graph"] = partner_graph(self.object, found)
+        context["possible_partners"] = possible_partners(
+            self.object, [partner.organisation.pk for partner in found]
+        )
+        return context
