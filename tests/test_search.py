@@ -165,8 +165,9 @@ def test_deleting_a_laureate_with_members_rebuilds_nothing(django_assert_max_num
     # Its memberships go with it: rebuilding its text five times on the way would be waste.
     # One history row per membership is written (simple-history), its members' versions
     # move in one UPDATE (laureats/models/version_signals.py), and its members' derived columns are read
-    # and rebuilt once (their flag, their search text): 17 queries plus one per member.
-    with django_assert_max_num_queries(22):
+    # and rebuilt once (their flag, their search text), and its links to shared productions go
+    # (one DELETE): 18 queries plus one per member.
+    with django_assert_max_num_queries(23):
         laureate.delete()
     assert not Laureate.objects.exists()
 
