@@ -1,7 +1,12 @@
-"""One row of the import file, as the tests of the import (command and admin) write it: a
-complete, valid laureate whose cells a test overrides by column name."""
+"""The import file as the tests of the import (command, admin, derived columns) write it: one
+row of a complete, valid laureate whose cells a test overrides by column name, the file, and
+the command that reads it."""
+
+from django.core.management import call_command
 
 from laureats.csv_format import COLUMN_NAMES
+
+HEADER = ",".join(COLUMN_NAMES)
 
 
 def import_row(**values):
@@ -27,3 +32,14 @@ def import_row(**values):
 def csv_line(**values):
     """The same row as one line of a comma-separated file, every cell quoted."""
     return ",".join(f'"{value}"' for value in import_row(**values).values())
+
+
+def write(tmp_path, *rows, name="laureats.csv", header=HEADER, encoding="utf-8"):
+    """A CSV file of these lines under the header."""
+    path = tmp_path / name
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
+    return path
+
+
+def run_import(path, *args):
+    call_command("import_laureates", str(path), *args, verbosity=0)

@@ -17,6 +17,7 @@ from laureats.models.completeness import FACTS
 from laureats.models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit
 
 from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
+from .import_rows import csv_line, write
 
 pytestmark = pytest.mark.django_db
 
@@ -268,9 +269,9 @@ def test_accepting_a_proposal_keeps_completeness(admin_user, reference_data):
 
 
 def test_import_keeps_the_columns(reference_data, tmp_path):
-    from .test_import import row, write
-
-    path = write(tmp_path, row(), row(slug="autre", nom="Autre projet", membres="", regions=""))
+    path = write(
+        tmp_path, csv_line(), csv_line(slug="autre", nom="Autre projet", membres="", regions="")
+    )
     call_command("import_laureates", str(path), verbosity=0)
     laureate = Laureate.objects.get(slug="projet-sante")
     assert laureate.member_kinds == "|cfa|laboratoire|"

@@ -1,25 +1,12 @@
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 
-from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Membership, Organisation
 
-from .import_rows import csv_line
+from .import_rows import HEADER, csv_line, run_import, write
 
 pytestmark = pytest.mark.django_db
-
-HEADER = ",".join(COLUMN_NAMES)
-
-
-def write(tmp_path, *rows, name="laureats.csv", header=HEADER, encoding="utf-8"):
-    path = tmp_path / name
-    path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
-    return path
-
-
-def run_import(path, *args):
-    call_command("import_laureates", str(path), *args, verbosity=0)
 
 
 def test_valid_file_creates_laureates_members_and_sources(reference_data, tmp_path):

@@ -15,6 +15,7 @@ from laureats.models import Laureate, Membership, Organisation
 from laureats.statistics.figures import LaureateStatistics
 
 from .factories import MembershipFactory, OrganisationFactory, make_laureate
+from .import_rows import csv_line, run_import, write
 
 pytestmark = pytest.mark.django_db
 
@@ -144,15 +145,15 @@ def test_admin_edit_keeps_the_flag(staff_client, reference_data):
 
 
 def test_import_keeps_the_flag(reference_data, tmp_path):
-    from .test_import import row, run_import, write
-
-    run_import(write(tmp_path, row(), row(slug="cache", nom="Caché", publie="non")))
+    run_import(write(tmp_path, csv_line(), csv_line(slug="cache", nom="Caché", publie="non")))
     assert flagged() == {"cfa-de-test", "laboratoire-de-test"} == public_the_slow_way()
 
     # The laboratory leaves the consortium (a bulk delete, no signal); the hidden one is
     # published.
     members = "porteur:cfa::CFA de test"
-    run_import(write(tmp_path, row(membres=members), row(slug="cache", nom="Caché", membres="")))
+    run_import(
+        write(tmp_path, csv_line(membres=members), csv_line(slug="cache", nom="Caché", membres=""))
+    )
     assert flagged() == {"cfa-de-test"} == public_the_slow_way()
     assert_flags_follow_the_rows()
 
