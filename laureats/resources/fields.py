@@ -55,7 +55,8 @@ class ChoiceListField(models.CharField):
         # A list is stored joined; a text is a lookup's operand ("|apprentis|"), kept as is.
         if isinstance(value, list | tuple):
             return joined(self.in_order(value))
-        return super().get_prep_value(value)
+        # Not through to_python, which would split the operand into a list.
+        return value if value is None else str(value)
 
     def value_to_string(self, obj):
         return self.get_prep_value(self.value_from_object(obj))
