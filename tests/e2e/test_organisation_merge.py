@@ -1,8 +1,7 @@
-import pytest
-
 """An administrator finds a likely duplicate organisation and merges it, in a real browser at
 desktop width: nothing is lost (issue 25)."""
 
+import pytest
 from django.db import connection
 from django.urls import reverse
 
