@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Organisation
 from ..organisations.merge import MergeRefused, duplicate_groups, merge, plan_merge
+from ..text.ordering import sort_key
 
 DUPLICATE_FIELDS = ["pk", "name", "slug", "aliases", "siren", "kind", "city", "version"]
 
@@ -47,7 +48,13 @@ class OrganisationMergeMixin:
     def find_duplicates(self, request, queryset):
         selected = set(queryset.values_list("pk", flat=True))
         everyone = Organisation.objects.only(*DUPLICATE_FIELDS).in_name_order()
-        groups = [group for group in duplicate_groups(everyone) if selected & {o.pk for o in group}]
+        # In French reading order, ties of case and accent broken alike on every database
+        # ("Bâtiment PACA", "batiment Paca" fold alike): the first is the one offered to keep.
+        groups = [
+            sorted(group, key=lambda organisation: sort_key(organisation.name))
+            for group in duplicate_groups(everyone)
+            if selected & {o.pk for o in group}
+        ]
         rows = [
             (group, [(other, self.merge_url(group[0], other)) for other in group[1:]])
             for group in groups

@@ -1,8 +1,6 @@
 """An administrator finds a likely duplicate organisation and merges it, in a real browser at
 desktop width: nothing is lost (issue 25)."""
 
-import pytest
-from django.db import connection
 from django.urls import reverse
 
 from laureats.models import Membership, Organisation
@@ -11,11 +9,6 @@ from ..factories import LaureateFactory, MembershipFactory, OrganisationFactory
 from .conftest import screenshot, session_cookie
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="the duplicates page orders a pair by name, which PostgreSQL's collation sorts the "
-    "other way: the link clicked names the other record (to fix: order groups by age)",
-)
 def test_an_administrator_merges_a_duplicate_pair(page, live_server, staff_user):
     kept = OrganisationFactory(name="CFA du Bâtiment PACA", city="Marseille")
     twin = OrganisationFactory(name="CFA du batiment Paca", aliases="CFA BTP Paca")
