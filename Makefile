@@ -5,6 +5,8 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: one per processor; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint format browser gettext system-packages check-browser messages compile-messages
 
@@ -56,7 +58,7 @@ lighthouse: install
 # (compilemessages, tests/test_translations.py) and redis-server (tests that start, freeze and stop
 # a Redis of their own, tests/servers.py). system-packages installs them first, or stops.
 test: system-packages install compile-messages
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile --durations 15 $(PYTEST_ARGS)
 
 # The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed, for machines without
 # GNU gettext; where msgfmt exists they are rebuilt, so that an edited .po shows up at once.
