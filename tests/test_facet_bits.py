@@ -82,7 +82,7 @@ def test_statistics_count_each_member_kind_from_the_bits(reference_data):
 
 def test_the_counted_columns_are_all_in_the_counts_index():
     # Otherwise each count reads the wide table instead of the index alone.
-    from laureats.browse.facets import COUNTED_COLUMNS
+    from laureats.browse.counting import COUNTED_COLUMNS
 
     index = next(
         index for index in Laureate._meta.indexes if index.name == "laureate_published_counts_idx"

@@ -10,119 +10,37 @@ from urllib.parse import urlencode
 
 from django.db import connection
 
-from ..models import Laureate, Region
-from ..models.facet_bits import MEMBER_KIND_BITS, REGION_BITS, sector_bit
+from ..models import Region
+from ..models.facet_bits import REGION_BITS
 from ..text.languages import in_page_language
-
-SECTORS = Laureate.sectors.through._meta.db_table
-
-
-def bit_set(column, bit):
-    # Bits are small integers from models/facet_bits.py, never from a request: safe inline.
-    return f"({column} & {1 << bit}) <> 0"
-
-
-def contains(column, value):
-    """`column` ("|11|84|") holds `value`: the rule for a value without a bit."""
-    position = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
-    return f"{position}({column}, %s) > 0", [f"|{value}|"]
-
-
-def region_condition(code):
-    """SQL true for the laureates `filters.has_region([code])` selects, from their row."""
-    if code in REGION_BITS:
-        return bit_set("region_bits", REGION_BITS[code]), []
-    return contains("region_codes", code)
-
-
-def option_condition(filterset, name, value):
-    """SQL true for the laureates that ticking `value` of facet `name` selects, by the
-    FilterSet's rule, read from the laureate's own row wherever it can be: (sql, params)."""
-    sector_pk = filterset.choice_lists["sector_ids"][value] if name == "secteur" else None
-    return value_condition(name, value, sector_pk)
-
-
-def value_condition(name, value, sector_pk=None):
-    """`option_condition` for one value, a sector given by its primary key: what the
-    announced counts (announced.py) count with, outside any FilterSet."""
-    if name == "secteur":
-        if sector_bit(sector_pk) is not None:
-            return bit_set("sector_bits", sector_bit(sector_pk)), []
-        return f"id IN (SELECT laureate_id FROM {SECTORS} WHERE sector_id = %s)", [sector_pk]
-    if name == "region":
-        return region_condition(value)
-    if name == "type_membre":
-        if value in MEMBER_KIND_BITS:
-            return bit_set("member_kind_bits", MEMBER_KIND_BITS[value]), []
-        return contains("member_kinds", value)
-    column = {"portee": "scope", "statut": "status"}[name]
-    return f"{column} = %s", [value]
-
-
-# What the conditions below read: all in the published rows' counts index.
-COUNTED_COLUMNS = [
-    "id",
-    "scope",
-    "status",
-    "region_codes",
-    "member_kinds",
-    "region_bits",
-    "member_kind_bits",
-    "sector_bits",
-]
-
-
-def counted_rows(laureates):
-    """The published rows of `laureates` (a queryset), as SQL selecting COUNTED_COLUMNS: a
-    subquery that PostgreSQL and SQLite fold into the outer count, so that the filter is
-    evaluated once, in one scan of the counts index (laureate_published_counts_idx)."""
-    rows = laureates.filter(is_published=True).order_by().values(*COUNTED_COLUMNS)
-    return rows.query.sql_with_params()
-
-
-def count_published(laureates, conditions):
-    """For each (sql, params) condition, how many of `laureates` published meet it.
-
-    Written as SQL rather than forty `Count(filter=...)`: Django took ~9 ms to compile those,
-    more than PostgreSQL took to count them at the real data's size."""
-    rows_sql, rows_params = counted_rows(laureates)
-    columns, params = [], []
-    for sql, condition_params in conditions:
-        columns.append(f"COUNT(*) FILTER (WHERE {sql})")
-        params += condition_params
-    query = f"SELECT {', '.join(columns)} FROM ({rows_sql}) AS laureate"
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *rows_params])
-        return cursor.fetchone()
+from .counting import EVERY_LAUREATE, count_published, counts_query
 
 
 def regions_with_involved_count(laureates):
     """(code, name, count) for every region: how many of `laureates` (published ones, a
-    queryset) `has_region` selects there, the name in the page's language.
+    queryset) the region filter selects there, the name in the page's language.
 
-    One query: each region with a bit is counted in a single pass over the published rows'
-    counts index; a region without one, if one is ever added, by a subquery of its own."""
-    rows_sql, params = counted_rows(laureates)
-    counts = ", ".join(
-        f"COUNT(*) FILTER (WHERE {bit_set('region_bits', bit)}) AS r{bit}"
-        for bit in REGION_BITS.values()
-    )
-    # The codes come from models/facet_bits.py, never from a request: safe to write inline.
-    cases = " ".join(f"WHEN '{code}' THEN counted.r{bit}" for code, bit in REGION_BITS.items())
-    position = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
-    sql = f"""
-        SELECT region.code, region.name, region.name_en, CASE region.code {cases} ELSE (
-            SELECT COUNT(*) FROM ({rows_sql}) AS laureate
-            WHERE {position}(laureate.region_codes, '|' || region.code || '|') > 0
-        ) END
-        FROM {Region._meta.db_table} AS region
-        CROSS JOIN (SELECT {counts} FROM ({rows_sql}) AS laureate) AS counted
-    """
+    One query: the regions' rows beside the counts of every region of the map; a region added
+    since (without a bit, REGION_BITS) is counted by one query more."""
+    counts_sql, params = counts_query(laureates, [("region", code) for code in REGION_BITS])
     with connection.cursor() as cursor:
-        cursor.execute(sql, params * 2)
+        cursor.execute(
+            f"SELECT region.code, region.name, region.name_en, counted.* "
+            f"FROM {Region._meta.db_table} AS region CROSS JOIN ({counts_sql}) AS counted",
+            params,
+        )
         rows = cursor.fetchall()
+    counts = {}
+    for row in rows[:1]:
+        counts = dict(zip(REGION_BITS, row[3:], strict=True))
+    added = [code for code, *_ in rows if code not in counts]
+    if added:
+        added_counts = count_published(laureates, [("region", code) for code in added])
+        counts.update(zip(added, added_counts, strict=True))
     # Named in the page's language (laureats/text/languages.py).
-    return [(code, in_page_language(name, english), n) for code, name, english, n in rows]
+    return [
+        (code, in_page_language(name, english), counts[code]) for code, name, english, *_ in rows
+    ]
 
 
 class FacetCounts(dict):
@@ -147,9 +65,9 @@ def facet_counts(filterset):
         options = [
             (name, value) for name in names for value, _label in filterset.form.fields[name].choices
         ]
-        conditions = [option_condition(filterset, name, value) for name, value in options]
+        conditions = [filterset.facet_value(name, value) for name, value in options]
         if excluded is None:
-            conditions.append(("1 = 1", []))
+            conditions.append(EVERY_LAUREATE)
         result = count_published(filterset.queryset_without(excluded), conditions)
         if excluded is None:
             counts.matching = result[-1]

@@ -106,6 +106,25 @@ def has_member_kind(kinds):
     return condition
 
 
+def has_scope(scopes):
+    return Q(scope__in=scopes)
+
+
+def has_status(statuses):
+    return Q(status__in=statuses)
+
+
+# The rule of each facet: the laureates that any of its values select, sectors given by their
+# ids. The filters apply it, the facets, the map and the announced counts count with it.
+FACET_RULES = {
+    "secteur": has_sector,
+    "portee": has_scope,
+    "region": has_region,
+    "statut": has_status,
+    "type_membre": has_member_kind,
+}
+
+
 def has_lead_kind(kinds):
     return Exists(
         Membership.objects.leads().of_each_laureate().filter(organisation__kind__in=kinds)
@@ -123,17 +142,13 @@ class LaureateFilter(django_filters.FilterSet):
         label=_("Filière"), choices=sector_choices, method="in_sectors"
     )
     portee = CheckboxMultipleChoiceFilter(
-        label=_("Portée"),
-        choices=Laureate.Scope.choices,
-        where=lambda values: Q(scope__in=values),
+        label=_("Portée"), choices=Laureate.Scope.choices, where=has_scope
     )
     region = CheckboxMultipleChoiceFilter(
         label=_("Région"), choices=region_choices, where=has_region
     )
     statut = CheckboxMultipleChoiceFilter(
-        label=_("Statut"),
-        choices=Laureate.Status.choices,
-        where=lambda values: Q(status__in=values),
+        label=_("Statut"), choices=Laureate.Status.choices, where=has_status
     )
     type_membre = CheckboxMultipleChoiceFilter(
         label=_("Type de membre"),
@@ -203,8 +218,15 @@ class LaureateFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def in_sectors(self, queryset, name, value):
-        sector_ids = self.choice_lists["sector_ids"]
-        return queryset.filter(has_sector([sector_ids[slug] for slug in value]))
+        return queryset.filter(
+            FACET_RULES[name]([self.facet_value(name, slug)[1] for slug in value])
+        )
+
+    def facet_value(self, name, value):
+        """(facet, value) as FACET_RULES reads it: a sector by its id rather than its slug."""
+        if name == "secteur":
+            return name, self.choice_lists["sector_ids"][value]
+        return name, value
 
     def member_organisation(self, queryset, name, value):
         return queryset.filter(

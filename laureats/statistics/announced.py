@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from deffinum.pagecache.local import local
 
-from ..browse.facets import count_published, value_condition
+from ..browse.counting import EVERY_LAUREATE, count_published
 from ..models import Laureate, ProgrammeFigure
 from ..text.languages import in_page_language
 
@@ -97,8 +97,8 @@ class Announced:
         return template % {"count": count, "name": self.name}
 
     def condition(self):
-        """SQL true for the laureates this value selects: the list's own rule (facets.py)."""
-        return value_condition(self.param, self.value, self.sector_pk)
+        """The laureates this value selects, by the list's own rule (browse/counting.py)."""
+        return (self.param, self.sector_pk if self.param == "secteur" else self.value)
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def entered_counts(announced, total=False):
     to_count = [item for item in announced if (item.param, item.value) != NO_FILTER]
     conditions = [item.condition() for item in to_count]
     if total:
-        conditions.append(("1 = 1", []))
+        conditions.append(EVERY_LAUREATE)
     if not conditions:
         return {}
     counted = count_published(Laureate.objects.all(), conditions)
