@@ -2,8 +2,7 @@
 
 The facts and their order are those of `models/completeness.py`, the one definition of
 completeness. Each missing fact links to the /contribuer/ form set on that laureate and the
-field that fills it in (`Proposal.Field`). It reads the annotations of `with_completeness()`
-(the list, /a-completer/) or what `for_detail()` prefetches (the fiche, /comparer/).
+field that fills it in (`Proposal.Field`). It reads the laureate's stored `known_mask`.
 """
 
 from urllib.parse import urlencode
@@ -46,8 +45,7 @@ def completeness(laureate):
 
 
 def facts_to_complete(laureates, totals):
-    """For /a-completer/: each fact, most important first, with how many of `laureates` (a
-    `with_completeness()` queryset) miss it and the first of them, each with its link.
+    """For /a-completer/: each fact, most important first, with how many of `laureates` miss it and the first of them, each with its link.
     `totals` is their `completeness_totals()`, so that the counts are the page's figures."""
     named = {fact.key: [] for fact in FACTS}
     for laureate in laureates:

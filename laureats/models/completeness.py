@@ -1,18 +1,17 @@
-"""Completeness: the facts a laureate's fiche should state, defined once, in Python and in SQL.
+"""Completeness: the facts a laureate's fiche should state, each defined once, in SQL.
 
 Every page that counts what is known or missing reads this one list: the fiche ("7 informations
 sur 10") and its line of missing facts, the list's cards, sort and filter, the home page, the
 statistics, /a-completer/, /comparer/ and the description on /donnees/. Its order is the order
 of importance: /a-completer/ shows the most important missing facts first.
 
-Each fact has two equal definitions: `is_known(laureate)` reads an object whose relations are
-prefetched (`for_detail()`), `condition(model)` is the same rule as a database expression.
-The conditions are evaluated on write, into `Laureate.known_mask` (a bit per fact, kept by
-laureats/derived/); sorting, filtering and counting thousands
-of laureates read that column instead of five subqueries per laureate (at 10,000 laureates the
-home page's totals took ~100 ms, now ~5). tests/test_completeness.py checks that both agree on
-every combination of facts, tests/test_facet_columns.py that every write path keeps the mask,
-on SQLite and PostgreSQL.
+Each fact's rule is one database expression, `condition(model)`. The conditions are evaluated
+on write, into `Laureate.known_mask` (a bit per fact, kept by laureats/derived/ in the same
+transaction as the write), and everything else reads that column: the fiche and the cards in
+Python (`is_known`), sorting, filtering and counting in SQL (`is_stored_known`), instead of five
+subqueries per laureate (at 10,000 laureates the home page's totals took ~100 ms, now ~5).
+tests/test_completeness.py checks the rules on every combination of facts, and
+tests/test_facet_columns.py that every write path keeps the mask, on SQLite and PostgreSQL.
 
 Decisions:
 - A national laureate covers the whole country: it does not miss its regions. A laureate whose
@@ -45,15 +44,10 @@ class Fact:
     # The field of /contribuer/ (a `Proposal.Field` value) that fills it in, or a function of
     # the laureate choosing between two.
     field: str | Callable
-    is_known: Callable
     condition: Callable
 
     def field_for(self, laureate):
         return self.field(laureate) if callable(self.field) else self.field
-
-
-def has_partner(laureate):
-    return any(not membership.is_lead for membership in laureate.memberships.all())
 
 
 FACTS = [
@@ -63,7 +57,6 @@ FACTS = [
         _("nom"),
         _("le nom du projet"),
         "name",
-        lambda laureate: bool(laureate.name),
         lambda m: ~Q(name=""),
     ),
     Fact(
@@ -72,7 +65,6 @@ FACTS = [
         _("porteur"),
         _("l'organisation porteuse est nommée"),
         "lead",
-        lambda laureate: laureate.lead is not None,
         lambda m: Q(Exists(Membership.objects.leads().of_each_laureate())),
     ),
     Fact(
@@ -81,7 +73,6 @@ FACTS = [
         _("partenaires"),
         _("au moins un partenaire est nommé"),
         "members",
-        has_partner,
         lambda m: Q(Exists(Membership.objects.partners().of_each_laureate())),
     ),
     Fact(
@@ -90,7 +81,6 @@ FACTS = [
         _("filières"),
         _("au moins une filière"),
         "sectors",
-        lambda laureate: bool(laureate.sectors.all()),
         lambda m: Q(Exists(m.sectors.through.objects.filter(laureate_id=OuterRef("pk")))),
     ),
     Fact(
@@ -99,7 +89,6 @@ FACTS = [
         _("portée"),
         _("nationale ou interrégionale"),
         "scope",
-        lambda laureate: bool(laureate.scope),
         lambda m: ~Q(scope=""),
     ),
     Fact(
@@ -110,7 +99,6 @@ FACTS = [
             "au moins une région couverte ; un projet national couvre toute la France et n'en manque pas, un projet de portée inconnue en manque tant qu'aucune n'est saisie"
         ),
         "regions",
-        lambda laureate: laureate.scope == laureate.Scope.NATIONAL or bool(laureate.regions.all()),
         lambda m: (
             Q(scope=m.Scope.NATIONAL)
             | Q(Exists(m.regions.through.objects.filter(laureate_id=OuterRef("pk"))))
@@ -122,7 +110,6 @@ FACTS = [
         _("montants"),
         _("le coût total et l'aide de l'État (accordée ou demandée), les deux"),
         lambda laureate: "total_cost" if laureate.total_cost is None else "state_aid",
-        lambda laureate: laureate.total_cost is not None and laureate.state_aid is not None,
         lambda m: Q(total_cost__isnull=False, state_aid__isnull=False),
     ),
     Fact(
@@ -131,7 +118,6 @@ FACTS = [
         _("dates"),
         _("la date de début et la date de fin, les deux"),
         lambda laureate: "start_date" if laureate.start_date is None else "end_date",
-        lambda laureate: laureate.start_date is not None and laureate.end_date is not None,
         lambda m: Q(start_date__isnull=False, end_date__isnull=False),
     ),
     Fact(
@@ -140,7 +126,6 @@ FACTS = [
         _("description"),
         _("une description du projet"),
         "description",
-        lambda laureate: bool(laureate.description),
         lambda m: ~Q(description=""),
     ),
     Fact(
@@ -149,7 +134,6 @@ FACTS = [
         _("source"),
         _("au moins une source publique"),
         "sources",
-        lambda laureate: bool(laureate.sources.all()),
         # Through the laureate table: this module may not import Source (see the docstring).
         lambda m: Q(Exists(m.objects.filter(pk=OuterRef("pk"), sources__isnull=False))),
     ),
@@ -184,8 +168,5 @@ def known_count(model):
 
 
 def is_known(laureate, fact):
-    """Read from the stored mask for the rows of a `with_completeness()` queryset, else from
-    the object and its (prefetched) relations."""
-    if getattr(laureate, "completeness_from_mask", False):
-        return bool(laureate.known_mask & bit(fact))
-    return fact.is_known(laureate)
+    """Whether the laureate's fiche states `fact`, read from its stored mask."""
+    return bool(laureate.known_mask & bit(fact))

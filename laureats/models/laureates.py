@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -52,13 +52,6 @@ class LaureateQuerySet(InputQuerySet):
                 When(state_aid_kind=Laureate.StateAidKind.GRANTED, then=F("state_aid"))
             )
         )
-
-    def with_completeness(self):
-        """Rows whose completeness (`completeness.is_known`) is read from their stored
-        `known_mask` (kept by laureats/derived/), not from their relations: the same rule
-        as the fiche's. In Python: eleven SQL expressions built for every list page cost more
-        than the page's queries at the real data's size."""
-        return self.annotate(completeness_from_mask=Value(True))
 
     def missing_any(self, keys):
         """Laureates that miss at least one of the facts named by `keys`."""

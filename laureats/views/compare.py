@@ -34,11 +34,9 @@ def compare(request):
 def to_complete(request):
     published = Laureate.objects.published()
     totals = published.completeness_totals()
-    laureates = (
-        published.with_completeness()
-        .only("name", "slug", "acronym", "total_cost", "start_date", "known_mask")
-        .in_name_order()
-    )
+    laureates = published.only(
+        "name", "slug", "acronym", "total_cost", "start_date", "known_mask"
+    ).in_name_order()
     return render(
         request,
         "laureats/to_complete.html",

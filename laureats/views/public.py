@@ -129,9 +129,7 @@ def laureate_list(request):
     # The facets' query counts the results too, in the same pass over the matches. Each card
     # says how complete it is, from the page's own query (not the facets').
     counts = facet_counts(filterset)
-    page = paginate(
-        request, filterset.qs.with_completeness(), LAUREATES_PER_PAGE, notices, counts.matching
-    )
+    page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices, counts.matching)
     return render(
         request,
         "laureats/laureate_list.html",
