@@ -43,3 +43,21 @@ def write(tmp_path, *rows, name="laureats.csv", header=HEADER, encoding="utf-8")
 
 def run_import(path, *args):
     call_command("import_laureates", str(path), *args, verbosity=0)
+
+
+def current_row(laureate):
+    """The laureate's line of the export (laureats/opendata/rows.py), by column name: the row
+    an administrator re-imports with a change."""
+    from laureats.models import Laureate
+    from laureats.opendata.rows import laureate_rows
+
+    (cells,) = laureate_rows(Laureate.objects.filter(pk=laureate.pk))
+    return dict(zip(COLUMN_NAMES, cells, strict=True))
+
+
+def export_text(laureates):
+    """`laureates` (a queryset, in its order) as the CSV export writes them."""
+    from laureats.opendata.exports import csv_pieces
+    from laureats.opendata.rows import laureate_rows
+
+    return "".join(csv_pieces(laureate_rows(laureates), COLUMN_NAMES))

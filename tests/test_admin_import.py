@@ -8,11 +8,11 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from laureats.csv_format import COLUMN_NAMES, laureate_to_row
+from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Organisation
 
 from .factories import make_laureate
-from .import_rows import import_row
+from .import_rows import current_row, import_row
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_import_page_lists_the_columns(staff_client, reference_data):
 
 def test_preview_shows_created_updated_unchanged_and_writes_nothing(staff_client, existing):
     unchanged = make_laureate(name="Stable", slug="stable", status="retenu", scope="nationale")
-    same = laureate_to_row(unchanged)
+    same = current_row(unchanged)
     upload = csv_file(
         import_row(),
         import_row(

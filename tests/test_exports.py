@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from laureats.csv_format import COLUMN_NAMES, write_csv
+from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate, Organisation, Sector
 from laureats.opendata import exports
 from laureats.opendata import rows as exports_rows
@@ -266,13 +266,6 @@ def test_an_export_of_no_rows_is_a_valid_file_with_its_header(client, export_lau
         # The spreadsheet also says whether each amount of aid was granted or requested.
         header = [field.name for field in exports.laureate_fields()]
     assert next(iter(sheets.values())) == [tuple(header)]
-
-
-def test_streamed_csv_is_the_importer_format(client, export_laureates):
-    # One format: the export writes exactly what importer.write_csv would.
-    expected = io.StringIO()
-    write_csv(Laureate.objects.for_detail().order_by("name", "pk"), expected)
-    assert content(client.get(export_url("csv"))).decode() == expected.getvalue()
 
 
 def test_csv_of_the_whole_list_imports_back_unchanged(

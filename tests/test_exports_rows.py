@@ -1,5 +1,5 @@
-"""The rows of the laureate CSV and XLSX exports (laureats/opendata/rows.py): the same cells as
-the codecs' `laureate_to_row`, and a fixed file, so that a change of format is seen.
+"""The rows of every laureate CSV and XLSX export (laureats/opendata/rows.py), public and admin:
+a fixed file, so that a change of format is seen.
 
 The laureates cover every kind of column: text with quotes, commas, line breaks, accents, "|"
 and a leading "=", choices, several sectors, regions, members and sources, amounts (zero
@@ -13,11 +13,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from laureats.csv_format import COLUMN_NAMES, COLUMNS, Column, laureate_to_row
-from laureats.csv_format.codecs import Codec
-from laureats.csv_format.values import join_values
+from laureats.csv_format import COLUMN_NAMES
+from laureats.csv_format.values import join_values, split_values
 from laureats.models import Laureate, Membership, Organisation, Sector
-from laureats.opendata.rows import cell_maker, joined, laureate_rows
 
 from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
 
@@ -89,7 +87,7 @@ def varied(reference_data):
     make_laureate(slug="cache", name="Caché", is_published=False, lead=lycee)
 
 
-# As the code before exports_rows.py wrote it (laureate_to_row), on SQLite and PostgreSQL alike.
+# As the codecs wrote it before the rows were read as tuples, on SQLite and PostgreSQL alike.
 EXPECTED_CSV = (
     "slug,nom,acronyme,statut,portee,secteurs,regions,cout_total_eur,aide_etat_eur,nature_aide,date_debut,date_fin,site_web,resume,description,remarques,publie,membres,sources\r\n"
     'atelier-vr,"Atelier ""VR"", virgule & accents : Énergie à l\'œuvre","AVR,1",retenu,interregionale,construction-btp | sante-social,11 | 27 | 84,1250000,500000,accordee,2024-01-15,2026-12-31,"https://atelier.example.org/vr?x=1,2","Ligne 1\nLigne 2\r\n'
@@ -178,28 +176,25 @@ def test_laureate_xlsx_cells_are_the_fixed_cells(client, varied):
     assert list(workbook["Lauréats"].iter_rows(values_only=True)) == EXPECTED_XLSX
 
 
-def test_rows_are_laureate_to_row_cell_for_cell(varied):
-    laureates = Laureate.objects.for_detail()
-    expected = [
-        [laureate_to_row(laureate)[name] for name in COLUMN_NAMES] for laureate in laureates
-    ]
-    assert list(laureate_rows(laureates)) == expected
-
-
-def test_a_codec_that_writes_more_than_its_value_needs_its_own_cell():
-    class Prefixed(Codec):
-        def text(self, laureate, column):
-            return "n° " + super().text(laureate, column)
-
-    column = Column("nom", "name", Prefixed(), "")
-    with pytest.raises(TypeError, match="Prefixed"):
-        cell_maker(column, typed=False)
-    assert all(cell_maker(column, typed) for column in COLUMNS for typed in (False, True))
+def test_the_admin_exports_the_selection_as_the_same_file(admin_client, varied):
+    # One path for export rows: the admin's action writes the open data file's cells.
+    url = reverse("admin:laureats_laureate_changelist")
+    selected = Laureate.objects.exclude(slug="cache").values_list("pk", flat=True)
+    response = admin_client.post(
+        url, {"action": "export_csv", "_selected_action": [str(pk) for pk in selected]}
+    )
+    # In the list's name order, as the open data file.
+    assert content(response).decode() == EXPECTED_CSV
+    response = admin_client.post(
+        url, {"action": "export_xlsx", "_selected_action": [str(pk) for pk in selected]}
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(content(response)))
+    assert list(workbook["Lauréats"].iter_rows(values_only=True)) == EXPECTED_XLSX
 
 
 @pytest.mark.parametrize(
     "values",
     [["a"], ["a", "b", "c"], ["a|b"], ["a", "b\\"], ["\\|", ""], ["", ""], ["x | y", "z"]],
 )
-def test_cells_join_values_as_join_values_does(values):
-    assert joined(values) == join_values(values)
+def test_joined_values_read_back_as_they_were(values):
+    assert split_values(join_values(values)) == [value for value in values if value]

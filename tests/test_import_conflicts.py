@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from laureats.contributions import moderation
-from laureats.csv_format import COLUMN_NAMES, laureate_to_row
+from laureats.csv_format import COLUMN_NAMES
 from laureats.importer import PlanMoved, apply_plan, plan_file
 from laureats.models import Laureate, Organisation, PendingImport, Proposal
 
 from .factories import OrganisationFactory, make_laureate
 from .html_forms import as_post, form_fields
+from .import_rows import current_row
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def csv_file(*rows, columns=COLUMN_NAMES, name="laureats.csv"):
 
 def renaming_file(laureate):
     """The laureate exported whole, with only its name changed: what A previews."""
-    return csv_file(laureate_to_row(laureate) | {"nom": "Nouveau nom"})
+    return csv_file(current_row(laureate) | {"nom": "Nouveau nom"})
 
 
 def text(response):
@@ -239,7 +240,7 @@ def test_a_new_preview_replaces_the_previous_one(staff_client, laureate):
 def test_organisations_are_untouched_by_a_refused_confirmation(
     staff_client, django_user_model, laureate
 ):
-    row = laureate_to_row(laureate) | {"membres": "porteur:cfa::Nouvel organisme"}
+    row = current_row(laureate) | {"membres": "porteur:cfa::Nouvel organisme"}
     preview = staff_client.post(IMPORT, {"file": csv_file(row)})
     edit_in_the_admin(laureate, django_user_model)
     confirm = staff_client.post(IMPORT, {"confirm": "1", "token": preview.context["token"]})

@@ -15,13 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from laureats.csv_format import COLUMN_NAMES, laureate_to_row
+from laureats.csv_format import COLUMN_NAMES
 from laureats.importer import plan_file
 from laureats.models import Laureate, Membership, Sector, Source
 
 from .factories import OrganisationFactory, SourceFactory, make_laureate
 from .html_forms import as_post, form_fields, form_with
-from .import_rows import import_row
+from .import_rows import current_row, import_row
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +186,7 @@ def test_what_the_file_says_is_shown_as_text_never_as_markup(staff_client, conso
         membres="porteur:cfa::<b>CFA</b> & fils",
         sources='https://example.org/a?x=1&y=2 Titre "<i>cité</i>"',
     )
-    changed = laureate_to_row(consortium) | {"acronyme": "<img src=x>"}
+    changed = current_row(consortium) | {"acronyme": "<img src=x>"}
     html = staff_client.post(IMPORT, {"file": csv_upload(new, changed)}).content.decode()
     for markup in ["<script>alert", "<b>CFA", "<i>cité", "<img src=x>"]:
         assert markup not in html
@@ -197,7 +197,7 @@ def test_what_the_file_says_is_shown_as_text_never_as_markup(staff_client, conso
 
 
 def test_a_changed_laureate_shows_each_field_before_and_after(staff_client, consortium):
-    row = laureate_to_row(consortium) | {
+    row = current_row(consortium) | {
         "cout_total_eur": "2 400 000",
         "date_debut": "2025-01-15",
         "statut": "reoriente-cma",
@@ -213,7 +213,7 @@ def test_a_changed_laureate_shows_each_field_before_and_after(staff_client, cons
 
 
 def test_removals_are_named_in_a_warning_above_the_preview(staff_client, consortium):
-    row = laureate_to_row(consortium) | {
+    row = current_row(consortium) | {
         "membres": "porteur:cfa::Nouveau porteur",
         "sources": "https://example.org/garde Source gardée",
         "cout_total_eur": "",
@@ -260,7 +260,7 @@ def test_removals_are_named_in_a_warning_above_the_preview(staff_client, consort
 
 
 def test_a_lead_removed_without_a_successor_is_said(staff_client, consortium):
-    row = laureate_to_row(consortium) | {"membres": "partenaire:autre::Partenaire qui part"}
+    row = current_row(consortium) | {"membres": "partenaire:autre::Partenaire qui part"}
     warning = removals_warning(
         staff_client.post(IMPORT, {"file": csv_upload(row)}).content.decode()
     )
@@ -270,7 +270,7 @@ def test_a_lead_removed_without_a_successor_is_said(staff_client, consortium):
 
 
 def test_a_file_that_only_adds_warns_of_nothing(staff_client, consortium):
-    row = laureate_to_row(consortium)
+    row = current_row(consortium)
     row["membres"] += " | partenaire:autre::Nouveau partenaire"
     row["sources"] += " | https://example.org/nouvelle Nouvelle source"
     html = staff_client.post(IMPORT, {"file": csv_upload(row)}).content.decode()
@@ -281,7 +281,7 @@ def test_a_file_that_only_adds_warns_of_nothing(staff_client, consortium):
 def test_a_stale_preview_is_shown_again_with_its_fields_and_removals(
     staff_client, consortium, django_user_model
 ):
-    row = laureate_to_row(consortium) | {"membres": "porteur:cfa::Porteur historique"}
+    row = current_row(consortium) | {"membres": "porteur:cfa::Porteur historique"}
     first = staff_client.post(IMPORT, {"file": csv_upload(row, new_row())}).content.decode()
     assert "Membre retiré : Partenaire qui part (partenaire)" in removals_warning(first)
     # Meanwhile another administrator changes the laureate's summary in the admin form.
@@ -304,7 +304,7 @@ def test_a_stale_preview_is_shown_again_with_its_fields_and_removals(
 def test_a_plan_kept_before_the_warning_existed_still_shows(staff_client, consortium):
     """A plan pickled by the previous version (models.PendingImport) has no `gone` or `lead`
     in its changes; the preview of it must still render."""
-    row = laureate_to_row(consortium) | {"membres": "porteur:cfa::Porteur historique"}
+    row = current_row(consortium) | {"membres": "porteur:cfa::Porteur historique"}
     plan = plan_file("liste.csv", csv_upload(row).read())
     for change in plan.rows[0].changes:
         del change.gone, change.lead
@@ -335,7 +335,7 @@ def mixed_file(count):
             regions=["84"],
         )
         rows.append(
-            laureate_to_row(laureate)
+            current_row(laureate)
             | {"cout_total_eur": "", "membres": f"porteur:cfa::Autre porteur {index}"}
         )
         rows.append(

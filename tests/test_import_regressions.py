@@ -13,6 +13,7 @@ from django.utils import translation
 from laureats.models import Laureate, Membership, Organisation, Region, Sector, Source
 
 from .factories import OrganisationFactory, SectorFactory, make_laureate
+from .import_rows import export_text
 
 pytestmark = pytest.mark.django_db
 
@@ -160,13 +161,10 @@ def test_pipe_in_a_source_title_and_organisation_name_round_trips(reference_data
     Source.objects.create(
         laureate=laureate, url="https://example.org/p", title="Deffinum | Ministère du Travail"
     )
-    from laureats.csv_format import write_csv
-
-    out = io.StringIO()
-    write_csv(Laureate.objects.prefetch_related("memberships__organisation", "sources"), out)
+    exported = export_text(Laureate.objects.all())
     laureate.delete()
     lead.delete()
-    ok, _out, err = run_import(write(tmp_path, out.getvalue()))
+    ok, _out, err = run_import(write(tmp_path, exported))
     assert ok, err
     imported = Laureate.objects.get(slug="projet-pipe")
     assert imported.lead.name == "Alpha | Beta"

@@ -1,17 +1,16 @@
 """Export → import into an empty database → export gives the same file, for any content."""
 
-import io
-
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from laureats.csv_format import write_csv
 from laureats.csv_format.values import name_key
 from laureats.importer import apply_plan, plan_file
 from laureats.models import Laureate, Membership, Organisation, Region, Sector, Source
 from laureats.models.validators import luhn_is_valid
+
+from .import_rows import export_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -104,14 +103,7 @@ EMPTY_LAUREATE = {
 
 
 def export():
-    out = io.StringIO()
-    write_csv(
-        Laureate.objects.order_by("slug").prefetch_related(
-            "sectors", "regions", "sources", "memberships__organisation"
-        ),
-        out,
-    )
-    return out.getvalue()
+    return export_text(Laureate.objects.order_by("slug"))
 
 
 def build(entries, organisation_data):

@@ -32,15 +32,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS, laureate_to_row, write_csv
+from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS
 from ..csv_format.blank_files import blank_csv, blank_xlsx
-from ..csv_format.codecs import Amount
 from ..importer import ImportFailed, PlanMoved, apply_plan, database_state, plan_file
 from ..models import Laureate, PendingImport
+from ..opendata.exports import csv_pieces, xlsx_cell, xlsx_header
+from ..opendata.rows import laureate_rows
 from .import_preview import Preview
 
-EXPORT_PREFETCH = ["sectors", "regions", "memberships__organisation", "sources"]
-AMOUNT_COLUMNS = {column.name for column in COLUMNS if isinstance(column.codec, Amount)}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BLANK_FILES = {"csv": ("text/csv; charset=utf-8", blank_csv), "xlsx": (XLSX_TYPE, blank_xlsx)}
 EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods")
@@ -208,39 +207,27 @@ class LaureateImportExportMixin:
 
     # Export --------------------------------------------------------------------------------
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, typed=False):
+        """The selected laureates in the open data files' row format, by name: the file can be
+        imported back as is."""
         pks = list(queryset.values_list("pk", flat=True))
-        return (
-            Laureate.objects.filter(pk__in=pks).prefetch_related(*EXPORT_PREFETCH).order_by("name")
-        )
+        return laureate_rows(Laureate.objects.filter(pk__in=pks).in_name_order(), typed)
 
     @admin.action(description=gettext_lazy("Exporter la sélection (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        """The selected laureates in the import format: the file can be imported back as is."""
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
-        write_csv(self.export_rows(queryset), response)
+        response.writelines(csv_pieces(self.export_rows(queryset), COLUMN_NAMES))
         return response
 
     @admin.action(description=gettext_lazy("Exporter la sélection (XLSX)"), permissions=["view"])
     def export_xlsx(self, request, queryset):
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.title = "Lauréats"
-        sheet.append(COLUMN_NAMES)
-        for laureate in self.export_rows(queryset):
-            row = laureate_to_row(laureate)
-            sheet.append(
-                [
-                    int(row[name]) if name in AMOUNT_COLUMNS and row[name] else row[name]
-                    for name in COLUMN_NAMES
-                ]
-            )
-            # openpyxl turns a text starting with "=" into a formula: keep it a text.
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("Lauréats")
         sheet.freeze_panes = "A2"
+        xlsx_header(sheet, COLUMN_NAMES)
+        for row in self.export_rows(queryset, typed=True):
+            sheet.append([xlsx_cell(sheet, value) for value in row])
         response = HttpResponse(content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
         workbook.save(response)

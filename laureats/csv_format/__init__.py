@@ -9,12 +9,11 @@ from .columns import (
     COLUMNS,
     Column,
     column_for_header,
-    laureate_to_row,
 )
 from .files import MAX_BYTES, read_file
 from .tables import MAX_ROWS, ImportFailed, Problem, Table
 from .values import SEPARATOR, CellError, join_values, split_values
-from .writing import SafeWriter, write_csv
+from .writing import SafeWriter
 
 __all__ = [
     "BY_NAME",
@@ -32,8 +31,6 @@ __all__ = [
     "Table",
     "column_for_header",
     "join_values",
-    "laureate_to_row",
     "read_file",
     "split_values",
-    "write_csv",
 ]

@@ -40,10 +40,6 @@ class Codec:
     def current(self, laureate, column):
         return getattr(laureate, column.field)
 
-    def text(self, laureate, column):
-        """The laureate's cell as the export writes it."""
-        return self.format(self.current(laureate, column))
-
 
 class Text(Codec):
     def parse(self, raw, column, lookups):
@@ -94,13 +90,11 @@ class Choice(Codec):
 
 class AidKind(Choice):
     """Granted or requested: an empty cell is the model's default, "accordee". An amount that
-    is not known has no kind, so its cell is written empty (and reads back as the default)."""
+    is not known has no kind, so the export writes its cell empty (opendata/rows.py), which
+    reads back as the default."""
 
     def parse(self, raw, column, lookups):
         return column.vocabulary.parse(raw) if raw else column.model_field.default
-
-    def text(self, laureate, column):
-        return "" if laureate.state_aid is None else self.format(self.current(laureate, column))
 
 
 class Amount(Codec):

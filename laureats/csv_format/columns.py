@@ -72,9 +72,6 @@ class Column:
     def current(self, laureate):
         return self.codec.current(laureate, self)
 
-    def text(self, laureate):
-        return self.codec.text(laureate, self)
-
 
 COLUMNS = [
     Column(
@@ -199,9 +196,3 @@ def column_for_header(text):
     """The column a header cell names, by identifier or French label; None if none."""
     key = v.match_key(text)
     return next((column for column in COLUMNS if key in column.header_keys), None)
-
-
-def laureate_to_row(laureate):
-    """A laureate as one row of text (prefetch memberships__organisation, sectors, regions,
-    sources): the inverse of reading, so that export then import is lossless."""
-    return {column.name: column.text(laureate) for column in COLUMNS}

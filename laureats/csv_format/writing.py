@@ -7,7 +7,6 @@ any cell holding a CR or an LF, a bare CR included.
 
 import csv
 
-from .columns import COLUMN_NAMES, laureate_to_row
 from .values import neutralise
 
 LINE_END = "\r\n"
@@ -35,11 +34,3 @@ class SafeWriter:
     def writerows(self, rows):
         for row in rows:
             self.writerow(row)
-
-
-def write_csv(laureates, stream):
-    """Write laureates (prefetch memberships__organisation, sectors, regions, sources) as CSV."""
-    writer = SafeWriter(stream, COLUMN_NAMES)
-    writer.writeheader()
-    for laureate in laureates:
-        writer.writerow(laureate_to_row(laureate))

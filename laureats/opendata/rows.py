@@ -1,12 +1,11 @@
-"""The rows of the laureate CSV and XLSX exports, read as plain values and formatted column by
-column: what `csv_format.laureate_to_row` writes, cell for cell, without a model instance.
+"""The rows of every laureate CSV and XLSX export (the open data files and the admin's export
+actions), read as plain values and written by each column's codec (csv_format), so that
+export then import is lossless.
 
-`laureate_to_row` reads a laureate instance through each column's codec into a dict; for the
-10,000 laureates of the whole list, that and reading their relations as model instances or
-named tuples took over a second each (issue 16). Here each chunk of laureates is one list of
-`values_list` tuples, its relations four more queries of tuples, and each column's cell comes
-from a function chosen once per export from the column's codec. tests/test_exports_rows.py
-holds the two ways to the same cells, and both to a fixed file.
+Reading the 10,000 laureates of the whole list as model instances took over a second (issue
+16). Here each chunk of laureates is one list of `values_list` tuples, its relations four more
+queries of tuples, and each column's cell comes from a function chosen once per export from
+the column's codec. tests/test_exports_rows.py holds the cells to a fixed file.
 """
 
 from collections import defaultdict
@@ -16,7 +15,6 @@ from django.db.models import F, Lookup
 
 from ..csv_format import COLUMNS
 from ..csv_format import codecs as c
-from ..csv_format.values import ESCAPE, SEPARATOR, join_values
 from ..models import Laureate, Membership, Source
 
 # Laureates whose related rows are read together: within SQLite's 999 parameters a query, and
@@ -26,9 +24,6 @@ ROWS_CHUNK_SIZE = 900
 RELATIONS = ("sectors", "regions", "memberships", "sources")
 # The laureate's own fields that the columns hold, read after its pk.
 FIELDS = [column.field for column in COLUMNS if column.field not in RELATIONS]
-LEAD = Membership.Role.LEAD.value
-# What join_values puts between two values.
-SEPARATOR_TEXT = join_values(["", ""])
 
 
 def chunks(iterable, size):
@@ -93,43 +88,20 @@ def related_values(laureate_ids):
 
 
 # Cells -------------------------------------------------------------------------------------
-# Each function below writes what its codec's `text` writes, from the rows read above.
+# The relations' cells, from the rows read above, as their codec's `current` reads them.
 
 
-def joined(values):
-    """join_values(values), with its escaping skipped when no value holds a "|" or a "\\", as
-    nearly every cell: one str.join instead of two replacements per value."""
-    text = SEPARATOR_TEXT.join(values)
-    if text.count(SEPARATOR) == len(values) - 1 and ESCAPE not in text:
-        return text
-    return join_values(values)
+def codes_cell(codec, codes):
+    return codec.format(sorted(codes))
 
 
-def codes_cell(codes):
-    # Codes.current: sorted by identifier.
-    return joined(sorted(codes)) if codes else ""
+def members_cell(codec, rows):
+    return codec.format(c.Member(role, kind, siren, name) for _pk, role, kind, siren, name in rows)
 
 
-def member_order(row):
-    # codecs.members_in_order, on (laureate id, role, kind, siren, name).
-    return row[1] != LEAD, row[4], row[3]
-
-
-def members_cell(rows):
-    # Members.format: Member.as_text, in members_in_order.
-    if not rows:
-        return ""
-    return joined(
-        [
-            f"{role}:{kind}:{siren}:{name}"
-            for _pk, role, kind, siren, name in sorted(rows, key=member_order)
-        ]
-    )
-
-
-def sources_cell(rows):
-    # Sources.format, in the order of their pks.
-    return joined([f"{url} {title}".strip() for _pk, url, title in rows]) if rows else ""
+def sources_cell(codec, rows):
+    # In the order of their pks.
+    return codec.format((url, title) for _pk, url, title in rows)
 
 
 RELATION_CELLS = {c.Codes: codes_cell, c.Members: members_cell, c.Sources: sources_cell}
@@ -141,16 +113,13 @@ def cell_maker(column, typed):
     """The function (laureate values, related rows) -> the column's cell, chosen once."""
     kind = type(column.codec)
     if column.field in RELATIONS:
-        index, cell = RELATIONS.index(column.field), RELATION_CELLS[kind]
-        return lambda laureate, related: cell(related[index])
+        index, cell, codec = RELATIONS.index(column.field), RELATION_CELLS[kind], column.codec
+        return lambda laureate, related: cell(codec, related[index])
     index = 1 + FIELDS.index(column.field)
     if kind is c.AidKind:
-        # An amount that is not known has no kind (AidKind.text).
+        # An amount that is not known has no kind.
         amount = 1 + FIELDS.index("state_aid")
         return lambda laureate, related: "" if laureate[amount] is None else laureate[index]
-    if kind.text is not c.Codec.text:
-        # A codec that writes more than its field's value needs its own function here.
-        raise TypeError(f"No export cell for {kind.__name__} (column {column.name}).")
     if kind.format is c.Codec.format or (typed and kind in TYPED):
         # Text, slugs, addresses, choices: the value as it is stored.
         return lambda laureate, related: laureate[index]

@@ -8,9 +8,10 @@ import io
 
 from django.urls import reverse
 
-from laureats.csv_format import COLUMN_NAMES, laureate_to_row
+from laureats.csv_format import COLUMN_NAMES
 from laureats.models import Laureate
 
+from ..import_rows import current_row
 from .conftest import WIDTHS, accessibility_problems, screenshot, session_cookie
 
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
@@ -28,7 +29,7 @@ def test_the_import_preview_reads_on_a_phone_and_a_desktop(
     page, live_server, portal_data, staff_user
 ):
     existing = Laureate.objects.get(slug="soins-connectes-fictifs")
-    row = laureate_to_row(existing)
+    row = current_row(existing)
     lead = row["membres"].split(" | ")[0]
     new = dict.fromkeys(COLUMN_NAMES, "") | {
         "slug": "campus-numerique-fictif",
