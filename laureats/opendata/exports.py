@@ -150,7 +150,7 @@ class Echo:
 
 
 def csv_pieces(rows, fieldnames):
-    # csv_format's writer, as write_csv: formulas neutralised, CR and LF quoted.
+    # csv_format's writer: formulas neutralised, CR and LF quoted.
     writer = SafeWriter(Echo(), fieldnames)
     yield writer.writeheader()
     for group in chunks(rows, LINES_PER_PIECE):
