@@ -32,6 +32,7 @@ class LocalPages:
         with self.lock:
             self.version, self.checked = None, 0.0
             self.pages, self.size = OrderedDict(), 0
+            self.figures = {}
 
     def forget_version(self):
         self.writes += 1
@@ -49,8 +50,27 @@ class LocalPages:
         with self.lock:
             if self.version is None or self.version[0] != version[0]:
                 self.pages, self.size = OrderedDict(), 0
+                self.figures = {}
             self.version, self.checked = version, time.monotonic()
         return version
+
+    def per_version(self, key, compute):
+        """What `compute()` returns, computed once per data version in this process: the figures
+        of a page that do not depend on the request (`key` says which, and in which language),
+        read again only after the data changed, whether the page cache is on or not. A thread
+        whose open transaction wrote has a version of its own (versions.own_version), which
+        changes at its next write: what it computes is only ever read back under that version.
+        Not kept when a write of this process happened meanwhile."""
+        version = self.current_version()[0]
+        entry = self.figures.get(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        writes = self.writes
+        value = compute()
+        if writes == self.writes:
+            with self.lock:
+                self.figures[key] = (version, value)
+        return value
 
     def get(self, key, version):
         entry = self.pages.get(key)

@@ -241,24 +241,17 @@ def entered_counts(announced, total=False):
     return result
 
 
-# This process's announced counts and entered counts, under the data version they were read at.
-LATEST = {}
-
-
 def announced_and_entered():
     """Every announced count, and the laureates entered for each and in all, read once per data
-    version in each process: two queries after a write to the data, none until the next one.
-    Counting every published laureate costs ~10 ms at 10,000 of them, which a filtered list
-    must not pay on every request. The version is the page cache's (deffinum/pagecache/), as
-    this process trusts it: what a stored page would be served under."""
-    version = local.current_version()[0]
-    latest = LATEST.get(version)
-    if latest is None:
-        official = AnnouncedCounts.load()
-        latest = (official, entered_counts(official.by_filter.values(), total=True))
-        LATEST.clear()
-        LATEST[version] = latest
-    return latest
+    version in each process (deffinum/pagecache/): two queries after a write to the data, none
+    until the next one. Counting every published laureate costs ~10 ms at 10,000 of them, which
+    a filtered list must not pay on every request."""
+    return local.per_version("announced and entered", read_announced_and_entered)
+
+
+def read_announced_and_entered():
+    official = AnnouncedCounts.load()
+    return official, entered_counts(official.by_filter.values(), total=True)
 
 
 def entered_from_statistics(totals, sector_counts):

@@ -114,6 +114,10 @@ class LaureateStatistics:
         return Laureate.objects.published().filter(pk__in=self.ids)
 
     @cached_property
+    def completeness(self):
+        return self.matching().completeness_totals()
+
+    @cached_property
     def totals(self):
         """One query: counts, filled-in fields, scopes, statuses and amounts."""
         granted = Q(state_aid_kind=Laureate.StateAidKind.GRANTED)

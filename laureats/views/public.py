@@ -3,9 +3,12 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
+
+from deffinum.pagecache.local import local
 
 from ..browse.facets import active_chips, active_params, facet_counts, facets
 from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
@@ -37,6 +40,12 @@ HOME_FIGURES = [
 
 @require_safe
 def home(request):
+    # Nothing on it depends on the request but its language: computed once per data version.
+    context = local.per_version(("home", get_language()), home_figures)
+    return render(request, "laureats/home.html", context)
+
+
+def home_figures():
     # The key figures, and those of filter values (announced.py), which the sectors and the map
     # compare their counts with: the same two queries.
     figures = list(
@@ -61,31 +70,29 @@ def home(request):
     for chart in home_charts:
         param = chart["breakdown"].param
         chart["shortfalls"] = official.shortfalls(official.of_filter(param), entered)
-    return render(
-        request,
-        "laureats/home.html",
-        {
-            "figures": [by_key[key] for key in HOME_FIGURES if key in by_key],
-            **coverage,
-            "missing_laureates": max(announced - coverage["entered_count"], 0) if announced else 0,
-            # Sectors without a laureate entered are named in a note, not shown as "0 lauréat".
-            "sectors": [sector for sector in sectors if sector.published_count],
-            "empty_sectors": [sector for sector in sectors if not sector.published_count],
-            "sector_shortfalls": official.shortfalls(official.of_filter("secteur"), entered),
-            "scope_shortfalls": official.shortfalls(official.of_filter("portee"), entered),
-            # The entered laureates, each a link: the page leads to them, not only to figures.
-            "laureates": Laureate.objects.published()
+    return {
+        "figures": [by_key[key] for key in HOME_FIGURES if key in by_key],
+        **coverage,
+        "missing_laureates": max(announced - coverage["entered_count"], 0) if announced else 0,
+        # Sectors without a laureate entered are named in a note, not shown as "0 lauréat".
+        "sectors": [sector for sector in sectors if sector.published_count],
+        "empty_sectors": [sector for sector in sectors if not sector.published_count],
+        "sector_shortfalls": official.shortfalls(official.of_filter("secteur"), entered),
+        "scope_shortfalls": official.shortfalls(official.of_filter("portee"), entered),
+        # The entered laureates, each a link: the page leads to them, not only to figures.
+        "laureates": list(
+            Laureate.objects.published()
             .in_name_order()
-            .only("name", "slug", "acronym")[:HOME_LAUREATES],
-            "region_map": region_map(stats.regions, id_prefix="home-"),
-            "totals": stats.totals,
-            "completeness": Laureate.objects.published().completeness_totals(),
-            "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
-            # The shared productions entered (laureats/resources/): the catalogue ships empty.
-            "resource_count": Resource.objects.published().count(),
-            "home_charts": home_charts,
-        },
-    )
+            .only("name", "slug", "acronym")[:HOME_LAUREATES]
+        ),
+        "region_map": region_map(stats.regions, id_prefix="home-"),
+        "totals": stats.totals,
+        "completeness": Laureate.objects.published().completeness_totals(),
+        "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
+        # The shared productions entered (laureats/resources/): the catalogue ships empty.
+        "resource_count": Resource.objects.published().count(),
+        "home_charts": home_charts,
+    }
 
 
 class CountedPaginator(Paginator):

@@ -3,7 +3,10 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
+
+from deffinum.pagecache.local import local
 
 from ..browse.facets import active_chips, active_params, facet_options
 from ..browse.filters import LaureateFilter, bind_filterset
@@ -27,8 +30,14 @@ OFFICIAL_SECTORS = "filieres-officielles"
 def filtered_statistics(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.published())
     active = active_params(filterset)
-    # Without a valid filter (bad values are dropped), the list's set is every published one.
-    stats = LaureateStatistics(filterset.qs, unfiltered=not active)
+    if active:
+        return filterset, notices, LaureateStatistics(filterset.qs), active
+    # Without a valid filter (bad values are dropped), the list's set is every published one:
+    # its figures are computed once per data version (each breakdown when first shown).
+    stats = local.per_version(
+        ("statistics", get_language()),
+        lambda: LaureateStatistics(filterset.qs, unfiltered=True),
+    )
     return filterset, notices, stats, active
 
 
@@ -52,7 +61,7 @@ def announced_shortfalls(official, stats, active):
 @require_safe
 def statistics(request):
     filterset, notices, stats, active = filtered_statistics(request)
-    official = official_figures()
+    official = local.per_version(("official figures", get_language()), official_figures)
     shortfalls, filter_shortfalls = announced_shortfalls(official, stats, active)
     # The key figures as cards, the others folded: fourteen cards were five phone screens.
     main_figures = [figure for figure in official["figures"] if figure.key in HOME_FIGURES]
@@ -83,9 +92,9 @@ def statistics(request):
             "is_filtered": bool(active),
             "filter_shortfalls": filter_shortfalls,
             "scope_shortfalls": shortfalls["portee"],
-            **Laureate.objects.coverage(),
+            **local.per_version("coverage", Laureate.objects.coverage),
             "totals": stats.totals,
-            "completeness": stats.matching().completeness_totals(),
+            "completeness": stats.completeness,
             "sizes": stats.consortium_sizes,
             "charts": charts,
             "region_map": region_chart,
