@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from laureats.browse.filters import LaureateFilter
 from laureats.models import Laureate, Organisation, Sector
 
 from .factories import OrganisationFactory, make_laureate
@@ -256,3 +257,21 @@ def test_long_facets_fold_until_one_of_their_options_is_ticked(
     region = next(f for f in response.context["facets"] if f["name"] == "region")
     assert region["open"] and region["checked_count"] == 1
     assert "(1 choisi)" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?region=84&portee=nationale&q=sante", "?secteur=inconnue&tri=n-importe"]
+)
+def test_a_list_page_builds_one_filterset(client, sample_catalogue, monkeypatch, query):
+    # Building one (its option lists, its form) cost ~2 ms: the page, its facets and its count
+    # all read the same one, bad values or not.
+    built = []
+    build = LaureateFilter.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(self)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(LaureateFilter, "__init__", counted)
+    assert client.get(LIST_URL + query).status_code == 200
+    assert len(built) == 1

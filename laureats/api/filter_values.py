@@ -68,7 +68,7 @@ def strict_data(filterset, params):
         values = [value.strip() for value in params.getlist(name) if value.strip()]
         if not values:
             continue
-        field = filterset.form.fields[name]
+        field = filterset.filters[name].field
         if not isinstance(field, forms.ChoiceField):
             data[name] = values[-1]
             continue
@@ -94,12 +94,12 @@ def strict_data(filterset, params):
 
 def bind_strictly(filterset_class, params, queryset):
     """The FilterSet bound to the query string; InvalidFilter when any value is not one."""
-    # Labels read in French, as in the import file, whatever language the client asks for.
+    # Labels read in French, as in the import file, whatever language the client asks for. One
+    # FilterSet: its filters' fields read the values, then its form is bound to them.
     with override(settings.LANGUAGE_CODE):
-        probe = filterset_class(queryset=queryset.none())
-        data = strict_data(probe, params)
-    shared = {"choice_lists": probe.choice_lists} if hasattr(probe, "choice_lists") else {}
-    filterset = filterset_class(data, queryset=queryset, **shared)
+        filterset = filterset_class({}, queryset=queryset)
+        data = strict_data(filterset, params)
+    filterset.data = data
     if not filterset.form.is_valid():
         # An over-long search or organisation: refused too, rather than dropped.
         errors = filterset.form.errors

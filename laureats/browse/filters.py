@@ -322,30 +322,41 @@ def bind_filterset(filterset_class, params, queryset):
     """Bind a FilterSet to URL parameters, dropping every bad value with a notice for the visitor.
 
     Bad input never fails the page: an unknown sector, a sort that does not exist or an
-    over-long search is ignored, and the notices say which value was ignored and why.
+    over-long search is ignored, and the notices say which value was ignored and why. One
+    FilterSet is built: its filters' fields say which values are allowed before its form is
+    bound; a second only when a value passed that test and still failed the form (a search
+    over its maximum length).
     """
     data, notices = {}, []
-    probe = filterset_class(queryset=queryset.none())
-    shared = {"choice_lists": probe.choice_lists} if hasattr(probe, "choice_lists") else {}
-    for name, filter_ in probe.filters.items():
+    filterset = filterset_class({}, queryset=queryset)
+    for name, filter_ in filterset.filters.items():
         values = [value.strip() for value in params.getlist(name) if value.strip()]
         if not values:
             continue
-        field = probe.form.fields[name]
-        if isinstance(field, forms.MultipleChoiceField):
-            allowed = {str(key) for key, _label in field.choices}
-            for value in values:
-                if value not in allowed:
-                    notices.append(ignored_notice(filter_.label, value))
-            values = [value for value in dict.fromkeys(values) if value in allowed]
-            if values:
-                data[name] = values
-        else:
+        field = filter_.field
+        if not isinstance(field, forms.ChoiceField):
             data[name] = values[-1]
-    filterset = filterset_class(data, queryset=queryset, **shared)
+            continue
+        if not isinstance(field, forms.MultipleChoiceField):
+            # One value (the sort): the last one given counts.
+            values = values[-1:]
+        allowed = {str(key) for key, _label in field.choices if key != ""}
+        for value in values:
+            if value not in allowed:
+                notices.append(ignored_notice(filter_.label, value))
+        values = [value for value in dict.fromkeys(values) if value in allowed]
+        if values:
+            data[name] = values if isinstance(field, forms.MultipleChoiceField) else values[0]
+    # Read by the form, which is built at its first use: after this.
+    filterset.data = data
     if not filterset.form.is_valid():
         for name in list(filterset.form.errors):
             notices.append(ignored_notice(filterset.filters[name].label, data.pop(name)))
+        shared = (
+            {"choice_lists": filterset.choice_lists}
+            if data and hasattr(filterset, "choice_lists")
+            else {}
+        )
         filterset = filterset_class(data, queryset=queryset, **shared)
         filterset.form.is_valid()
     return filterset, notices
