@@ -13,6 +13,8 @@ What it does, end to end (about ten minutes on two cores):
    one connection for the latency targets). In the same server, a static file of the list page's
    size served by whitenoise gives the speed limit: throughputs are shown as a share of it.
    Each worker's peak RSS (VmHWM, reset before each run) is read from /proc.
+   Then Datasette, in an environment of the benchmark's own, serves the real data's laureates
+   with two facets, measured by the same wrk (datasette_bench.py).
 5. A soak: 64 connections for 60 s on a mix of pages (a Lua script cycles through them), with
    the cache on; errors and the workers' memory before and after.
 6. Prints one Markdown table and writes it, with the machine and the versions, to
@@ -36,6 +38,7 @@ import sys
 import time
 
 from common import DATASETS, LOAD, RESULTS, ROOT, log
+from datasette_bench import bench_datasette
 from load import bench_dataset, ensure_wrk
 from prepare import collect_static, prepare_database
 from probe import probe_pages
@@ -58,6 +61,9 @@ def main():
         prepare_database(dataset)
     for dataset in DATASETS:
         bench_dataset(dataset)
+        if dataset["key"] == "real":
+            # Right after our own list on the same data, with the same wrk (issue 24).
+            dataset["datasette"] = bench_datasette()
     LOAD.append(os.getloadavg()[0])
     text = report(DATASETS, started)
     log("courbe 1 000 → 10 000 lauréats (bench/curve.py)")
