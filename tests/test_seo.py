@@ -233,3 +233,45 @@ def test_json_ld_cannot_be_broken_out_of(client, reference_data):
     assert data["name"] == 'Projet </script><script>alert("x")</script>'
     assert data["member"][0]["name"] == "Org & <Cie>"
     assert "amount" not in data["funding"]
+
+
+def test_organisation_json_ld_gives_its_register_identifiers_and_consortia(client, reference_data):
+    organisation = OrganisationFactory(
+        name="La Poste <siège>",
+        siren="356000000",
+        siret="35600000000048",
+        city="Paris",
+        region_id="11",
+        aliases="Groupe La Poste",
+    )
+    published = make_laureate(name="Projet publié", lead=organisation)
+    make_laureate(name="Projet caché", lead=organisation, is_published=False)
+    data = json_ld(client.get(organisation.get_absolute_url()).content.decode())
+    assert data["@context"] == "https://schema.org"
+    assert (data["@type"], data["name"]) == ("Organization", "La Poste <siège>")
+    assert data["identifier"] == [
+        {"@type": "PropertyValue", "propertyID": "SIREN", "value": "356000000"},
+        {"@type": "PropertyValue", "propertyID": "SIRET", "value": "35600000000048"},
+    ]
+    assert data["alternateName"] == ["Groupe La Poste"]
+    assert data["address"] == {
+        "@type": "PostalAddress",
+        "addressCountry": "FR",
+        "addressLocality": "Paris",
+        "addressRegion": "Île-de-France",
+    }
+    assert data["memberOf"] == [
+        {
+            "@type": "Project",
+            "name": "Projet publié",
+            "url": f"http://testserver{published.get_absolute_url()}",
+        }
+    ]
+
+
+def test_organisation_json_ld_leaves_out_what_is_not_known(client, reference_data):
+    organisation = OrganisationFactory(city="")
+    make_laureate(name="Projet", lead=organisation)
+    data = json_ld(client.get(organisation.get_absolute_url()).content.decode())
+    assert {"identifier", "address", "alternateName", "sameAs"}.isdisjoint(data)
+    assert [project["name"] for project in data["memberOf"]] == ["Projet"]

@@ -98,17 +98,47 @@ def json_ld(data):
 
 
 def organisation_json(organisation, request):
+    """schema.org Organization: its register identifiers (SIREN, SIRET) and where it is, as far
+    as the portal records them."""
     data = {
         "@type": "Organization",
         "name": organisation.name,
         "url": request.build_absolute_uri(organisation.get_absolute_url()),
     }
-    if organisation.siren:
-        data["identifier"] = {
-            "@type": "PropertyValue",
-            "propertyID": "SIREN",
-            "value": organisation.siren,
-        }
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": name, "value": value}
+        for name, value in (("SIREN", organisation.siren), ("SIRET", organisation.siret))
+        if value
+    ]
+    if identifiers:
+        data["identifier"] = identifiers if len(identifiers) > 1 else identifiers[0]
     if organisation.website:
         data["sameAs"] = organisation.website
     return data
+
+
+@register.simple_tag(takes_context=True)
+def organisation_json_ld(context, organisation, memberships):
+    """schema.org description of an organisation's page: the organisation, where it is, and the
+    published consortia it is a member of (`memberships`, the page's own)."""
+    request = context["request"]
+    data = {"@context": "https://schema.org", **organisation_json(organisation, request)}
+    if organisation.aliases:
+        data["alternateName"] = organisation.alias_list()
+    address = {"@type": "PostalAddress", "addressCountry": "FR"}
+    if organisation.city:
+        address["addressLocality"] = organisation.city
+    if organisation.region_id:
+        address["addressRegion"] = organisation.region.name
+    if len(address) > 2:
+        data["address"] = address
+    data["memberOf"] = [
+        {
+            "@type": "Project",
+            "name": membership.laureate.name,
+            "url": request.build_absolute_uri(membership.laureate.get_absolute_url()),
+        }
+        for membership in memberships
+    ]
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
