@@ -1,6 +1,9 @@
 """The shared productions' public pages: the filtered list, a page per resource, the section
 of each laureate's page, the home page's count, the sitemap (issue 26)."""
 
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -215,3 +218,34 @@ def test_nav_and_sitemap_lead_to_the_catalogue(client, catalogue):
 def test_english_pages_name_the_choices_in_english(client, catalogue):
     text = client.get("/en/ressources/bloc/").text
     assert "immersive simulation (VR/AR)" in text and "employees" in text
+
+
+def resource_json_ld(client, slug):
+    body = client.get(reverse("laureats:resource-detail", args=[slug])).content.decode()
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    return json.loads(block)
+
+
+def test_a_resource_page_describes_it_as_a_learning_resource(client, catalogue):
+    data = resource_json_ld(client, "bloc")
+    assert (data["@type"], data["name"]) == ("LearningResource", "Simulation du bloc opératoire")
+    assert data["url"] == "http://testserver/ressources/bloc/"
+    assert data["description"] == "Geste de sécurité au cœur du bloc."
+    assert data["license"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+    assert [role["educationalRole"] for role in data["audience"]] == ["salariés", "formateurs"]
+    assert data["creator"] == [
+        {
+            "@type": "Project",
+            "name": "Soins fictifs",
+            "url": "http://testserver/laureats/soins-fictifs/",
+        }
+    ]
+    # Not entered: no language, no address, no date, rather than a guess.
+    assert {"inLanguage", "sameAs", "datePublished"}.isdisjoint(data)
+
+
+def test_an_unknown_licence_is_not_called_one(client, catalogue):
+    Resource.objects.filter(slug="commun").update(licence=Resource.Licence.UNKNOWN)
+    data = resource_json_ld(client, "commun")
+    assert "license" not in data
+    assert {creator["name"] for creator in data["creator"]} == {"Soins fictifs", "Chantier fictif"}

@@ -142,3 +142,54 @@ def organisation_json_ld(context, organisation, memberships):
     ]
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+# The licences whose text has an address of its own; the others are named.
+LICENCE_URLS = {
+    "licence-ouverte-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "cc-by": "https://creativecommons.org/licenses/by/4.0/",
+    "cc-by-sa": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "cc-by-nc": "https://creativecommons.org/licenses/by-nc/4.0/",
+}
+
+
+@register.simple_tag(takes_context=True)
+def resource_json_ld(context, resource):
+    """schema.org LearningResource: a production shared by laureates, as far as it is entered;
+    a licence "looked for and not found" is not one, and is left out like an empty one."""
+    request = context["request"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "name": resource.title,
+        "url": request.build_absolute_uri(resource.get_absolute_url()),
+        "creator": [
+            {
+                "@type": "Project",
+                "name": laureate.name,
+                "url": request.build_absolute_uri(laureate.get_absolute_url()),
+            }
+            for laureate in resource.published_laureates
+        ],
+    }
+    if resource.description:
+        data["description"] = resource.description
+    if resource.kind:
+        data["learningResourceType"] = resource.get_kind_display()
+    if resource.audience:
+        data["audience"] = [
+            {"@type": "EducationalAudience", "educationalRole": str(label)}
+            for label in resource.audience_labels
+        ]
+    if resource.licence in LICENCE_URLS:
+        data["license"] = LICENCE_URLS[resource.licence]
+    elif resource.licence and resource.licence != resource.Licence.UNKNOWN:
+        data["license"] = resource.get_licence_display()
+    if resource.language in ("fr", "en"):
+        data["inLanguage"] = resource.language
+    if resource.url:
+        data["sameAs"] = resource.url
+    if resource.available_on:
+        data["datePublished"] = resource.available_on.isoformat()
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
