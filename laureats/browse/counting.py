@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.db import connection
 
 from ..models import Laureate
-from .filters import FACET_RULES
+from .rules import FACET_RULES
 
 # What the rules read: all in the published rows' counts index (laureate_published_counts_idx),
 # so that the counts read the index alone.

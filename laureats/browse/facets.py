@@ -13,7 +13,7 @@ from django.db import connection
 from ..models import Region
 from ..models.facet_bits import REGION_BITS
 from ..text.languages import in_page_language
-from .counting import EVERY_LAUREATE, count_published, counts_query
+from .counting import count_published, counts_query
 
 
 def regions_with_involved_count(laureates):
@@ -44,17 +44,18 @@ def regions_with_involved_count(laureates):
 
 
 class FacetCounts(dict):
-    """{facet: {option: count}}, and `matching`: how many laureates every active filter
-    selects, counted along with the facets not ticked (None when every facet is ticked)."""
+    """{facet: {option: count}}, and `matching`: how many rows every active filter selects,
+    counted along with the facets not ticked (None when every facet is ticked)."""
 
     matching = None
 
 
 def facet_counts(filterset):
-    """For every facet option, how many laureates ticking it would give under the other active
-    filters. The facets not ticked all count under the same filters: one query for them all
-    and for the number of results, the filter evaluated once; each ticked facet counts without
-    its own filter, one query more.
+    """For every facet option of a FacetedFilterSet (laureates, resources), how many rows ticking
+    it would give under the other active filters, by the filter's own rule. The facets not
+    ticked all count under the same filters: one query for them all and for the number of
+    results, the filter evaluated once; each ticked facet counts without its own filter, one
+    query more.
     """
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     groups = {}
@@ -65,10 +66,8 @@ def facet_counts(filterset):
         options = [
             (name, value) for name in names for value, _label in filterset.form.fields[name].choices
         ]
-        conditions = [filterset.facet_value(name, value) for name, value in options]
-        if excluded is None:
-            conditions.append(EVERY_LAUREATE)
-        result = count_published(filterset.queryset_without(excluded), conditions)
+        every = [None] if excluded is None else []
+        result = filterset.count_options(filterset.queryset_without(excluded), options + every)
         if excluded is None:
             counts.matching = result[-1]
         for name in names:

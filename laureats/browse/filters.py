@@ -7,24 +7,17 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Laureate, Membership, Organisation, Region, Sector
 from ..models.completeness import FACT_SLUGS, FACTS
-from ..models.facet_bits import (
-    MEMBER_KIND_BITS,
-    REGION_BITS,
-    member_kind_mask,
-    region_mask,
-    sector_bit,
-    sector_mask,
-)
 from ..text.folding import search_words
 from ..text.languages import in_page_language, is_french_page
 from ..text.ordering import french, sort_key
 from ..text.search import SearchTitle, prefix_query
+from .counting import EVERY_LAUREATE, count_published
+from .rules import FACET_RULES, has_member_kind, has_region, has_scope, has_status
 
 MAX_QUERY_LENGTH = 200
 
@@ -67,62 +60,31 @@ def region_choices():
     return in_language_order(Region.objects.values_list("code", "name", "name_en"))
 
 
-def has_any_bit(column, mask):
-    return Q(GreaterThan(F(column).bitand(mask), 0))
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose FACETS a visitor ticks and sees counted (facets.facet_counts): each is a
+    CheckboxMultipleChoiceFilter, counted by its own `where` for one value."""
 
+    FACETS = []
 
-def has_sector(sector_ids):
-    """Filed under any of these sectors (ids), read from the row's `sector_bits`: one bit test
-    instead of a subquery on the sectors table, which a sector without a bit still takes."""
-    with_bits = [pk for pk in sector_ids if sector_bit(pk) is not None]
-    condition = has_any_bit("sector_bits", sector_mask(with_bits)) if with_bits else Q()
-    others = [pk for pk in sector_ids if sector_bit(pk) is None]
-    if others:
-        through = Laureate.sectors.through.objects.filter(sector_id__in=others)
-        condition |= Q(pk__in=through.values("laureate_id"))
-    return condition
+    def queryset_without(self, excluded):
+        """The matching rows under every active filter but `excluded`, for its facet's counts."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded and name != "tri":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
-
-def has_region(codes):
-    """Involved in any of these regions: its scope covers it (its `regions`) or one of its
-    members is located there. That rule is computed on write into `region_codes` and
-    `region_bits` (laureats/derived/), which the filter, the facets and the map read, so that a
-    region's count is what its link lists."""
-    with_bits = [code for code in codes if code in REGION_BITS]
-    condition = has_any_bit("region_bits", region_mask(with_bits)) if with_bits else Q()
-    for code in codes:
-        if code not in REGION_BITS:
-            condition |= Q(region_codes__contains=f"|{code}|")
-    return condition
-
-
-def has_member_kind(kinds):
-    """With a member of any of these kinds, from the row's `member_kind_bits`."""
-    with_bits = [kind for kind in kinds if kind in MEMBER_KIND_BITS]
-    condition = has_any_bit("member_kind_bits", member_kind_mask(with_bits)) if with_bits else Q()
-    for kind in kinds:
-        if kind not in MEMBER_KIND_BITS:
-            condition |= Q(member_kinds__contains=f"|{kind}|")
-    return condition
-
-
-def has_scope(scopes):
-    return Q(scope__in=scopes)
-
-
-def has_status(statuses):
-    return Q(status__in=statuses)
-
-
-# The rule of each facet: the laureates that any of its values select, sectors given by their
-# ids. The filters apply it, the facets, the map and the announced counts count with it.
-FACET_RULES = {
-    "secteur": has_sector,
-    "portee": has_scope,
-    "region": has_region,
-    "statut": has_status,
-    "type_membre": has_member_kind,
-}
+    def count_options(self, queryset, options):
+        """For each (facet, value) of `options`, how many rows of `queryset` it selects, and for
+        None how many there are: one query."""
+        counts = {
+            f"c{index}": Count("pk", filter=self.filters[option[0]].where([option[1]]))
+            if option
+            else Count("pk")
+            for index, option in enumerate(options)
+        }
+        result = queryset.order_by().aggregate(**counts)
+        return [result[f"c{index}"] for index in range(len(options))]
 
 
 def has_lead_kind(kinds):
@@ -131,7 +93,7 @@ def has_lead_kind(kinds):
     )
 
 
-class LaureateFilter(django_filters.FilterSet):
+class LaureateFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
         method="search",
@@ -222,6 +184,12 @@ class LaureateFilter(django_filters.FilterSet):
             FACET_RULES[name]([self.facet_value(name, slug)[1] for slug in value])
         )
 
+    def count_options(self, queryset, options):
+        """As FacetedFilterSet's, counting the published laureates by FACET_RULES compiled once
+        per process (counting.py)."""
+        conditions = [self.facet_value(*option) if option else EVERY_LAUREATE for option in options]
+        return count_published(queryset, conditions)
+
     def facet_value(self, name, value):
         """(facet, value) as FACET_RULES reads it: a sector by its id rather than its slug."""
         if name == "secteur":
@@ -283,14 +251,6 @@ class LaureateFilter(django_filters.FilterSet):
             )
             return queryset.order_by(Exists(titled).desc(), french("name"), "pk")
         return queryset.in_name_order()
-
-    def queryset_without(self, excluded):
-        """The matching laureates with every active filter except `excluded`, for its facet."""
-        queryset = self.queryset
-        for name, value in self.form.cleaned_data.items():
-            if name != excluded and name != "tri":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -4,10 +4,15 @@ Each facet's filter is a `where(values)` condition; its counts are that same con
 value, so that a count is always what ticking its option lists."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..browse.filters import MAX_QUERY_LENGTH, CheckboxMultipleChoiceFilter, in_language_order
+from ..browse.filters import (
+    MAX_QUERY_LENGTH,
+    CheckboxMultipleChoiceFilter,
+    FacetedFilterSet,
+    in_language_order,
+)
 from ..models import Laureate, Resource, Sector
 from ..text.folding import search_words
 from .models import in_sectors
@@ -42,7 +47,7 @@ def laureate_choices():
     return [(slug, name) for slug, name in laureates.values_list("slug", "name")]
 
 
-class ResourceFilter(django_filters.FilterSet):
+class ResourceFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
         method="search",
@@ -73,7 +78,7 @@ class ResourceFilter(django_filters.FilterSet):
     )
     laureat = CheckboxMultipleChoiceFilter(label=_("Lauréat"), choices=list, where=of_laureates)
 
-    # The facets a visitor ticks, counted per option by `facet_counts`.
+    # The facets a visitor ticks, counted per option by `browse.facets.facet_counts`.
     FACETS = ["type", "secteur", "public", "licence", "acces", "etat", "laureat"]
 
     class Meta:
@@ -81,7 +86,7 @@ class ResourceFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, choice_lists=None, **kwargs):
-        # Read once per request: bind_filterset passes a probe's lists to the bound FilterSet.
+        # Read once per request: bind_filterset builds one FilterSet (two for a bad search).
         if choice_lists is None:
             sectors = Sector.objects.values_list("slug", "name", "name_en")
             choice_lists = {"secteur": in_language_order(sectors), "laureat": laureate_choices()}
@@ -101,44 +106,3 @@ class ResourceFilter(django_filters.FilterSet):
     @property
     def qs(self):
         return super().qs.in_title_order()
-
-    def queryset_without(self, excluded):
-        """The matching resources under every active filter but `excluded`, for its counts."""
-        queryset = self.queryset
-        for name, value in self.form.cleaned_data.items():
-            if name != excluded:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-
-class FacetCounts(dict):
-    """{facet: {option: count}}, and `matching`: how many resources every filter selects."""
-
-    matching = None
-
-
-def facet_counts(filterset):
-    """For every option, how many resources ticking it would give under the other active
-    filters, by the filter's own condition. The facets not ticked count together with the
-    results, in one query; each ticked facet in one more."""
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    groups = {}
-    for name in filterset.FACETS:
-        groups.setdefault(name if data.get(name) else None, []).append(name)
-    counts = FacetCounts()
-    for excluded, names in groups.items():
-        aggregates, keys = {}, []
-        for name in names:
-            where = filterset.filters[name].where
-            for index, (value, _label) in enumerate(filterset.form.fields[name].choices):
-                aggregates[f"{name}_{index}"] = Count("pk", filter=where([value]))
-                keys.append((name, value, f"{name}_{index}"))
-        if excluded is None:
-            aggregates["matching"] = Count("pk")
-        result = filterset.queryset_without(excluded).order_by().aggregate(**aggregates)
-        counts.matching = result.get("matching", counts.matching)
-        for name in names:
-            counts[name] = {}
-        for name, value, key in keys:
-            counts[name][value] = result[key]
-    return counts

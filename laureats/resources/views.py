@@ -4,11 +4,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from ..browse.facets import active_chips, facet_options
+from ..browse.facets import active_chips, facet_counts, facet_options
 from ..browse.filters import bind_filterset
 from ..models import Resource
 from ..views.public import paginate
-from .filters import ResourceFilter, facet_counts
+from .filters import ResourceFilter
 
 RESOURCES_PER_PAGE = 20
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..browse.facets import regions_with_involved_count
-from ..browse.filters import has_member_kind
+from ..browse.rules import has_member_kind
 from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Sector
 from ..models.completeness import FACTS
 from ..text.folding import normalize_text

@@ -1,0 +1,74 @@
+"""Which laureates each value of a facet selects: one rule per facet (FACET_RULES), a Q, which
+the list's filters apply (filters.py) and the facets, the map, the statistics and the announced
+counts count (counting.py). Several values of one facet combine with OR."""
+
+from django.db.models import F, Q
+from django.db.models.lookups import GreaterThan
+
+from ..models import Laureate
+from ..models.facet_bits import (
+    MEMBER_KIND_BITS,
+    REGION_BITS,
+    member_kind_mask,
+    region_mask,
+    sector_bit,
+    sector_mask,
+)
+
+
+def has_any_bit(column, mask):
+    return Q(GreaterThan(F(column).bitand(mask), 0))
+
+
+def has_sector(sector_ids):
+    """Filed under any of these sectors (ids), read from the row's `sector_bits`: one bit test
+    instead of a subquery on the sectors table, which a sector without a bit still takes."""
+    with_bits = [pk for pk in sector_ids if sector_bit(pk) is not None]
+    condition = has_any_bit("sector_bits", sector_mask(with_bits)) if with_bits else Q()
+    others = [pk for pk in sector_ids if sector_bit(pk) is None]
+    if others:
+        through = Laureate.sectors.through.objects.filter(sector_id__in=others)
+        condition |= Q(pk__in=through.values("laureate_id"))
+    return condition
+
+
+def has_region(codes):
+    """Involved in any of these regions: its scope covers it (its `regions`) or one of its
+    members is located there. That rule is computed on write into `region_codes` and
+    `region_bits` (laureats/derived/), which the filter, the facets and the map read, so that a
+    region's count is what its link lists."""
+    with_bits = [code for code in codes if code in REGION_BITS]
+    condition = has_any_bit("region_bits", region_mask(with_bits)) if with_bits else Q()
+    for code in codes:
+        if code not in REGION_BITS:
+            condition |= Q(region_codes__contains=f"|{code}|")
+    return condition
+
+
+def has_member_kind(kinds):
+    """With a member of any of these kinds, from the row's `member_kind_bits`."""
+    with_bits = [kind for kind in kinds if kind in MEMBER_KIND_BITS]
+    condition = has_any_bit("member_kind_bits", member_kind_mask(with_bits)) if with_bits else Q()
+    for kind in kinds:
+        if kind not in MEMBER_KIND_BITS:
+            condition |= Q(member_kinds__contains=f"|{kind}|")
+    return condition
+
+
+def has_scope(scopes):
+    return Q(scope__in=scopes)
+
+
+def has_status(statuses):
+    return Q(status__in=statuses)
+
+
+# The rule of each facet: the laureates that any of its values select, sectors given by their
+# ids. The filters apply it, the facets, the map and the announced counts count with it.
+FACET_RULES = {
+    "secteur": has_sector,
+    "portee": has_scope,
+    "region": has_region,
+    "statut": has_status,
+    "type_membre": has_member_kind,
+}
