@@ -32,27 +32,30 @@ def has_sector(sector_ids):
     return condition
 
 
+def has_any_value(values, bits, mask, bits_column, text_column):
+    """Any of `values`, read from the row's derived columns: by one bit test for those with a
+    bit (`bits`), in its "|a|b|" text for a value added since."""
+    with_bits = [value for value in values if value in bits]
+    condition = has_any_bit(bits_column, mask(with_bits)) if with_bits else Q()
+    for value in values:
+        if value not in bits:
+            condition |= Q(**{f"{text_column}__contains": f"|{value}|"})
+    return condition
+
+
 def has_region(codes):
     """Involved in any of these regions: its scope covers it (its `regions`) or one of its
     members is located there. That rule is computed on write into `region_codes` and
     `region_bits` (laureats/derived/), which the filter, the facets and the map read, so that a
     region's count is what its link lists."""
-    with_bits = [code for code in codes if code in REGION_BITS]
-    condition = has_any_bit("region_bits", region_mask(with_bits)) if with_bits else Q()
-    for code in codes:
-        if code not in REGION_BITS:
-            condition |= Q(region_codes__contains=f"|{code}|")
-    return condition
+    return has_any_value(codes, REGION_BITS, region_mask, "region_bits", "region_codes")
 
 
 def has_member_kind(kinds):
-    """With a member of any of these kinds, from the row's `member_kind_bits`."""
-    with_bits = [kind for kind in kinds if kind in MEMBER_KIND_BITS]
-    condition = has_any_bit("member_kind_bits", member_kind_mask(with_bits)) if with_bits else Q()
-    for kind in kinds:
-        if kind not in MEMBER_KIND_BITS:
-            condition |= Q(member_kinds__contains=f"|{kind}|")
-    return condition
+    """With a member of any of these kinds, from `member_kind_bits` and `member_kinds`."""
+    return has_any_value(
+        kinds, MEMBER_KIND_BITS, member_kind_mask, "member_kind_bits", "member_kinds"
+    )
 
 
 def has_scope(scopes):
