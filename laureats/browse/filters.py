@@ -1,5 +1,6 @@
-"""Which laureates match: the one definition shared by the list, the exports, the API and the
-statistics. Several values of one filter combine with OR; different filters with AND.
+"""The FilterSets: which laureates and organisations match, shared by the list, the exports, the
+API and the statistics. Several values of one filter combine with OR; different filters with
+AND. The rule of each facet value is in `rules.py`, its compiled count in `counting.py`.
 
 How the facets are counted and shown, and the active filters as chips, are in `facets.py`."""
 
