@@ -1,5 +1,5 @@
 """How many laureates each value of a facet selects, by the filters' own rule (FACET_RULES in
-`filters.py`), counted in one query.
+`rules.py`), counted in one query.
 
 Each rule is a Q. Django took about 0.6 ms to compile each `Count(filter=Q)` (25 ms for the
 forty options of the list page, forty times what the database took to count them), so each

@@ -30,9 +30,8 @@ def regions_with_involved_count(laureates):
             params,
         )
         rows = cursor.fetchall()
-    counts = {}
-    for row in rows[:1]:
-        counts = dict(zip(REGION_BITS, row[3:], strict=True))
+    # The counts are the same on every row: read from the first.
+    counts = dict(zip(REGION_BITS, rows[0][3:], strict=True)) if rows else {}
     added = [code for code, *_ in rows if code not in counts]
     if added:
         added_counts = count_published(laureates, [("region", code) for code in added])

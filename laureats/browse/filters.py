@@ -71,7 +71,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The matching rows under every active filter but `excluded`, for its facet's counts."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name != excluded and name != "tri":
+            if name != excluded:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
@@ -314,9 +314,7 @@ def bind_filterset(filterset_class, params, queryset):
         for name in list(filterset.form.errors):
             notices.append(ignored_notice(filterset.filters[name].label, data.pop(name)))
         shared = (
-            {"choice_lists": filterset.choice_lists}
-            if data and hasattr(filterset, "choice_lists")
-            else {}
+            {"choice_lists": filterset.choice_lists} if hasattr(filterset, "choice_lists") else {}
         )
         filterset = filterset_class(data, queryset=queryset, **shared)
         filterset.form.is_valid()

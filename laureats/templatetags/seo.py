@@ -86,13 +86,13 @@ def laureate_json_ld(context, laureate):
         data["description"] = laureate.summary or laureate.description
     if laureate.website:
         data["sameAs"] = laureate.website
-    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return json_ld(data)
 
 
 @register.simple_tag
 def json_ld(data):
-    """A JSON-LD script of `data`, built by the view (e.g. /donnees/'s schema.org Dataset)."""
+    """A JSON-LD script of `data`: built by a view (e.g. /donnees/'s schema.org Dataset) or by
+    the tags here."""
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
@@ -140,8 +140,7 @@ def organisation_json_ld(context, organisation, memberships):
         }
         for membership in memberships
     ]
-    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return json_ld(data)
 
 
 # The licences whose text has an address of its own; the others are named.
@@ -191,5 +190,4 @@ def resource_json_ld(context, resource):
         data["sameAs"] = resource.url
     if resource.available_on:
         data["datePublished"] = resource.available_on.isoformat()
-    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return json_ld(data)
