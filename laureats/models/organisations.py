@@ -1,6 +1,7 @@
 """The member organisations, and their place in each consortium: its lead or a partner."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
@@ -9,7 +10,14 @@ from simple_history.models import HistoricalRecords
 
 from ..text.ordering import french, sort_key
 from .reference import Region
-from .validators import validate_siren, validate_siret
+from .validators import (
+    validate_activity_declaration,
+    validate_commune_code,
+    validate_legal_category,
+    validate_siren,
+    validate_siret,
+    validate_uai,
+)
 from .versions import version_field
 from .writes import InputModel, InputQuerySet
 
@@ -117,6 +125,53 @@ class Organisation(InputModel):
             "Un nom par ligne : sigle, ancien nom, graphie d'une source. L'importation reconnaît "
             "l'organisation sous chacun d'eux."
         ),
+    )
+    # What the public register (API Recherche d'entreprises) says, filled by an administrator
+    # from a diff (laureats/register/), or by hand. Empty means not known.
+    legal_category = models.CharField(
+        _("catégorie juridique"),
+        max_length=4,
+        blank=True,
+        validators=[validate_legal_category],
+        help_text=_("Code INSEE de 4 chiffres, par exemple 5710 pour une SAS."),
+    )
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune_code = models.CharField(
+        _("code commune INSEE"),
+        max_length=5,
+        blank=True,
+        validators=[validate_commune_code],
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    activity_declaration_number = models.CharField(
+        _("numéro de déclaration d'activité"),
+        max_length=11,
+        blank=True,
+        validators=[validate_activity_declaration],
+        help_text=_("Le numéro d'un organisme de formation déclaré (NDA), 11 caractères."),
+    )
+    is_qualiopi = models.BooleanField(_("certifié Qualiopi"), null=True, blank=True)
+    uai = models.CharField(
+        _("code UAI"),
+        max_length=8,
+        blank=True,
+        validators=[validate_uai],
+        help_text=_("L'identifiant d'un établissement d'enseignement ou d'un CFA."),
+    )
+    register_fetched_at = models.DateTimeField(
+        _("données du registre récupérées le"), null=True, blank=True
     )
     is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
     # Derived: what /organisations/ and its API search, its name, other names, city and SIREN

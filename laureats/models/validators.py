@@ -2,7 +2,7 @@ import itertools
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
@@ -55,6 +55,25 @@ def validate_siren(value):
 
 def validate_siret(value):
     check_identifier(value, siret, 14)
+
+
+# The register's other identifiers, by their published formats: the INSEE code of a commune
+# (Corsica's start 2A or 2B), the legal category (4 digits of INSEE's nomenclature), the
+# training body's declaration number (11 characters) and a school's UAI (7 digits and a letter).
+validate_commune_code = RegexValidator(
+    r"^(?:[0-9]{5}|2[AB][0-9]{3})\Z",
+    _("Le code commune INSEE compte 5 caractères (2A ou 2B pour la Corse)."),
+)
+validate_legal_category = RegexValidator(
+    r"^[0-9]{4}\Z", _("La catégorie juridique est un code de 4 chiffres.")
+)
+validate_activity_declaration = RegexValidator(
+    r"^[0-9]{2}[0-9AB][0-9]{8}\Z",
+    _("Le numéro de déclaration d'activité compte 11 caractères."),
+)
+validate_uai = RegexValidator(
+    r"^[0-9]{7}[A-Z]\Z", _("Le code UAI compte 7 chiffres suivis d'une lettre majuscule.")
+)
 
 
 # What Django's <slug:> path converter accepts, and so every slug the site makes.

@@ -20,7 +20,24 @@ from ..csv_format.values import name_key
 from ..models import Membership, Organisation, Proposal
 
 # The fields whose value the kept record takes from the other when it has none.
-FILLED_FIELDS = ["kind", "city", "region", "website", "siren", "siret"]
+FILLED_FIELDS = [
+    "kind",
+    "city",
+    "region",
+    "website",
+    "siren",
+    "siret",
+    "legal_category",
+    "address",
+    "postal_code",
+    "commune_code",
+    "latitude",
+    "longitude",
+    "activity_declaration_number",
+    "is_qualiopi",
+    "uai",
+    "register_fetched_at",
+]
 
 
 class MergeRefused(Exception):
