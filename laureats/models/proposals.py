@@ -31,6 +31,7 @@ class Proposal(models.Model):
         CORRECTION = "correction", _("correction d'un lauréat")
         NEW_LAUREATE = "nouveau-laureat", _("nouveau lauréat")
         ORGANISATION = "organisation", _("correction d'une organisation")
+        NEW_RESOURCE = "nouvelle-ressource", _("nouvelle production partagée")
 
     class Field(models.TextChoices):
         # Values are Laureate field names where one exists, so that the moderation can apply them.
@@ -87,6 +88,15 @@ class Proposal(models.Model):
         related_name="proposals",
         verbose_name=_("organisation"),
         help_text=_("L'organisation corrigée."),
+    )
+    resource = models.ForeignKey(
+        "laureats.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("production partagée"),
+        help_text=_("La production partagée créée en acceptant la proposition."),
     )
     proposed_name = models.CharField(_("nom du nouveau lauréat"), max_length=255, blank=True)
     field = models.CharField(_("champ"), max_length=20, choices=Field.choices, blank=True)

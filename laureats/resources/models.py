@@ -192,6 +192,20 @@ class Resource(models.Model):
         help_text=_("Publiée ou prévue, selon son état."),
     )
     is_published = models.BooleanField(_("publiée"), default=True)
+    # Made by `generate_synthetic` for benchmarks and scale tests only, never in the real data.
+    is_synthetic = models.BooleanField(_("synthétique"), default=False, editable=False)
+    # What `check_resource_links` last saw at `url` (never a web request): when it looked, the
+    # HTTP status (empty for a timeout or a refusal), why it failed, and when it last worked.
+    link_checked_at = models.DateTimeField(
+        _("lien vérifié le"), null=True, blank=True, editable=False
+    )
+    link_status = models.PositiveSmallIntegerField(
+        _("statut HTTP du lien"), null=True, blank=True, editable=False
+    )
+    link_error = models.CharField(_("problème du lien"), max_length=255, blank=True, editable=False)
+    link_working_at = models.DateTimeField(
+        _("lien vu fonctionner le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
     # Folded text of the title, description and certifications, searched by `q` (search_text.py).
@@ -202,7 +216,14 @@ class Resource(models.Model):
     objects = ResourceQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[laureates, sectors],
-        excluded_fields=["search_text", "version"],
+        excluded_fields=[
+            "search_text",
+            "version",
+            "link_checked_at",
+            "link_status",
+            "link_error",
+            "link_working_at",
+        ],
         history_change_reason_field=models.TextField(null=True),
     )
 
