@@ -104,3 +104,17 @@ def test_search_document_holds_member_names_without_accents():
 def test_organisation_links_to_its_public_record():
     organisation = Organisation(siren=VALID_SIREN)
     assert organisation.siren_record_url.endswith(f"/entreprise/{VALID_SIREN}")
+
+
+def test_a_page_address_follows_its_slug_and_the_language():
+    # Reversed once per instance (models/page_urls.py): a renamed slug or another language must
+    # not keep the old address.
+    from django.utils import translation
+
+    organisation = OrganisationFactory(slug="cfa-avant")
+    assert organisation.get_absolute_url() == "/organisations/cfa-avant/"
+    organisation.slug = "cfa-apres"
+    assert organisation.get_absolute_url() == "/organisations/cfa-apres/"
+    with translation.override("en"):
+        assert organisation.get_absolute_url() == "/en/organisations/cfa-apres/"
+    assert organisation.get_absolute_url() == "/organisations/cfa-apres/"

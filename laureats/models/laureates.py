@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +12,7 @@ from ..text.ordering import french
 from .completeness import FACTS, is_stored_known, known_count, known_flag
 from .figures import ProgrammeFigure
 from .organisations import Membership
+from .page_urls import page_url
 from .reference import Region, Sector
 from .versions import version_field
 from .writes import InputModel, InputQuerySet
@@ -310,7 +310,7 @@ class Laureate(InputModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self):
-        return reverse("laureats:laureate-detail", kwargs={"slug": self.slug})
+        return page_url(self, "laureats:laureate-detail")
 
     @property
     def granted_aid(self):

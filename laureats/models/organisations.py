@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..text.ordering import french, sort_key
+from .page_urls import page_url
 from .reference import Region
 from .validators import (
     validate_activity_declaration,
@@ -253,7 +253,7 @@ class Organisation(InputModel):
             )
 
     def get_absolute_url(self):
-        return reverse("laureats:organisation-detail", kwargs={"slug": self.slug})
+        return page_url(self, "laureats:organisation-detail")
 
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]

@@ -3,7 +3,7 @@ organisations near it that could become partners (the partner-finder of its page
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from ..models import Laureate, Membership, Organisation, lead_first
 from ..text.ordering import sort_key
@@ -42,15 +42,17 @@ def possible_partners(organisation, partner_pks, limit=POSSIBLE_PARTNERS):
     my_sectors = Laureate.sectors.through.objects.filter(
         laureate__is_published=True, laureate__memberships__organisation=organisation
     ).values("sector_id")
+    # Read among the region's memberships only: correlated per organisation, PostgreSQL hashed
+    # every membership of every sector of the country (36 ms at 10,000 laureates, 2 here).
     same_sector = Membership.objects.filter(
-        organisation_id=OuterRef("pk"),
+        organisation__region_id=organisation.region_id,
         laureate__is_published=True,
         laureate__sectors__in=my_sectors,
-    )
+    ).values("organisation_id")
     return list(
         Organisation.objects.with_published_memberships()
         .filter(region_id=organisation.region_id)
-        .filter(Q(kind=organisation.kind) | Exists(same_sector))
+        .filter(Q(kind=organisation.kind) | Q(pk__in=same_sector))
         .exclude(pk__in=[organisation.pk, *partner_pks])
         .in_name_order()[:limit]
     )
