@@ -91,7 +91,8 @@ MISSES = {
     "list_search_narrow": (FACETS, FACETS_NEXT),
     "list_search": (
         "6 500 résultats : la requête de la page calcule ts_rank pour tous avant d'en montrer "
-        "20 (~35-45 ms : chaque vecteur est lu hors ligne), et la requête des facettes "
+        "20 (~25-40 ms, les vecteurs lus dans la ligne depuis la migration 0025 ; 45-80 ms "
+        "quand ils étaient dans la table TOAST), et la requête des facettes "
         "réévalue la recherche dans l'index GIN (~13 ms)",
         SEARCH_ONCE + " ; reste un classement moins coûteux, qui changerait l'ordre",
     ),

@@ -204,7 +204,8 @@ class Laureate(InputModel):
     # and written by laureats/derived/ alone, on every write of those inputs.
     # Lower-cased, accent-free text of the laureate and its members' names, searched by `q`;
     # its first line is the title. SQLite matches it as text; PostgreSQL searches
-    # `search_vector`, its French full-text form, through a GIN index (migration 0005).
+    # `search_vector`, its French full-text form, through a GIN index (migration 0005); the
+    # vector is kept in the row, not in the TOAST table, for ranking (0025).
     search_document = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
     # What the list's region and member-kind facets count, kept on the row so that counting
