@@ -6,9 +6,11 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from laureats.models import Laureate
+from laureats.models import Laureate, Sector
 
 from .factories import make_laureate
 
@@ -50,3 +52,26 @@ def test_each_language_has_its_own_figures(client, sample_catalogue):
     assert 'lang="fr"' in french and "Santé et social" in french
     assert 'lang="en"' in english and "Santé et social" not in english
     assert "Santé et social" in client.get(HOME).content.decode()
+
+
+def sector_counts(client, url):
+    """{sector name: count} as the list's sector facet shows them."""
+    facets = {facet["name"]: facet for facet in client.get(url).context["facets"]}
+    return {option["label"]: option["count"] for option in facets["secteur"]["options"]}
+
+
+def test_the_unfiltered_list_counts_its_facets_once_per_change_of_the_data(
+    client, sample_catalogue
+):
+    url = reverse("laureats:laureate-list")
+    first = sector_counts(client, url)
+    # Its other pages and sorts share the counts; the coverage line is read once too.
+    with CaptureQueriesContext(connection) as again:
+        assert sector_counts(client, url + "?tri=-maj") == first
+    with CaptureQueriesContext(connection) as filtered:
+        client.get(url, {"portee": "nationale"})
+    assert not any("FILTER (WHERE" in query["sql"] for query in again.captured_queries)
+    assert any("FILTER (WHERE" in query["sql"] for query in filtered.captured_queries)
+    sector = next(name for name, count in first.items() if count)
+    make_laureate(name="Un lauréat de plus", sectors=[Sector.objects.get(name=sector)])
+    assert sector_counts(client, url)[sector] == first[sector] + 1

@@ -18,6 +18,7 @@ from ..contributions.forms import (
 )
 from ..models import Laureate, Organisation, Proposal
 from ..models.validators import is_slug
+from .public import coverage
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def contribute(request):
             "form": form,
             "notices": notices,
             "rate_limit": RATE_LIMIT,
-            **Laureate.objects.coverage(),
+            **coverage(),
         },
     )
 

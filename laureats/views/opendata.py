@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rest_framework.settings import api_settings
 
-from ..models import Laureate, Organisation
+from ..models import Organisation
 from ..models.completeness import FACTS
 from ..opendata import catalogue, exports
 from ..opendata.datapackage import CHANGELOG, FORMAT_VERSION, data_package
@@ -15,6 +15,7 @@ from ..opendata.dictionary import (
     laureate_fields,
     member_fields,
 )
+from .public import coverage
 
 
 @require_safe
@@ -42,7 +43,7 @@ def open_data(request):
         request,
         "laureats/opendata.html",
         {
-            **Laureate.objects.coverage(),
+            **coverage(),
             "organisation_count": Organisation.objects.with_published_memberships().count(),
             "last_change": dates["changed"],
             "laureate_fields": [(field, filled[field.name]) for field in laureate_fields()],

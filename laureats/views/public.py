@@ -95,6 +95,12 @@ def home_figures():
     }
 
 
+def coverage():
+    """How many laureates are entered and announced (`LaureateQuerySet.coverage`), once per data
+    version: every list and data page shows it."""
+    return local.per_version("coverage", Laureate.objects.coverage)
+
+
 class CountedPaginator(Paginator):
     """A Paginator told the number of rows, when a query already counted them."""
 
@@ -134,8 +140,13 @@ def paginate(request, queryset, per_page, notices, count=None):
 def laureate_list(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
     # The facets' query counts the results too, in the same pass over the matches. Each card
-    # says how complete it is, from the page's own query (not the facets').
-    counts = facet_counts(filterset)
+    # says how complete it is, from the page's own query (not the facets'). Without a filter
+    # the counts do not depend on the request (its pages and sorts share them): computed once
+    # per data version.
+    if active_params(filterset):
+        counts = facet_counts(filterset)
+    else:
+        counts = local.per_version(("laureate-facets",), lambda: facet_counts(filterset))
     page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices, counts.matching)
     return render(
         request,
@@ -147,7 +158,7 @@ def laureate_list(request):
             "facets": facets(filterset, counts),
             "chips": active_chips(filterset),
             "shortfalls": list_shortfalls(filterset),
-            **Laureate.objects.coverage(),
+            **coverage(),
         },
     )
 

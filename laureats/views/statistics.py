@@ -20,7 +20,7 @@ from ..statistics.announced import (
 )
 from ..statistics.charts import bar_chart, linked_rows, list_url, region_map
 from ..statistics.figures import LaureateStatistics, official_figures
-from .public import HOME_FIGURES
+from .public import HOME_FIGURES, coverage
 
 # The bar charts of the computed figures, in page order (the map is drawn apart).
 CHARTS = ["sectors", "scopes", "statuses", "member_kinds", "lead_kinds"]
@@ -92,7 +92,7 @@ def statistics(request):
             "is_filtered": bool(active),
             "filter_shortfalls": filter_shortfalls,
             "scope_shortfalls": shortfalls["portee"],
-            **local.per_version("coverage", Laureate.objects.coverage),
+            **coverage(),
             "totals": stats.totals,
             "completeness": stats.completeness,
             "sizes": stats.consortium_sizes,
