@@ -8,6 +8,6 @@ diff shown before anything is written, and the write of the fields a person tick
 Only the admin and the management command `enrich_organisations` call it: never a public page,
 which must not wait on another service.
 
-May import: models (the organisation and its regions), derived (its writes' rebuild runs through
-save(), by the signals).
+May import: models (the organisation and its regions, whose writes laureats/derived/ follows by
+its signals), text (names compared once folded).
 """

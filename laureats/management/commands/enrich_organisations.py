@@ -10,6 +10,7 @@ service fails, the run stops (every next request would fail alike), and what was
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.utils.text import capfirst
 
 from laureats.models import Organisation
 from laureats.register.client import RegisterClient, RegisterError
@@ -88,8 +89,10 @@ class Command(BaseCommand):
         for note in diff.notes:
             self.stdout.write(f"  ! {note}")
         for change in diff.changes:
-            rule = "gardé : déjà renseigné" if change.overwrites else "champ vide : rempli"
-            self.stdout.write(f"  {change.label} : {change.before} → {change.after} ({rule})")
+            rule = "déjà renseigné : gardé" if change.overwrites else "champ vide"
+            self.stdout.write(
+                f"  {capfirst(change.label)} : {change.before} → {change.after} ({rule})"
+            )
         if not diff.changes:
             self.stdout.write("  identique au registre")
         if diff.kind_differs:
