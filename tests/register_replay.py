@@ -14,7 +14,9 @@ from responses import matchers
 from laureats.register import client
 
 FOLDER = Path(__file__).parent / "register_responses"
-API = client.API_URL
+# Where the tests send the register's requests (tests/conftest.py): an address that cannot
+# resolve, so that a request the replay does not answer can never reach the real service.
+API = "https://recherche-entreprises.invalid/search"
 
 
 def answer(name):

@@ -198,3 +198,9 @@ def test_no_public_page_imports_the_register():
             if isinstance(node, ast.ImportFrom) and "register" in (node.module or "").split("."):
                 importers.add(path.relative_to(settings.BASE_DIR).parts[1])
     assert importers <= {"admin", "management", "register"}
+
+
+def test_outside_a_replay_a_request_fails_without_reaching_the_register():
+    assert client.API_URL.startswith("https://recherche-entreprises.invalid/")
+    with pytest.raises(RegisterError, match="injoignable"):
+        RegisterClient(throttle=Throttle(1000, sleep=lambda s: None)).by_identifier(SIREN)

@@ -110,6 +110,7 @@ class RegisterClient:
     def get(self, params):
         self.throttle.wait()
         try:
+            # Read at each call: the tests point it at an address that cannot resolve.
             return self.session.get(API_URL, params=params, timeout=TIMEOUT)
         except requests.Timeout:
             raise RegisterError(
