@@ -234,3 +234,14 @@ def test_the_page_reads_as_many_rows_whatever_the_table_holds(staff_client, regi
     with CaptureQueriesContext(connection) as large:
         show(staff_client, organisation)
     assert len(large) == len(small) == QUERIES
+
+
+def test_a_search_refused_for_one_organisation_does_not_stop_the_others(staff_client, register):
+    register.get(API, status=400, json=answer("bad_request.json"), match=[query(q="AB")])
+    by_siren(register)
+    short = OrganisationFactory(name="AB")
+    known = OrganisationFactory(name="La Poste", siren=SIREN, city="")
+    page = show(staff_client, short, known)
+    shown = text(page)
+    assert "au moins un paramètre de recherche" in shown
+    assert f"o{known.pk}-fields" in form_data(page)

@@ -35,6 +35,11 @@ class RegisterError(Exception):
     """The register could not answer: the message says why, in French, for the person."""
 
 
+class SearchRefused(RegisterError):
+    """The register refused this one search (a 4xx other than 429: a name too short...): the
+    service works, and the next search may be asked."""
+
+
 class Throttle:
     """At most `rate` starts a second in this process, shared by every client."""
 
@@ -143,7 +148,7 @@ class RegisterClient:
             data = None
         if response.status_code != 200:
             reason = data.get("erreur", "") if isinstance(data, dict) else ""
-            raise RegisterError(
+            raise SearchRefused(
                 _(
                     "Le registre des entreprises a refusé la recherche (erreur %(status)s). %(reason)s"
                 )

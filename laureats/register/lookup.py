@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .client import RegisterClient, RegisterError
+from .client import RegisterClient, RegisterError, SearchRefused
 from .diff import Diff, EnrichmentRefused, diff
 from .mapping import propose
 
@@ -50,6 +50,13 @@ class Lookup:
 def look_up(organisation, client, siren=""):
     """What the register says of `organisation` (its SIREN given as `siren` when the person
     picked a candidate). RegisterError when the service could not answer."""
+    try:
+        return ask(organisation, client, siren)
+    except SearchRefused as refusal:
+        return Lookup(organisation, error=str(refusal))
+
+
+def ask(organisation, client, siren):
     identifier = siren or organisation.siret or organisation.siren
     try:
         if identifier:
