@@ -106,10 +106,10 @@ class RegisterClient:
         raise RegisterError(
             _(
                 "Le registre des entreprises limite le nombre de requêtes et demande d'attendre "
-                "(erreur 429, encore après %(count)s essais) : rien n'a été modifié, réessayez "
+                "(erreur 429, après %(count)s essai(s)) : rien n'a été modifié, réessayez "
                 "dans quelques minutes."
             )
-            % {"count": RETRIES_ON_429 + 1}
+            % {"count": attempt + 1}
         )
 
     def get(self, params):
