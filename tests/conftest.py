@@ -29,6 +29,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_register_on_the_network(monkeypatch):
+    # The register (laureats/register/) is never asked from a test: its address becomes one
+    # that cannot resolve (.invalid, RFC 2606), which the replays of tests/register_replay.py
+    # answer instead. A request no test replays fails at once, and never reaches the service.
+    from laureats.register import client
+
+    from .register_replay import API
+
+    monkeypatch.setattr(client, "API_URL", API)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # A request to /en/... leaves English active in the test's thread (LocaleMiddleware never
     # deactivates it): reverse() or a command in the next test would then speak English.

@@ -59,6 +59,7 @@ LAYERED = (
     "contributions",
     "resources",
     "organisations",
+    "register",
 )
 
 

@@ -11,6 +11,7 @@ from ..models import (
 from .base import PortalAdmin
 from .conflicts import VersionedAdmin
 from .organisation_merge import OrganisationMergeMixin
+from .organisation_register import OrganisationRegisterMixin
 
 
 class OrganisationMembershipInline(admin.TabularInline):
@@ -23,7 +24,10 @@ class OrganisationMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationMergeMixin, VersionedAdmin, PortalAdmin):
+class OrganisationAdmin(
+    OrganisationRegisterMixin, OrganisationMergeMixin, VersionedAdmin, PortalAdmin
+):
+    actions = [*OrganisationMergeMixin.actions, *OrganisationRegisterMixin.actions]
     list_display = ["name", "kind", "city", "region", "siren", "laureate_count"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "slug", "siren", "siret", "city"]
