@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from laureats.csv_format import read_file
@@ -406,3 +407,16 @@ def test_the_import_page_offers_the_productions_model_and_columns(staff_client, 
     assert f'href="{IMPORT}modele-productions.xlsx" download' in page
     assert "Colonnes d'un fichier de productions partagées" in page
     assert "<code>date_mise_a_disposition</code>" in page
+
+
+def test_the_command_imports_a_file_of_productions(laureates, tmp_path):
+    path = tmp_path / "productions.csv"
+    path.write_bytes(excel_csv_cp1252())
+    out = io.StringIO()
+    call_command("import_laureates", str(path), "--dry-run", stdout=out)
+    assert (
+        "Simulation (rien n'a été écrit) : 2 production(s) partagée(s) créée(s)" in out.getvalue()
+    )
+    assert not Resource.objects.exists()
+    call_command("import_laureates", str(path), stdout=io.StringIO())
+    assert Resource.objects.count() == 2
