@@ -420,3 +420,8 @@ def test_the_command_imports_a_file_of_productions(laureates, tmp_path):
     assert not Resource.objects.exists()
     call_command("import_laureates", str(path), stdout=io.StringIO())
     assert Resource.objects.count() == 2
+
+
+def test_the_productions_changelist_links_to_the_import(staff_client, db):
+    page = text(staff_client.get(RESOURCES))
+    assert f'<a href="{IMPORT}">Importer un fichier de productions</a>' in page
