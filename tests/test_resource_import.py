@@ -425,3 +425,32 @@ def test_the_command_imports_a_file_of_productions(laureates, tmp_path):
 def test_the_productions_changelist_links_to_the_import(staff_client, db):
     page = text(staff_client.get(RESOURCES))
     assert f'<a href="{IMPORT}">Importer un fichier de productions</a>' in page
+
+
+def productions_file(count):
+    lines = ["ressource;titre;laureats;type;publics;filieres;sources"]
+    lines += [
+        f"production-{n};Production {n};projet-essai-lyon | projet-essai-lille;mooc;"
+        f"apprentis;sante-social;https://presse.example.org/{n} Annonce {n}"
+        for n in range(count)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_the_import_costs_the_same_whatever_the_number_of_rows(
+    laureates, count, django_assert_num_queries, django_assert_max_num_queries
+):
+    # The plan: sectors, laureates, the resources named (none yet, so no relation is read).
+    with django_assert_num_queries(3):
+        plan = plan_file("p.csv", productions_file(count))
+    # Written in bulk: 14 statements for any number of rows on PostgreSQL (measured); SQLite
+    # splits them into batches of 999 parameters (18 for 100 rows). A query per row fails.
+    with django_assert_max_num_queries(14 + count // 10):
+        apply_plan(plan)
+    assert Resource.objects.count() == count
+    assert Resource.sources.rel.related_model.objects.count() == count
+    # Again: the same three, and the three relations of the resources now there.
+    with django_assert_num_queries(6):
+        again = plan_file("p.csv", productions_file(count))
+    assert len(again.unchanged) == count
