@@ -145,8 +145,9 @@ class ProposalAdmin(PortalAdmin):
         if obj and obj.kind == Proposal.Kind.ORGANISATION:
             unused = {"laureate_link", "proposed_name", "field"}
         elif obj and obj.kind == Proposal.Kind.NEW_RESOURCE:
-            # Its title, laureates and fields are in the comparison table.
-            unused = {"laureate_link", "proposed_name", "field", *ORGANISATION_FIELDS}
+            # Its title, laureates and fields are in the comparison table, by their labels
+            # (its value is their JSON).
+            unused = {"laureate_link", "proposed_name", "field", "value", *ORGANISATION_FIELDS}
         else:
             unused |= set(ORGANISATION_FIELDS)
         if not (obj and obj.kind == Proposal.Kind.NEW_RESOURCE):
