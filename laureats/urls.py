@@ -61,6 +61,11 @@ urlpatterns = [
     path("contribuer/", contributions.contribute, name="contribute"),
     path("contribuer/merci/", contributions.contribute_done, name="contribute-done"),
     path(
+        "contribuer/production/",
+        contributions.contribute_resource,
+        name="contribute-resource",
+    ),
+    path(
         "contribuer/organisation/<slug:slug>/",
         contributions.contribute_organisation,
         name="contribute-organisation",

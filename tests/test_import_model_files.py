@@ -50,7 +50,12 @@ def test_the_xlsx_model_has_the_header_and_a_guide_and_the_importer_reads_it(sta
     assert list(table.rows) == []
     assert [column.name for column in Planner().read_header(table).values()] == COLUMN_NAMES
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Lauréats", "Colonnes"]
+    assert workbook.sheetnames == [
+        "Lauréats",
+        "Productions partagées",
+        "Colonnes",
+        "Colonnes des productions",
+    ]
     guide = [row[0] for row in workbook["Colonnes"].iter_rows(min_row=2, values_only=True)]
     assert guide == COLUMN_NAMES
 

@@ -28,10 +28,10 @@ pytestmark = pytest.mark.django_db
 IMPORT = reverse("admin:laureats_laureate_import")
 CHANGELIST = reverse("admin:laureats_laureate_changelist")
 # The preview of a file, whatever its number of rows: session and user (2), the database's
-# state (14), the plan's reads (sectors and regions, the laureates and each relation the file
+# state (1, importer/state.py), the plan's reads (sectors and regions, the laureates and each relation the file
 # has, the organisations: 8), the sector and region names the page shows (2), the pending
 # import kept (clean-up, previous one, insert: 3).
-PREVIEW_QUERIES = 29
+PREVIEW_QUERIES = 16
 
 
 # Every kind of field the preview shows, over the shared valid row (tests/import_rows.py).

@@ -14,13 +14,21 @@ rows, and none when the file has neither column.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..csv_format import BY_NAME, COLUMNS
 from ..csv_format.values import split_values
 from .import_words import Words, fields_html
 
-# Shown in each laureate's heading rather than in its list of fields.
-HEADING_COLUMNS = {"slug", "nom"}
+# What a removal from a list column is called, in the warning at the top of the preview.
+REMOVED_ITEM = {
+    "secteurs": gettext_lazy("filière retirée"),
+    "filieres": gettext_lazy("filière retirée"),
+    "regions": gettext_lazy("région retirée"),
+    "laureats": gettext_lazy("lauréat retiré"),
+    "publics": gettext_lazy("public retiré"),
+}
+# The column that publishes a row, in either kind of file.
+PUBLISHED = {"publie", "publiee"}
 
 
 def source_parts(text):
@@ -50,8 +58,8 @@ class NewLaureate(Shown):
         # they give (Preview.defaults).
         self.fields = [
             (words.labels[column.name], self.value(column, row, words))
-            for column in COLUMNS
-            if column.name in row.values and column.name not in HEADING_COLUMNS
+            for column in words.columns
+            if column.name in row.values and column.name not in words.heading_columns
         ]
         self.fields_html = fields_html(self.fields)
 
@@ -77,7 +85,7 @@ class ShownChange:
     """One changed field of an existing laureate, before → after, as a person reads them."""
 
     def __init__(self, change, words):
-        column = BY_NAME[change.column]
+        column = words.by_name[change.column]
         self.column = change.column
         self.label = words.labels[change.column]
         self.is_list = change.is_list
@@ -123,7 +131,7 @@ class Removals(Shown):
             self.items += self.of(change, words)
 
     def of(self, change, words):
-        column = BY_NAME[change.column]
+        column = words.by_name[change.column]
         if change.column == "membres":
             yield from (
                 Removal(_("membre retiré"), f"{name} ({words.roles.get(role, role)})")
@@ -141,10 +149,10 @@ class Removals(Shown):
                 Removal(_("source retirée"), source_text(url, title)) for url, title in change.gone
             )
         elif change.column in words.names:
-            what = _("filière retirée") if change.column == "secteurs" else _("région retirée")
+            what = str(REMOVED_ITEM[change.column])
             names = words.names[change.column]
             yield from (Removal(what, names.get(code, code)) for code in change.removed)
-        elif change.column == "publie":
+        elif change.column in PUBLISHED:
             if change.before == "oui" and change.after == "non":
                 yield Removal(
                     _("publication retirée"), _("la fiche ne sera plus montrée sur le portail")
@@ -165,6 +173,8 @@ class Preview:
 
     def __init__(self, plan=None, problems=(), moved=None):
         self.plan = plan
+        # "laureates" or "resources": what the page's sentences call the rows.
+        self.kind = plan.kind if plan is not None else "laureates"
         self.problems = list(problems)
         # After a confirmation refused because the data moved: the slugs of the rows that
         # this preview shows otherwise than the one confirmed.
@@ -182,7 +192,7 @@ class Preview:
             in_file = plan.created[0].values
             self.defaults = fields_html(
                 (words.labels[column.name], words.value(words.defaults.get(column.name, "")))
-                for column in COLUMNS
+                for column in words.columns
                 if column.name not in in_file
             )
         self.updated = [ChangedLaureate(row, words) for row in plan.updated]

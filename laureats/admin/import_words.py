@@ -17,18 +17,19 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from ..csv_format import COLUMNS
 from ..csv_format.codecs import Amount, Boolean, Choice, Date
-from ..importer.planning import MULTI_VALUE
-from ..models import Membership, Organisation, Region, Sector
+from ..models import Laureate, Membership, Organisation, Region, Resource, Sector
 
 # Long texts (a description) are cut in the preview; the file itself is imported whole.
 TEXT_LIMIT = 300
 
 
 def names(plan):
-    """{column: {code: name}} of the sectors and regions, when a row of the plan has them."""
+    """{column: {code: name}} of the sectors and regions (and of a resource's laureates and
+    audiences), when a row of the plan has them."""
     columns = set().union(*(row.values for row in plan.rows)) if plan.rows else set()
+    if plan.kind == "resources":
+        return resource_names(plan, columns)
     found = {"secteurs": {}, "regions": {}}
     if "secteurs" in columns:
         found["secteurs"] = dict(Sector.objects.values_list("slug", "name"))
@@ -36,6 +37,21 @@ def names(plan):
         found["regions"] = {
             code: f"{name} ({code})" for code, name in Region.objects.values_list("code", "name")
         }
+    return found
+
+
+def resource_names(plan, columns):
+    found = {"filieres": {}, "laureats": {}, "publics": choices(Resource.Audience.choices)}
+    if "filieres" in columns:
+        found["filieres"] = dict(Sector.objects.values_list("slug", "name"))
+    if "laureats" in columns:
+        slugs = {slug for row in plan.rows for slug in row.values.get("laureats", ())}
+        for change in (change for row in plan.rows for change in row.changes):
+            if change.column == "laureats":
+                slugs |= {*change.removed, *change.added}
+        found["laureats"] = dict(
+            Laureate.objects.filter(slug__in=slugs).values_list("slug", "name")
+        )
     return found
 
 
@@ -51,10 +67,12 @@ def bullets(items):
 class Words:
     def __init__(self, plan):
         self.names = names(plan)
-        self.labels = {column.name: str(column.label) for column in COLUMNS}
+        self.columns, self.by_name = plan.columns, plan.by_name
+        self.heading_columns = plan.heading_columns
+        self.labels = {column.name: str(column.label) for column in self.columns}
         self.choices = {
             column.name: choices(column.model_field.choices)
-            for column in COLUMNS
+            for column in self.columns
             if isinstance(column.codec, Choice)
         }
         self.roles = choices(Membership.Role.choices)
@@ -67,11 +85,11 @@ class Words:
         self.new_organisation = _("nouvelle organisation")
         self.removed, self.added = _("retiré :"), _("ajouté :")
         self.empty = f'<em class="import-empty">{escape(_("vide"))}</em>'
-        # What a new laureate gets for a column the file does not have.
+        # What a new row gets for a column the file does not have.
         self.defaults = {
             column.name: self.readable(column, column.write(column.model_field.get_default()))
-            for column in COLUMNS
-            if column.name not in MULTI_VALUE
+            for column in self.columns
+            if column.name not in plan.relations
         }
 
     def readable(self, column, text):

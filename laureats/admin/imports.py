@@ -1,5 +1,8 @@
 """Admin import of a CSV or XLSX file (preview, then confirm) and export of selected laureates.
 
+The same page imports a file of shared productions: the importer recognises it by its header
+(the `ressource` column) and its plan goes through the same preview, confirmation and checks.
+
 Why not django-import-export, the usual choice: its imports run row by row through a Resource
 whose fields, widgets and `full_clean` carry their own rules, and each row is saved on its own.
 The laureate format's rules already exist once, in `csv_format` and `importer`: whole-file
@@ -33,7 +36,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..csv_format import COLUMN_NAMES, COLUMNS, MAX_BYTES, MAX_ROWS
-from ..csv_format.blank_files import blank_csv, blank_xlsx
+from ..csv_format.blank_files import (
+    blank_csv,
+    blank_resources_csv,
+    blank_resources_xlsx,
+    blank_xlsx,
+)
+from ..csv_format.resource_columns import RESOURCE_COLUMNS
 from ..importer import ImportFailed, PlanMoved, apply_plan, database_state, plan_file
 from ..models import Laureate, PendingImport
 from ..opendata.exports import csv_pieces, xlsx_cell, xlsx_header
@@ -41,7 +50,15 @@ from ..opendata.rows import laureate_rows
 from .import_preview import Preview
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BLANK_FILES = {"csv": ("text/csv; charset=utf-8", blank_csv), "xlsx": (XLSX_TYPE, blank_xlsx)}
+CSV_TYPE = "text/csv; charset=utf-8"
+# {kind: {extension: (content type, builder)}}, and the file name each is downloaded under.
+BLANK_FILES = {
+    "laureats": {"csv": (CSV_TYPE, blank_csv), "xlsx": (XLSX_TYPE, blank_xlsx)},
+    "productions": {
+        "csv": (CSV_TYPE, blank_resources_csv),
+        "xlsx": (XLSX_TYPE, blank_resources_xlsx),
+    },
+}
 EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods")
 
 
@@ -85,6 +102,12 @@ class LaureateImportExportMixin:
                 self.admin_site.admin_view(self.blank_file_view),
                 name=f"{name}_model",
             ),
+            path(
+                "importer/modele-productions.<str:extension>",
+                self.admin_site.admin_view(self.blank_file_view),
+                {"kind": "productions"},
+                name=f"{name}_resource_model",
+            ),
             *super().get_urls(),
         ]
 
@@ -113,16 +136,17 @@ class LaureateImportExportMixin:
                 token = PendingImport.keep(request.user, file_name, data, plan, state).token
         return self.render_import(request, form, preview=preview, file_name=file_name, token=token)
 
-    def blank_file_view(self, request, extension):
-        """The empty file to fill in: the header row the import reads, as CSV or XLSX."""
+    def blank_file_view(self, request, extension, kind="laureats"):
+        """The empty file to fill in: the header row the import reads, as CSV or XLSX, of
+        laureates (whose workbook also has the productions' sheet) or of productions."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        if extension not in BLANK_FILES:
+        if extension not in BLANK_FILES[kind]:
             raise Http404(_("Modèle disponible en .csv ou .xlsx seulement."))
-        content_type, build = BLANK_FILES[extension]
+        content_type, build = BLANK_FILES[kind][extension]
         # "-vide": fixtures/laureats-modele.csv is another file, holding the real laureates.
         response = HttpResponse(build(), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="laureats-modele-vide.{extension}"'
+        response["Content-Disposition"] = f'attachment; filename="{kind}-modele-vide.{extension}"'
         return response
 
     def import_confirm(self, request):
@@ -167,7 +191,8 @@ class LaureateImportExportMixin:
             _("« %(name)s » importé : %(summary)s")
             % {"name": pending.file_name, "summary": plan.summary()},
         )
-        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        model_name = "resource" if plan.kind == "resources" else self.opts.model_name
+        return redirect(f"admin:{self.opts.app_label}_{model_name}_changelist")
 
     def moved_preview(self, request, pending, shown, plan=None, state=None):
         """The preview of the plan as it is today (made with the database in `state`), marked
@@ -199,6 +224,7 @@ class LaureateImportExportMixin:
             "file_name": file_name,
             "token": token,
             "columns": COLUMNS,
+            "resource_columns": RESOURCE_COLUMNS,
             "max_rows": MAX_ROWS,
         }
         if status is None:

@@ -15,7 +15,7 @@ from ..models import Proposal
 
 def accept(request, obj):
     seen_version = None
-    if obj.kind != Proposal.Kind.NEW_LAUREATE:
+    if obj.kind not in (Proposal.Kind.NEW_LAUREATE, Proposal.Kind.NEW_RESOURCE):
         # The corrected row's version that the page compared: a tampered value is a
         # SuspiciousOperation, a 400.
         seen_version = VersionField().to_python(request.POST.get("seen_version"))
@@ -45,6 +45,8 @@ def accept(request, obj):
             % {"number": obj.pk},
         )
         return redirect("admin:laureats_proposal_change", obj.pk)
+    if obj.kind == Proposal.Kind.NEW_RESOURCE:
+        return resource_accepted(request, obj, outcome)
     target = outcome.proposal.target
     organisation = obj.kind == Proposal.Kind.ORGANISATION
     if target is None:
@@ -97,6 +99,36 @@ def accept(request, obj):
             url,
             target,
             obj.source_url,
+        ),
+    )
+    return redirect(url)
+
+
+def resource_accepted(request, obj, outcome):
+    """The message of an accepted production: created (published), or not creatable."""
+    resource = outcome.proposal.resource
+    if resource is None:
+        messages.warning(
+            request,
+            _(
+                "Proposition n°%(number)s acceptée, mais la production n'a pas été créée "
+                "(%(reason)s) : créez-la à la main si elle doit figurer au catalogue."
+            )
+            % {"number": obj.pk, "reason": outcome.plan.reason},
+        )
+        return redirect("admin:laureats_proposal_changelist")
+    url = reverse("admin:laureats_resource_change", args=[resource.pk])
+    messages.success(
+        request,
+        format_html(
+            _(
+                'Proposition n°{} acceptée : la production <a href="{}">{}</a> a été créée et '
+                "publiée, avec sa source. Complétez-la (publics, filières, certifications) ou "
+                "décochez « publiée » pour la retirer du catalogue."
+            ),
+            obj.pk,
+            url,
+            resource.title,
         ),
     )
     return redirect(url)

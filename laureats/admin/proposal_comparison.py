@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ..contributions import moderation
+from ..contributions import moderation, resource_proposals
 from ..models import Proposal
 
 
@@ -39,6 +39,9 @@ def comparison(obj):
             (_("nom du projet"), _("(nouveau lauréat)"), obj.proposed_name),
             (_("informations"), "—", obj.value),
         ]
+    elif obj.kind == Proposal.Kind.NEW_RESOURCE:
+        label = _("(nouvelle production)")
+        rows = [(name, label, value) for name, value in resource_proposals.shown_values(obj)]
     elif obj.target is None:
         if obj.kind == Proposal.Kind.ORGANISATION:
             return _("L'organisation concernée n'existe plus.")
@@ -84,6 +87,18 @@ def outcome(obj):
     css = "proposal-plan"
     if obj.kind == Proposal.Kind.NEW_LAUREATE:
         text = _("Accepter crée ce lauréat, non publié, pour que vous complétiez sa fiche.")
+    elif obj.kind == Proposal.Kind.NEW_RESOURCE and plan.automatic:
+        text = _(
+            "Accepter crée cette production, publiée, avec la source de la proposition ; son "
+            "historique garde le numéro de la proposition. Vérifiez chaque champ avec la source "
+            "avant d'accepter."
+        )
+    elif obj.kind == Proposal.Kind.NEW_RESOURCE:
+        css = "proposal-plan proposal-plan-manual"
+        text = _(
+            "Accepter ne pourra pas créer cette production (%(reason)s) : refusez-la, ou "
+            "créez-la à la main."
+        ) % {"reason": plan.reason}
     elif plan.automatic and organisation:
         text = _(
             "Accepter applique cette valeur à l'organisation et l'inscrit dans son historique "

@@ -20,6 +20,8 @@ from .proposal_comparison import comparison
 
 # The fields of a correction of an organisation, shown for that kind only.
 ORGANISATION_FIELDS = ["organisation_link", "organisation_field"]
+# What a proposal of a new shared production shows instead of a correction's target and field.
+RESOURCE_FIELDS = ["resource_link"]
 
 
 class ProposalAdminForm(forms.ModelForm):
@@ -76,7 +78,7 @@ class ProposalAdmin(PortalAdmin):
         "source_url",
         "email",
     ]
-    list_select_related = ["laureate", "organisation", "reviewer"]
+    list_select_related = ["laureate", "organisation", "resource", "reviewer"]
     ordering = ["-created_at", "-pk"]
     list_per_page = 50
     fieldsets = [
@@ -87,6 +89,7 @@ class ProposalAdmin(PortalAdmin):
                     "kind",
                     "laureate_link",
                     "organisation_link",
+                    "resource_link",
                     "proposed_name",
                     "field",
                     "organisation_field",
@@ -115,6 +118,7 @@ class ProposalAdmin(PortalAdmin):
         "kind",
         "laureate_link",
         "organisation_link",
+        "resource_link",
         "proposed_name",
         "field",
         "organisation_field",
@@ -140,8 +144,14 @@ class ProposalAdmin(PortalAdmin):
         # A correction of an organisation has its own target and field (ORGANISATION_FIELDS).
         if obj and obj.kind == Proposal.Kind.ORGANISATION:
             unused = {"laureate_link", "proposed_name", "field"}
+        elif obj and obj.kind == Proposal.Kind.NEW_RESOURCE:
+            # Its title, laureates and fields are in the comparison table, by their labels
+            # (its value is their JSON).
+            unused = {"laureate_link", "proposed_name", "field", "value", *ORGANISATION_FIELDS}
         else:
             unused |= set(ORGANISATION_FIELDS)
+        if not (obj and obj.kind == Proposal.Kind.NEW_RESOURCE):
+            unused |= set(RESOURCE_FIELDS)
         return [
             (title, {**options, "fields": [f for f in options["fields"] if f not in unused]})
             for title, options in super().get_fieldsets(request, obj)
@@ -189,6 +199,8 @@ class ProposalAdmin(PortalAdmin):
     def target(self, obj):
         if obj.kind == Proposal.Kind.ORGANISATION:
             return obj.organisation or "—"
+        if obj.kind == Proposal.Kind.NEW_RESOURCE:
+            return obj.resource or _("nouvelle production : %(name)s") % {"name": obj.proposed_name}
         if obj.kind == Proposal.Kind.NEW_LAUREATE and obj.laureate is None:
             return _("nouveau : %(name)s") % {"name": obj.proposed_name}
         return obj.laureate or "—"
@@ -203,6 +215,18 @@ class ProposalAdmin(PortalAdmin):
             obj.laureate,
             obj.laureate.get_absolute_url(),
             _("page publique") if obj.laureate.is_published else _("non publié"),
+        )
+
+    @admin.display(description=_("production créée"))
+    def resource_link(self, obj):
+        if obj.resource is None:
+            return _("aucune (créée en acceptant la proposition)")
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            reverse("admin:laureats_resource_change", args=[obj.resource.pk]),
+            obj.resource,
+            obj.resource.get_absolute_url(),
+            _("page publique") if obj.resource.is_published else _("non publiée"),
         )
 
     @admin.display(description=_("organisation"))

@@ -21,6 +21,7 @@ from ..csv_format.values import Vocabulary
 from ..models import Laureate, Organisation, Proposal, Region, Source
 from ..models.validators import free_slug, validate_web_address
 from ..text.folding import normalize_text
+from . import resource_proposals
 
 TEXT_FIELDS = {"name", "acronym", "summary", "description"}
 AMOUNT_FIELDS = {"total_cost", "state_aid"}
@@ -103,6 +104,8 @@ def plan(proposal):
     """What accepting this proposal would change, checked against the model's rules."""
     if proposal.kind == Proposal.Kind.NEW_LAUREATE:
         return Plan(field="name", value=proposal.proposed_name)
+    if proposal.kind == Proposal.Kind.NEW_RESOURCE:
+        return Plan(field="resource", reason=resource_proposals.check(proposal))
     if proposal.kind == Proposal.Kind.ORGANISATION:
         return plan_organisation(proposal)
     laureate = proposal.laureate
@@ -196,8 +199,9 @@ def accept(proposal, reviewer, seen_version=None):
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.PENDING:
         raise AlreadyReviewed
+    new_resource = proposal.kind == Proposal.Kind.NEW_RESOURCE
     created = proposal.kind == Proposal.Kind.NEW_LAUREATE
-    if not created:
+    if not (created or new_resource):
         # Locked before the plan reads it: an admin's edit of the same row waits for this
         # transaction instead of being overwritten by it, and the plan checks the current row.
         target = corrected_row(proposal, lock=True)
@@ -210,6 +214,13 @@ def accept(proposal, reviewer, seen_version=None):
     change = plan(proposal)
     if created:
         proposal.laureate = create_laureate(proposal)
+    elif new_resource:
+        if change.automatic:
+            try:
+                proposal.resource = resource_proposals.create_resource(proposal)
+            except resource_proposals.SlugTaken:
+                raise SlugConflict from None
+            created = True
     elif change.automatic:
         target = proposal.target
         setattr(target, change.field, change.value)
@@ -218,7 +229,8 @@ def accept(proposal, reviewer, seen_version=None):
         # version counts the change, for the forms opened before (admin/conflicts.py). The
         # derived columns follow by themselves (laureats/derived/).
         target.save(update_fields=[change.field, "updated_at", "version"])
-    if change.automatic and proposal.kind != Proposal.Kind.ORGANISATION:
+    # A production's source is its own (create_resource), not its laureate's.
+    if change.automatic and proposal.kind in (Proposal.Kind.CORRECTION, Proposal.Kind.NEW_LAUREATE):
         Source.objects.get_or_create(laureate=proposal.laureate, url=proposal.source_url)
     proposal.status = Proposal.Status.ACCEPTED
     proposal.applied = change.automatic
@@ -261,7 +273,9 @@ def current_text(proposal, target):
 def value_when_proposed(proposal):
     """What a correction's field holds as it is proposed, read from the database ("" when the
     proposal corrects nothing that exists)."""
-    if proposal.kind == Proposal.Kind.NEW_LAUREATE or not proposal.target_field:
+    if proposal.kind in (Proposal.Kind.NEW_LAUREATE, Proposal.Kind.NEW_RESOURCE):
+        return ""
+    if not proposal.target_field:
         return ""
     target = corrected_row(proposal)
     return "" if target is None else current_text(proposal, target)

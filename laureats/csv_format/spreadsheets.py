@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from .codecs import MAX_CELL_CHARS
 from .columns import column_for_header
+from .resource_columns import is_resource_header
 from .tables import (
     MAX_ROWS,
     ImportFailed,
@@ -59,12 +60,13 @@ OUT_OF_MEMORY = 3
 
 
 def read_spreadsheet(data, kind):
-    """The Table of the first sheet whose row 1 names the "slug" column (an export adds an
-    "À propos" sheet), or the first sheet; ImportFailed with a clear message otherwise."""
+    """The Table of the sheet `choose` picks by its row 1 (an export adds an "À propos" sheet;
+    the blank model has a sheet of laureates and one of resources); ImportFailed with a clear
+    message otherwise."""
     with Reader(data) as reader:
         answer = reader.answer()
         if "sheets" in answer:
-            answer = reader.ask({"sheet": choose(answer["sheets"])})
+            answer = reader.ask({"sheet": choose(answer["sheets"], answer.get("filled"))})
     if "refused" in answer:
         refuse(refusal(answer))
     rows = answer["rows"]
@@ -83,10 +85,39 @@ def read_spreadsheet(data, kind):
     return table
 
 
-def choose(heads):
+def choose(heads, filled=None):
+    """The sheet to read: the first of laureates or of resources (by its header) that holds
+    data, else the first of them, else the first sheet. A workbook whose laureates' sheet and
+    resources' sheet both hold data is refused: one import writes one kind of row, and
+    reading one sheet would leave the other's rows out without a word."""
     if not heads:
         refuse(_("le classeur ne contient aucune feuille."))
-    return next((index for index, head in enumerate(heads) if is_header(head)), 0)
+    filled = filled or [True] * len(heads)
+    kinds = [table_kind(head) for head in heads]
+    recognised = [index for index, kind in enumerate(kinds) if kind]
+    with_rows = [index for index in recognised if filled[index]]
+    if len({kinds[index] for index in with_rows}) > 1:
+        laureates = next(index for index in with_rows if kinds[index] == "laureates")
+        resources = next(index for index in with_rows if kinds[index] == "resources")
+        refuse(
+            _(
+                "le classeur contient des lignes de lauréats (feuille n°%(laureates)s) et des "
+                "lignes de productions partagées (feuille n°%(resources)s) : importez-les "
+                "l'une après l'autre, en vidant ou en supprimant l'autre feuille."
+            )
+            % {"laureates": laureates + 1, "resources": resources + 1}
+        )
+    return (with_rows or recognised or [0])[0]
+
+
+def table_kind(cells):
+    """ "resources" for a header naming the `ressource` column, "laureates" for one naming
+    `slug`, else None."""
+    if is_resource_header(cells):
+        return "resources"
+    if is_header(cells):
+        return "laureates"
+    return None
 
 
 def is_header(cells):

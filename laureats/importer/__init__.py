@@ -1,20 +1,34 @@
-"""The laureates import service: a file read by `csv_format` becomes a Plan (every problem, or
+"""The import service (laureates, and shared productions): a file read by `csv_format` becomes a Plan (every problem, or
 every change), which `apply_plan` writes in one transaction. `import_laureates` and the admin
 import both go through `import_file`'s two steps."""
 
 from pathlib import PurePath
 
 from ..csv_format import ImportFailed, Problem, read_file
-from .applying import apply_plan
-from .planning import Change, Plan, PlanMoved, Planner, RowPlan, database_state
+from ..csv_format.resource_columns import is_resource_header
+from . import applying
+from .planning import Change, Plan, PlanMoved, Planner, RowPlan
+from .resource_applying import ResourceWriter
+from .resource_planning import ResourcePlan, ResourcePlanner
+from .state import database_state
 
 
 def plan_file(name, data):
-    """The Plan of a file's bytes; ImportFailed with every problem otherwise."""
-    plan = Planner().plan(read_file(name, data))
+    """The Plan of a file's bytes (of laureates, or of shared productions when its header
+    names the `ressource` column); ImportFailed with every problem otherwise."""
+    table = read_file(name, data)
+    planner = ResourcePlanner() if is_resource_header(table.header) else Planner()
+    plan = planner.plan(table)
     # Only the name: a path given to the command may say where files are kept.
     plan.file_name = PurePath(name).name
     return plan
+
+
+def apply_plan(plan, user=None):
+    """Write a plan of either kind in one transaction (applying.apply_plan): ImportFailed or
+    PlanMoved, and nothing written, when it cannot be written as its preview showed it."""
+    writer = ResourceWriter if plan.kind == "resources" else applying.Writer
+    applying.apply_plan(plan, user, writer)
 
 
 __all__ = [
@@ -24,6 +38,8 @@ __all__ = [
     "PlanMoved",
     "Planner",
     "Problem",
+    "ResourcePlan",
+    "ResourcePlanner",
     "RowPlan",
     "apply_plan",
     "database_state",

@@ -22,13 +22,14 @@ from .planning import MULTI_VALUE, PlanMoved
 DELETE_BATCH_SIZE = 500
 
 
-def apply_plan(plan, user=None):
-    """Write the plan; ImportFailed (nothing written) if the database refuses any of it, and
+def apply_plan(plan, user=None, writer=None):
+    """Write the plan with `writer` (a Writer class: the laureates' by default, the shared
+    productions' for theirs, chosen by importer.apply_plan); ImportFailed (nothing written) if the database refuses any of it, and
     PlanMoved (nothing written) if a laureate or an organisation it changes has changed since
     the plan was made: the plan must then be made again, and shown."""
     try:
         with transaction.atomic(), derived.batch():
-            Writer(plan, user).write()
+            (writer or Writer)(plan, user).write()
     except (IntegrityError, DatabaseError) as error:
         raise ImportFailed(
             [Problem(0, "", _("écriture refusée : %(error)s") % {"error": error})]

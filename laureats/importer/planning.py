@@ -10,19 +10,18 @@ empty cell in a present column clears it. An unchanged row is not written at all
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from ..csv_format import BY_NAME, COLUMNS, ImportFailed, Problem, column_for_header
+from ..csv_format.resource_columns import RESOURCE_MULTI_VALUE
 from ..csv_format.values import CellError, Vocabulary, quote
 from ..models import (
     MAX_AID_RATE_PERCENT,
     Laureate,
     Membership,
-    Organisation,
     Region,
     Sector,
-    Source,
 )
 from .organisations import OrganisationMatcher
 
@@ -72,7 +71,7 @@ class Change:
 
     @property
     def is_list(self):
-        return self.column in MULTI_VALUE
+        return self.column in MULTI_VALUE or self.column in RESOURCE_MULTI_VALUE
 
 
 @dataclass
@@ -111,6 +110,14 @@ class Plan:
     file_name: str = ""
     # Organisation pk -> its version when the plan decided to update it.
     organisation_versions: dict = field(default_factory=dict)
+
+    # What the preview and the writer read of the kind of rows (class attributes, not fields:
+    # a plan pickled before them still reads); resource_planning.ResourcePlan has its own.
+    kind = "laureates"
+    columns = COLUMNS
+    by_name = BY_NAME
+    relations = MULTI_VALUE
+    heading_columns = frozenset({"slug", "nom"})
 
     def with_action(self, action):
         return [row for row in self.rows if row.action == action]
@@ -158,23 +165,6 @@ class Plan:
 class PlanMoved(Exception):
     """A row the plan writes changed since the plan was made (its version moved): the plan
     may no longer be what its preview showed, and nothing of it was written."""
-
-
-def database_state():
-    """A fingerprint of everything a plan depends on: a confirmed plan is applied as it is only
-    if this has not moved since the preview (every write adds a history row or a primary key,
-    and every change of a laureate or an organisation a version)."""
-    state = []
-    for model in (Laureate, Organisation, Membership, Source, Sector, Region):
-        totals = {"n": Count("pk"), "last": Max("pk")}
-        if model in (Laureate, Organisation):
-            totals["versions"] = Sum("version")
-        state.append(tuple(model.objects.aggregate(**totals).values()))
-        history = model.history.model
-        state.append(history.objects.aggregate(last=Max("history_id"))["last"])
-    for through in (Laureate.sectors.through, Laureate.regions.through):
-        state.append(tuple(through.objects.aggregate(n=Count("pk"), last=Max("pk")).values()))
-    return str(state)
 
 
 class Planner:

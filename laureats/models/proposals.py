@@ -17,8 +17,9 @@ class ProposalQuerySet(models.QuerySet):
 
 
 class Proposal(models.Model):
-    """A correction or a new laureate proposed by the public at /contribuer/, or a correction of
-    an organisation proposed from its page.
+    """A correction, a new laureate or a new shared production proposed by the public at
+    /contribuer/, or a correction of an organisation proposed from its page (a production's
+    fields are kept in `value` as JSON: laureats/contributions/resource_proposals.py).
 
     Nothing in it is public: an admin compares it with the current entry, then accepts it (the
     change goes into the laureate's history with the proposal's source) or rejects it with a
@@ -160,6 +161,8 @@ class Proposal(models.Model):
     def __str__(self):
         if self.kind == self.Kind.NEW_LAUREATE:
             target = _("nouveau lauréat « %(name)s »") % {"name": self.proposed_name}
+        elif self.kind == self.Kind.NEW_RESOURCE:
+            target = _("nouvelle production « %(name)s »") % {"name": self.proposed_name}
         elif self.kind == self.Kind.ORGANISATION:
             target = f"{self.organisation or '?'} — {self.get_organisation_field_display()}"
         else:
@@ -168,7 +171,10 @@ class Proposal(models.Model):
 
     @property
     def target(self):
-        """The row that the proposal corrects (or the laureate that accepting it created)."""
+        """The row that the proposal corrects (or the laureate or the resource that accepting
+        it created)."""
+        if self.kind == self.Kind.NEW_RESOURCE:
+            return self.resource
         return self.organisation if self.kind == self.Kind.ORGANISATION else self.laureate
 
     @property

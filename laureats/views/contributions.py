@@ -1,5 +1,6 @@
-"""/contribuer/: the public proposes corrections and new laureates, and from an organisation's
-page a correction of the organisation, all kept pending for moderation."""
+"""/contribuer/: the public proposes corrections, new laureates and new shared productions, and
+from an organisation's page a correction of the organisation, all kept pending for moderation,
+under one hourly limit and one bot trap."""
 
 import logging
 
@@ -16,6 +17,7 @@ from ..contributions.forms import (
     field_from_query,
     organisation_field_from_query,
 )
+from ..contributions.resource_proposals import ResourceProposalForm, laureates_from_query
 from ..models import Laureate, Organisation, Proposal
 from ..models.validators import is_slug
 from .public import coverage
@@ -175,6 +177,25 @@ def contribute_organisation(request, slug):
             "notices": notices,
             "rate_limit": RATE_LIMIT,
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def contribute_resource(request):
+    """A new shared production, with its laureates (?laureat= ticks one), for moderation."""
+    notices = []
+    if request.method == "POST":
+        if wait := seconds_until_allowed(request):
+            return too_many_requests(request, wait)
+        form = ResourceProposalForm(request.POST)
+        if response := submit(request, form):
+            return response
+    else:
+        form = ResourceProposalForm(initial=laureates_from_query(request.GET, notices))
+    return render(
+        request,
+        "laureats/contribute_resource.html",
+        {"form": form, "notices": notices, "rate_limit": RATE_LIMIT},
     )
 
 

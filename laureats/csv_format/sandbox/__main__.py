@@ -2,7 +2,8 @@
 
 csv_format/spreadsheets.py runs this directory (`python -I <directory>`), writes one JSON line
 (the limits, the file's size) then the file's bytes, and reads the answers:
-  1. {"sheets": [the first row of each sheet]}, to which it replies {"sheet": index}
+  1. {"sheets": [the first row of each sheet], "filled": [whether a row after it has a value]},
+     to which it replies {"sheet": index}
   2. {"sheet": name, "rows": [...], "more": bool, "offset": n, "formula_count": n,
      "formulas": [[row, column, "D2"]...]}
 or, at any step, {"refused": reason, ...}. First of all this process caps its own address space
@@ -77,11 +78,15 @@ def read(data, request):
     # All kept: their grids together are within the limits (or the caps), and the chosen one
     # is not read twice.
     sheets = [workbook.get_sheet_by_index(index) for index in range(len(names))]
-    heads = []
+    heads, filled = [], []
     for sheet in sheets:
-        first = next(iter(sheet.iter_rows()), [])
+        rows = iter(sheet.iter_rows())
+        first = next(rows, [])
         heads.append([cell_text(cell)[:HEAD_CHARS] for cell in first[:HEAD_CELLS]])
-    send({"sheets": heads})
+        # A workbook may hold an empty laureates' sheet next to a filled resources' one (the
+        # blank model does): the sheet read is the one with data.
+        filled.append(any(cell_text(cell).strip() for row in rows for cell in row))
+    send({"sheets": heads, "filled": filled})
     index = json.loads(sys.stdin.buffer.readline(1024))["sheet"]
     sheet = sheets[index]
     rows, characters, more = [], 0, False

@@ -7,7 +7,8 @@ from laureats.importer import ImportFailed, PlanMoved, apply_plan, plan_file
 
 class Command(BaseCommand):
     help = (
-        "Importe une liste de lauréats : CSV (virgule, point-virgule ou tabulation ; UTF-8 ou "
+        "Importe une liste de lauréats, ou de productions partagées (en-tête avec la colonne "
+        "« ressource ») : CSV (virgule, point-virgule ou tabulation ; UTF-8 ou "
         "Windows-1252), XLSX, XLS ou ODS, au format documenté dans docs/import.md (modèle : "
         "fixtures/laureats-modele.csv). Toutes les lignes sont vérifiées d'abord ; rien n'est "
         "écrit si une seule est fausse. Une colonne absente laisse le champ tel quel ; une "
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             ) from failure
         except PlanMoved as moved:
             raise CommandError(
-                "Des lauréats ou organisations du fichier ont été modifiés pendant "
+                "Des lauréats, organisations ou productions du fichier ont été modifiés pendant "
                 "l'importation : rien n'a été importé. Relancez la commande."
             ) from moved
         self.stdout.write(f"Fichier lu : {plan.description}.")
