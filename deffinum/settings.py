@@ -340,8 +340,6 @@ PUBLISHER_ADDRESS = os.environ.get("PUBLISHER_ADDRESS", "")
 PUBLICATION_DIRECTOR = os.environ.get("PUBLICATION_DIRECTOR", "")
 HOST_NAME = os.environ.get("HOST_NAME", "")
 HOST_ADDRESS = os.environ.get("HOST_ADDRESS", "")
-# The portal's public address, named in the User-Agent of check_resource_links.
-PORTAL_URL = os.environ.get("PORTAL_URL", "")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = logging_config(LOG_LEVEL)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
+from django.conf import settings
 from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
@@ -57,6 +58,24 @@ HTTP_ERRORS = {
     410: "page supprimée",
     429: "trop de demandes, réessayer plus tard",
 }
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver", "*", ""}
+
+
+def portal_host():
+    """The portal's public host name: the first of ALLOWED_HOSTS that is not a local one, or
+    None (a development or test machine)."""
+    public = [host.lstrip(".") for host in settings.ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+    return public[0] if public else None
+
+
+def user_agent(portal_url=""):
+    """Names the portal and where to read about it, so that a site's owner knows who asks."""
+    if not portal_url:
+        host = portal_host()
+        portal_url = f"https://{host}/" if host else "http://localhost:8000/"
+    return f"DeffinumPortail/1.0 (+{portal_url}; vérification des liens des productions partagées)"
 
 
 def error_of_status(status):

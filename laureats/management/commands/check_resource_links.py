@@ -4,30 +4,13 @@ Run it from cron (once a day or a week); never from a web request, since it wait
 people's servers. How a link is checked: laureats/resources/links.py.
 """
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from laureats.models import Resource
-from laureats.resources.links import LinkChecker
+from laureats.resources.links import LinkChecker, user_agent
 
 MAX_WORKERS = 32
-
-
-def user_agent(portal_url):
-    """Names the portal and where to read about it, so that a site's owner knows who asks."""
-    return f"DeffinumPortail/1.0 (+{portal_url}; vérification des liens des productions partagées)"
-
-
-def default_portal_url():
-    """PORTAL_URL, or the first host name the site answers to."""
-    if settings.PORTAL_URL:
-        return settings.PORTAL_URL
-    hosts = [host for host in settings.ALLOWED_HOSTS if host not in {"*", ""}]
-    public = [host for host in hosts if host not in {"localhost", "127.0.0.1", "[::1]"}]
-    if public:
-        return f"https://{public[0].lstrip('.')}/"
-    return "http://localhost:8000/"
 
 
 class Command(BaseCommand):
@@ -59,7 +42,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--portal-url",
             default="",
-            help="Adresse du portail, nommée dans le User-Agent (défaut : PORTAL_URL).",
+            help=(
+                "Adresse du portail, nommée dans le User-Agent (défaut : https:// et le premier "
+                "nom d'ALLOWED_HOSTS)."
+            ),
         )
 
     def handle(self, timeout, workers, max_redirects, portal_url, **options):
@@ -70,7 +56,7 @@ class Command(BaseCommand):
         if not 0 <= max_redirects <= 20:
             raise CommandError("--max-redirects doit être compris entre 0 et 20.")
         checker = LinkChecker(
-            user_agent(portal_url or default_portal_url()),
+            user_agent(portal_url),
             timeout=timeout,
             max_redirects=max_redirects,
             workers=workers,
