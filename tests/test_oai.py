@@ -162,6 +162,22 @@ def error_code(root):
         ),
         ({"verb": "ListSets", "resumptionToken": "eA=="}, "badResumptionToken"),
         (
+            {
+                "verb": "ListRecords",
+                "resumptionToken": "b2FpX2RjfHx8fDk5OTk5OTk5OTk5OTk5OTk5OTk5OTl8MQ==",
+            },
+            "badResumptionToken",
+        ),
+        (
+            {
+                "verb": "ListRecords",
+                "metadataPrefix": "oai_dc",
+                "from": "9999-12-31",
+                "until": "9999-12-31",
+            },
+            "noRecordsMatch",
+        ),
+        (
             {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": "inconnu"},
             "noRecordsMatch",
         ),

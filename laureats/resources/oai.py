@@ -137,7 +137,12 @@ def parse_date(value, end):
         moment = datetime.strptime(value, form).replace(tzinfo=UTC)
     except ValueError:
         raise OaiError("badArgument", f"Date impossible : {value}.") from None
-    return moment + step if end else moment
+    if not end:
+        return moment
+    try:
+        return moment + step
+    except OverflowError:  # until=9999-12-31: no bound at all
+        return None
 
 
 class ListRequest:
@@ -170,7 +175,11 @@ class ListRequest:
         try:
             text = base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
             prefix, start, end, set_spec, after, cursor = text.split("|")
-            return cls(prefix, start, end, set_spec, int(after), int(cursor))
+            after, cursor = int(after), int(cursor)
+            # Within the ids' column (a larger one is no id, and PostgreSQL would refuse it).
+            if not (0 <= after < 2**62 and 0 <= cursor < 2**62):
+                raise ValueError(text)
+            return cls(prefix, start, end, set_spec, after, cursor)
         except (ValueError, UnicodeError, OaiError):
             raise OaiError("badResumptionToken", "Jeton de reprise invalide.") from None
 
