@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from laureats.browse.sitemaps import SITEMAPS
+from laureats.resources.oai import oai_endpoint
 from laureats.views import site
 
 # The admin lives at a configurable address so that it is not where every bot looks first.
@@ -21,6 +22,8 @@ urlpatterns = [
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     # The API is for programs: one address per resource, never translated.
     path("api/", include("laureats.api.urls")),
+    # The shared productions for harvesters (OAI-PMH), likewise for programs.
+    path("oai/", oai_endpoint, name="oai"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -42,6 +42,8 @@ urlpatterns = [
     path("ressources/", resources.resource_list, name="resource-list"),
     # The CSV of any of its searches, every page.
     path("ressources/export.csv", resource_exports.resource_csv, name="resource-export"),
+    # The catalogue's additions, changes and removals (laureats/journal/resources.py).
+    path("ressources/flux.atom", feeds.ResourceFeed(), name="resource-feed"),
     path("ressources/<slug:slug>/", resources.ResourceDetailView.as_view(), name="resource-detail"),
     path("statistiques/", statistics.statistics, name="statistics"),
     # The official figures read no filter: a name of their own, which the page cache does not

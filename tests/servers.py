@@ -77,3 +77,20 @@ def redis_server(directory: Path, *options):
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def http_server(handler_class):
+    """An HTTP server of this test's own on a free port of 127.0.0.1, one thread per request,
+    serving `handler_class` (a BaseHTTPRequestHandler); yields its base address, no final /."""
+    from http.server import ThreadingHTTPServer
+    from threading import Thread
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    thread = Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

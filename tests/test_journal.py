@@ -308,12 +308,13 @@ def add_edited_laureates(count, edits=3):
     return laureates
 
 
-# A page: the newest rows of four history tables; the laureates the organisations among
-# their records belonged to; the published laureates of all these; these laureates' history, its sectors and regions, their members' and sources'
-# history; the public organisations among the records and their history; the figures'
-# history; the list of published laureates of the filter form. The same whatever the page
-# holds (laureats/journal/log.py, among()).
-JOURNAL_QUERIES = 15
+# A page: the newest rows of five history tables; the laureates the organisations among
+# their records belonged to; the published laureates of all these; these laureates' history,
+# its sectors and regions, their members' and sources' history; the public organisations among
+# the records and their history; the shared productions' history, their laureates and sectors;
+# the figures' history; the list of published laureates of the filter form. The same whatever
+# the page holds (laureats/journal/log.py, among()).
+JOURNAL_QUERIES = 19
 # The same for one laureate (found by its slug): three tables, no organisation.
 LAUREATE_JOURNAL_QUERIES = 11
 # The same without the filter form's list.

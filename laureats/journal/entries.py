@@ -56,6 +56,12 @@ class Entry:
         """One line of text, for a feed title."""
         if self.is_publication:
             return _("%(title)s : fiche publiée") % {"title": self.title}
+        if self.record.startswith("resource:") and self.changes[0].text:
+            # Added to the catalogue or removed from it.
+            return _("%(title)s : %(change)s") % {
+                "title": self.title,
+                "change": self.changes[0].text,
+            }
         labels = list(dict.fromkeys(change.label for change in self.changes))
         return _("%(title)s : %(labels)s modifié(s)") % {
             "title": self.title,

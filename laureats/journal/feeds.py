@@ -1,4 +1,5 @@
-"""Atom feeds: the change log (every laureate's, or one's), and any search of /laureats/.
+"""Atom feeds: the change log (every laureate's, or one's), the shared productions' changes, and
+any search of /laureats/.
 
 A search feed binds the list's own FilterSet to the same query string (bind_filterset): it holds
 the FEED_ENTRIES most recently changed laureates of the search, in the list's order; for a search
@@ -24,6 +25,7 @@ from ..browse.facets import active_chips
 from ..browse.filters import LaureateFilter, bind_filterset
 from ..models import Laureate
 from .log import FEED_LIMIT, Journal
+from .resources import KIND as RESOURCE_KIND
 
 FEED_ENTRIES = FEED_LIMIT
 # The parameters of a list URL that do not change which laureates it shows.
@@ -136,6 +138,28 @@ class LaureateHistoryFeed(JournalFeed):
 
     def items(self, journal):
         return with_guids(journal, journal.page(limit=FEED_ENTRIES))
+
+
+class ResourceFeed(JournalFeed):
+    """The shared productions added to the catalogue, changed and removed (journal/resources.py)."""
+
+    def title(self, journal):
+        return _("Productions partagées Deffinum : ajouts et modifications")
+
+    def subtitle(self, journal):
+        return _(
+            "Les productions partagées ajoutées au catalogue, modifiées ou retirées, au fil de "
+            "l'eau."
+        )
+
+    def link(self, journal):
+        return reverse("laureats:resource-list")
+
+    def feed_url(self, journal):
+        return reverse("laureats:resource-feed")
+
+    def items(self, journal):
+        return with_guids(journal, journal.page(kind=RESOURCE_KIND, limit=FEED_ENTRIES))
 
 
 class Search:

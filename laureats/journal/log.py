@@ -7,7 +7,9 @@ What is public, and only that:
   was unpublished shows as one "publié" entry when it is published, and a laureate that is not
   published today shows nothing at all;
 - an organisation's changes while it belongs to a published laureate (its page is public);
-- the official figures, which the home page shows.
+- the official figures, which the home page shows;
+- the shared productions' changes while they are in the public catalogue, their publication
+  and their removal (laureats/journal/resources.py).
 Never the staff member who wrote, nor a proposal's content: a reason is shown only when it is
 one the portal writes itself, an accepted proposal's source or an import's file name.
 
@@ -39,7 +41,9 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Laureate, Membership, Organisation, ProgrammeFigure, Source
 from .entries import INITIAL_LOAD_REASON, Change, Entry, field_changes, shown
-from .page import Table, candidates, look_back, page_of
+from .page import Table, among, candidates, history_rows, look_back, page_of
+from .resources import KIND as RESOURCE_KIND
+from .resources import resource_entries, resource_table
 from .timeline import LAUREATE_FIELDS, LAUREATE_M2M, LaureateTimeline, groups, initial
 
 FEED_LIMIT = 50  # entries of a feed
@@ -53,37 +57,12 @@ KINDS = {
     "sources": gettext_lazy("sources"),
     "organisations": gettext_lazy("organisations"),
     "chiffres": gettext_lazy("chiffres officiels"),
+    RESOURCE_KIND: gettext_lazy("productions partagées"),
 }
 LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
 
 ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
-# history_user_id only tells two writers apart (timeline.groups): never shown.
-HISTORY = [
-    "history_id",
-    "history_date",
-    "history_type",
-    "history_change_reason",
-    "history_user_id",
-]
-
-
-# Reading the records --------------------------------------------------------------------------
-
-
-def among(field, ids):
-    """`field` in `ids`, as a condition that still runs a query when there is no id (an
-    empty IN would not): a page costs the same queries whatever kinds of record it holds."""
-    return Q(**{f"{field}__in": ids}) if ids else Q(**{f"{field}__isnull": True})
-
-
-def history_rows(model_or_history, fields, *conditions, **filters):
-    history = getattr(model_or_history, "history", model_or_history)
-    return list(
-        history.filter(*conditions, **filters)
-        .order_by("history_date", "history_id")
-        .values("id", *HISTORY, *fields)
-    )
 
 
 def m2m_values(history_ids):
@@ -177,21 +156,25 @@ class Journal:
         # Only rows that can end an entry: a laureate's own rows while it is published (what it
         # says while unpublished shows in the entry of its publication, ended by a published
         # row), an organisation's changes (its creation shows as a member added).
-        tables = [
+        laureate_tables = [
             Table("laureate", Laureate.history, "id", own & Q(is_published=True)),
             Table("laureate", Membership.history, "laureate_id", owned),
             Table("laureate", Source.history, "laureate_id", owned),
         ]
+        other_tables = {}
         if self.laureate is None and not laureates_only:
             public = Exists(public_organisation("id")) & ~Q(history_type="+")
-            tables.append(Table("organisation", Organisation.history, "id", public))
-        if kind == "organisations":
-            return tables[3:]
+            other_tables["organisations"] = Table(
+                "organisation", Organisation.history, "id", public
+            )
+            other_tables[RESOURCE_KIND] = resource_table()
         if kind == "chiffres":
             return []
+        if kind in {"organisations", RESOURCE_KIND}:
+            return [other_tables[kind]] if kind in other_tables else []
         if kind:
-            return tables[:3]
-        return tables
+            return laureate_tables
+        return [*laureate_tables, *other_tables.values()]
 
     def page(self, kind=None, key=None, limit=FEED_LIMIT, laureates_only=False):
         """The page of at most `limit` entries at or before `key` (a page.Key, None for
@@ -201,9 +184,16 @@ class Journal:
         initial_load = Q(history_change_reason=INITIAL_LOAD_REASON, history_type="+")
         records, oldest = candidates(tables, key, initial_load, look_back(limit))
         everything = self.laureate is None and not laureates_only
-        entries = self.entries_of(
-            records.get("laureate", set()), records.get("organisation", set()), everything
-        )
+        resource_ids = list(records.get("resource", set()))
+        if kind == RESOURCE_KIND:
+            # The resources' own page of the log (their feed): no laureate to read.
+            entries = resource_entries(resource_ids) if everything else []
+        else:
+            entries = self.entries_of(
+                records.get("laureate", set()), records.get("organisation", set()), everything
+            )
+            if everything:
+                entries += resource_entries(resource_ids)
         if everything and kind in {None, "", "chiffres"}:
             # The dozen official figures, edited a few times a year: all their history.
             entries += self.figure_entries()

@@ -26,7 +26,31 @@ LOOK_BACK = 2
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # How entries of the same date are ordered (the record's kind, then its id).
-RANKS = {"figure": 0, "laureate": 1, "organisation": 2}
+RANKS = {"figure": 0, "laureate": 1, "organisation": 2, "resource": 3}
+
+# history_user_id only tells two writers apart (timeline.groups): never shown.
+HISTORY = [
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "history_user_id",
+]
+
+
+def among(field, ids):
+    """`field` in `ids`, as a condition that still runs a query when there is no id (an
+    empty IN would not): a page costs the same queries whatever kinds of record it holds."""
+    return Q(**{f"{field}__in": ids}) if ids else Q(**{f"{field}__isnull": True})
+
+
+def history_rows(model_or_history, fields, *conditions, **filters):
+    history = getattr(model_or_history, "history", model_or_history)
+    return list(
+        history.filter(*conditions, **filters)
+        .order_by("history_date", "history_id")
+        .values("id", *HISTORY, *fields)
+    )
 
 
 def micros(date):

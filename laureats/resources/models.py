@@ -17,6 +17,7 @@ from ..models.validators import validate_web_address
 from ..models.versions import version_field
 from ..text.ordering import french
 from .fields import ChoiceListField, SearchTextField
+from .links import FORBIDDEN_BY_ROBOTS
 
 # France Compétences' two registers: the national one (RNCP) and the specific one (RS).
 CERTIFICATION_CODE = re.compile(r"(RNCP|RS)\d{1,6}")
@@ -262,6 +263,17 @@ class Resource(models.Model):
     @property
     def certification_list(self):
         return certification_codes(self.certifications)
+
+    @property
+    def link_state(self):
+        """What the page says of the link from `check_resource_links`' last look: "" when it
+        never looked, "working", "forbidden" (the site's robots.txt forbids looking), or
+        "failing"."""
+        if self.link_checked_at is None or not self.url:
+            return ""
+        if not self.link_error:
+            return "working"
+        return "forbidden" if self.link_error == FORBIDDEN_BY_ROBOTS else "failing"
 
 
 class ResourceSource(models.Model):

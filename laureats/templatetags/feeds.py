@@ -34,6 +34,9 @@ def page_feeds(request):
     elif name in {"laureats:laureate-detail", "laureats:laureate-history"}:
         url = reverse("laureats:laureate-history-feed", args=[match.kwargs["slug"]])
         feeds.append((_("Les modifications de cette fiche"), url))
+    elif name in {"laureats:resource-list", "laureats:resource-detail"}:
+        url = reverse("laureats:resource-feed")
+        feeds.append((_("Ajouts et modifications des productions partagées"), url))
     # Every page offers the site's feed of new and changed laureates.
     feeds.append((_("Nouveautés et modifications des lauréats"), reverse("laureats:journal-feed")))
     return feeds
