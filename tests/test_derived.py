@@ -253,23 +253,23 @@ def renamed(resource, **values):
     return resource
 
 
-# Each way of writing what a resource's search text is made of (`r`: the resource, `l`: a
+# Each way of writing what a resource's search text is made of (`r`: the resource, `o`: a
 # published laureate named "Campus Besançon", not yet one of its laureates).
 RESOURCE_WRITES = {
-    "save()": lambda r, l: renamed(r, title="Atelier de Besançon").save(),
-    "save(update_fields)": lambda r, l: renamed(r, description="Vu à Besançon").save(
+    "save()": lambda r, o: renamed(r, title="Atelier de Besançon").save(),
+    "save(update_fields)": lambda r, o: renamed(r, description="Vu à Besançon").save(
         update_fields=["description"]
     ),
-    "update()": lambda r, l: Resource.objects.filter(pk=r.pk).update(title="Besançon"),
-    "bulk_update()": lambda r, l: Resource.objects.bulk_update(
+    "update()": lambda r, o: Resource.objects.filter(pk=r.pk).update(title="Besançon"),
+    "bulk_update()": lambda r, o: Resource.objects.bulk_update(
         [Resource(pk=r.pk, title="Besançon", certifications="RS1")], ["title", "certifications"]
     ),
-    "its laureates.add()": lambda r, l: r.laureates.add(l),
-    "its laureates.set()": lambda r, l: r.laureates.set([l]),
-    "a laureate renamed by update()": lambda r, l: Laureate.objects.filter(
+    "its laureates.add()": lambda r, o: r.laureates.add(o),
+    "its laureates.set()": lambda r, o: r.laureates.set([o]),
+    "a laureate renamed by update()": lambda r, o: Laureate.objects.filter(
         pk=r.laureates.get().pk
     ).update(acronym="BESANCON"),
-    "a laureate renamed by save()": lambda r, l: renamed(
+    "a laureate renamed by save()": lambda r, o: renamed(
         r.laureates.get(), name="Réseau Besançon"
     ).save(),
 }

@@ -15,8 +15,8 @@ from ..models.laureates import Laureate
 from ..models.reference import Sector
 from ..models.validators import validate_web_address
 from ..models.versions import version_field
-from ..text.ordering import french
 from ..models.writes import InputModel, InputQuerySet
+from ..text.ordering import french
 from .fields import ChoiceListField
 
 # France Compétences' two registers: the national one (RNCP) and the specific one (RS).
