@@ -170,9 +170,12 @@ def targets(datasets):
         verdict = f"{ms(p50)} ms" + (
             "" if p50 <= limit else f", {ms(p50 - limit)} ms de trop (× {p50 / limit:.1f})"
         )
+        scale = "10 000 lauréats" + (
+            " et 10 000 productions partagées" if key == "resources" else ""
+        )
         line(
             p50 <= limit,
-            f"sans cache, 10 000 lauréats, 1 connexion, {label} : p50 ≤ {limit} ms → {verdict}",
+            f"sans cache, {scale}, 1 connexion, {label} : p50 ≤ {limit} ms → {verdict}",
         )
     real_list = real["results"].get(("list", False))
     if real_list:
