@@ -40,8 +40,12 @@ urlpatterns = [
     ),
     # The shared productions (laureats/resources/).
     path("ressources/", resources.resource_list, name="resource-list"),
-    # The CSV of any of its searches, every page.
-    path("ressources/export.csv", resource_exports.resource_csv, name="resource-export"),
+    # The files of any of its searches, every page.
+    re_path(
+        r"^ressources/export\.(?P<extension>csv|json|xlsx)$",
+        resource_exports.resource_export,
+        name="resource-export",
+    ),
     path("ressources/<slug:slug>/", resources.ResourceDetailView.as_view(), name="resource-detail"),
     path("statistiques/", statistics.statistics, name="statistics"),
     # The official figures read no filter: a name of their own, which the page cache does not

@@ -103,6 +103,9 @@ class ResourceFilter(FacetedFilterSet):
             condition &= Q(search_text__contains=word)
         return queryset.filter(condition)
 
+    # The catalogue has one order, which the exports' metadata state as the list's do theirs.
+    sort_key = "titre"
+
     @property
     def qs(self):
         return super().qs.in_title_order()
