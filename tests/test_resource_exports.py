@@ -130,3 +130,9 @@ def test_an_export_costs_the_same_queries_at_two_sizes(
     add_many_resources(CHUNK_SIZE - 10)
     with django_assert_num_queries(QUERIES[extension]):
         content(client.get(f"/ressources/export.{extension}"))
+
+
+def test_the_open_data_page_offers_the_whole_catalogue(client, catalogue):  # noqa: F811
+    text = client.get("/donnees/").text
+    for extension in ["csv", "json", "xlsx"]:
+        assert f'href="/ressources/export.{extension}"' in text
