@@ -21,6 +21,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 TURN = max(2, SECONDS * 3 // 5)  # each of the alternating static / cached page measures
 SOAK_SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
 SYNTHETIC_LAUREATES = int(os.environ.get("BENCH_LAUREATES", "10000"))
+# Shared productions of the synthetic base (issue 26): /ressources/ measured at 10,000.
+SYNTHETIC_RESOURCES = int(os.environ.get("BENCH_RESOURCES", "10000"))
 CONNECTIONS = 8
 LOAD = []  # the machine's load average at the start and at the end
 SOAK_CONNECTIONS = 64
@@ -49,6 +51,7 @@ PAGES = [
     ("statistics", "statistiques"),
     ("export_csv", "export CSV (tout)"),
     ("api", "API, liste"),
+    ("resources", "productions partagées"),
 ]
 FILTERS = "secteur=construction-btp&portee=nationale"
 SEARCH = "q=r%C3%A9alit%C3%A9+virtuelle"  # « réalité virtuelle »

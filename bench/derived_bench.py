@@ -75,7 +75,7 @@ def main():
     rows.append(
         f"| check_derived, tout périmé | {len(report.rows('laureate'))} | {wall:.1f} s | {cpu:.1f} s |"
     )
-    _none, wall, cpu = measured(lambda: derived.rebuild(None, None))
+    _none, wall, cpu = measured(lambda: derived.rebuild(None, None, None))
     rows.append(f"| check_derived --fix (réécriture) | — | {wall:.1f} s | {cpu:.1f} s |")
     print(f"{count} lauréats, {connection.vendor}\n")
     print("\n".join(rows))

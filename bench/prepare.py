@@ -3,7 +3,16 @@
 import os
 import time
 
-from common import DATASETS, PG, ROOT, STATIC_ROOT, SYNTHETIC_LAUREATES, log, manage
+from common import (
+    DATASETS,
+    PG,
+    ROOT,
+    STATIC_ROOT,
+    SYNTHETIC_LAUREATES,
+    SYNTHETIC_RESOURCES,
+    log,
+    manage,
+)
 
 
 def collect_static():
@@ -39,7 +48,14 @@ def prepare_database(dataset):
     if dataset["key"] == "real":
         manage(dataset, "load_real_data")
     else:
-        manage(dataset, "generate_synthetic", "--laureates", str(SYNTHETIC_LAUREATES))
+        manage(
+            dataset,
+            "generate_synthetic",
+            "--laureates",
+            str(SYNTHETIC_LAUREATES),
+            "--resources",
+            str(SYNTHETIC_RESOURCES),
+        )
     dataset["load_seconds"] = time.monotonic() - started
     with psycopg.connect(f"{PG}/{name}", autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")

@@ -61,6 +61,7 @@ def probe_pages():
         "statistics": "/statistiques/",
         "export_csv": "/laureats/export.csv",
         "api": "/api/laureats/",
+        "resources": "/ressources/",
     }
     client = Client()
 

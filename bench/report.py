@@ -126,6 +126,13 @@ REAL_LIST_SHARE_BEFORE = 2
 DATASETTE_FACTOR = 3
 # Measured (cProfile and a timer per template, real data, 2026-12-07, with CI running beside):
 # ~63,000 function calls per render, the FilterSet now built once.
+# Issue 26: /ressources/ at 10,000 synthetic resources, uncached, one connection.
+RESOURCES_CAUSE = (
+    ". Cause : la requête des facettes non cochées (~1,1 s : la filière héritée des lauréats, "
+    "deux EXISTS par filière et par production) et ~8 600 options « Lauréat » rendues en cases "
+    "à cocher (~1,35 s). Suite : compter les filières par GROUP BY, ne proposer que les lauréats "
+    "cochés et les plus fournis"
+)
 REAL_LIST_CAUSE = (
     ". Cause : Python, ~63 000 appels de fonction par rendu (SQL ~5 ms, 9 requêtes) : le "
     "gabarit de la liste (~20 ms avec l'évaluation de sa page), les 42 options de facettes "
@@ -170,9 +177,13 @@ def targets(datasets):
         verdict = f"{ms(p50)} ms" + (
             "" if p50 <= limit else f", {ms(p50 - limit)} ms de trop (× {p50 / limit:.1f})"
         )
+        scale = "10 000 lauréats" + (
+            " et 10 000 productions partagées" if key == "resources" else ""
+        )
+        cause = RESOURCES_CAUSE if key == "resources" and p50 > limit else ""
         line(
             p50 <= limit,
-            f"sans cache, 10 000 lauréats, 1 connexion, {label} : p50 ≤ {limit} ms → {verdict}",
+            f"sans cache, {scale}, 1 connexion, {label} : p50 ≤ {limit} ms → {verdict}{cause}",
         )
     real_list = real["results"].get(("list", False))
     if real_list:

@@ -40,8 +40,12 @@ urlpatterns = [
     ),
     # The shared productions (laureats/resources/).
     path("ressources/", resources.resource_list, name="resource-list"),
-    # The CSV of any of its searches, every page.
-    path("ressources/export.csv", resource_exports.resource_csv, name="resource-export"),
+    # The files of any of its searches, every page.
+    re_path(
+        r"^ressources/export\.(?P<extension>csv|json|xlsx)$",
+        resource_exports.resource_export,
+        name="resource-export",
+    ),
     # The catalogue's additions, changes and removals (laureats/journal/resources.py).
     path("ressources/flux.atom", feeds.ResourceFeed(), name="resource-feed"),
     path("ressources/<slug:slug>/", resources.ResourceDetailView.as_view(), name="resource-detail"),

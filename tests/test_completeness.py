@@ -250,11 +250,12 @@ def test_to_complete_has_a_fixed_query_count(
     client, sample_catalogue, django_assert_num_queries, growth
 ):
     # The completeness totals, the laureates; after each change of the data, the official
-    # figures of filter values and the laureates entered for each (announced.py).
-    with django_assert_num_queries(4):
+    # figures of filter values and the laureates entered for each (announced.py), and the
+    # shared productions' figures (once per data version); the resources to complete.
+    with django_assert_num_queries(6):
         client.get(TO_COMPLETE_URL)
     add_many_laureates(**growth)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = client.get(TO_COMPLETE_URL)
     assert f"{growth['count'] + 5} lauréats publiés" in plain(text(response))
 

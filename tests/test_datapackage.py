@@ -9,11 +9,23 @@ import pytest
 from django.urls import reverse
 
 from laureats.csv_format import COLUMN_NAMES
-from laureats.models import Laureate, Organisation, Sector
+from laureats.models import Laureate, Organisation, Resource, Sector
 from laureats.opendata import datapackage
-from laureats.opendata.dictionary import MEMBER_COLUMN_NAMES, laureate_fields, member_fields
+from laureats.opendata.dictionary import (
+    MEMBER_COLUMN_NAMES,
+    RESOURCE_COLUMN_NAMES,
+    laureate_fields,
+    member_fields,
+    resource_fields,
+)
 
-from .factories import OrganisationFactory, SourceFactory, make_laureate
+from .factories import (
+    OrganisationFactory,
+    ResourceFactory,
+    ResourceSourceFactory,
+    SourceFactory,
+    make_laureate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +100,27 @@ def every_field(reference_data):
         members=[elsewhere],
     )
     make_laureate(name="Projet caché", slug="projet-cache", is_published=False, partners=1)
+    # Shared productions: one with every field, one with its title alone, one unpublished.
+    complete = ResourceFactory(
+        title="=Module | « sécurité »",
+        slug="module-complet",
+        kind=Resource.Kind.IMMERSIVE,
+        description="Sur deux lignes,\navec une virgule.",
+        laureates=[full, empty],
+        sectors=sectors,
+        audience=["apprentis", "formateurs"],
+        certifications="RNCP34567 RS5678",
+        licence=Resource.Licence.CC_BY_SA,
+        access=Resource.Access.PUBLIC,
+        url="https://ressource.example.org/module?x=1",
+        language=Resource.Language.FRENCH,
+        status=Resource.Status.AVAILABLE,
+        available_on=datetime.date(2025, 3, 1),
+    )
+    ResourceSourceFactory(resource=complete, url="https://presse.example.org/r1")
+    ResourceSourceFactory(resource=complete, url="https://presse.example.org/r2")
+    ResourceFactory(title="Guide", slug="guide-vide", kind="", laureates=[empty])
+    ResourceFactory(title="Caché", slug="ressource-cachee", is_published=False, laureates=[full])
     return full, empty
 
 
@@ -97,6 +130,7 @@ def test_live_csvs_validate_against_the_live_package(client, every_field, tmp_pa
     assert report.valid, errors(report)
     rows = {task.name: task.stats.get("rows") for task in report.tasks}
     assert rows.pop("laureats") == rows.pop("membres") == 3
+    assert rows.pop("productions-partagees") == 2
     assert rows == {
         "statistiques-filieres": len(Sector.objects.all()),
         "statistiques-portees": 3,
@@ -142,7 +176,13 @@ def test_package_is_the_data_dictionary(client, every_field):
 
     assert [field["name"] for field in laureates["schema"]["fields"]] == COLUMN_NAMES
     assert [field["name"] for field in members["schema"]["fields"]] == MEMBER_COLUMN_NAMES
-    for fields, docs in [(laureates, laureate_fields()), (members, member_fields())]:
+    [resources] = [r for r in package["resources"] if r["name"] == "productions-partagees"]
+    assert [field["name"] for field in resources["schema"]["fields"]] == RESOURCE_COLUMN_NAMES
+    for fields, docs in [
+        (laureates, laureate_fields()),
+        (members, member_fields()),
+        (resources, resource_fields()),
+    ]:
         for field, doc in zip(fields["schema"]["fields"], docs, strict=True):
             assert (field["title"], field["description"]) == (doc.label, doc.description)
 
@@ -231,7 +271,7 @@ def test_open_data_page_links_to_the_package_and_says_the_version(client, every_
 
 # The format as of FORMAT_VERSION. Changing a column's name, order or type fails this test: bump
 # FORMAT_VERSION, note the change in CHANGELOG (printed on /donnees/), then update this.
-FORMAT_1_0_0 = {
+FORMAT_1_1_0 = {
     "laureats": "slug:string nom:string acronyme:string statut:string portee:string "
     "secteurs:string regions:string cout_total_eur:integer aide_etat_eur:integer "
     "nature_aide:string date_debut:date date_fin:date site_web:string resume:string "
@@ -253,6 +293,10 @@ FORMAT_1_0_0 = {
     },
     "statistiques-types-membres": "valeur:string libelle:string organisations:integer "
     "laureats:integer liste_des_laureats:string",
+    "productions-partagees": "slug:string titre:string type:string description:string "
+    "laureats:string filieres:string filieres_des_laureats:boolean publics:string "
+    "certifications:string licence:string acces:string etat:string langue:string "
+    "adresse:string date_mise_a_disposition:date sources:string mis_a_jour:datetime url:string",
 }
 
 
@@ -263,5 +307,5 @@ def test_a_column_change_needs_a_new_format_version(client, reference_data):
         for resource in package["resources"]
     }
 
-    assert (datapackage.FORMAT_VERSION, described) == ("1.0.0", FORMAT_1_0_0)
+    assert (datapackage.FORMAT_VERSION, described) == ("1.1.0", FORMAT_1_1_0)
     assert datapackage.CHANGELOG[0][0] == datapackage.FORMAT_VERSION

@@ -12,9 +12,16 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from laureats.models import Laureate, Membership, Organisation, Region, Sector, Source
+from laureats.models import Laureate, Membership, Organisation, Region, Resource, Sector, Source
 
-from .factories import MembershipFactory, OrganisationFactory, SourceFactory, make_laureate
+from .factories import (
+    LaureateFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ResourceFactory,
+    SourceFactory,
+    make_laureate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +161,9 @@ def test_check_derived_reports_and_fixes_rows_written_around_the_owner(reference
         )
     Laureate.sectors.through.objects.create(laureate=laureate, sector=Sector.objects.first())
 
-    with pytest.raises(CommandError, match=r"1 lauréat\(s\) et 1 organisation\(s\).*--fix"):
+    with pytest.raises(
+        CommandError, match=r"1 lauréat\(s\), 1 organisation\(s\) et 0 production.*--fix"
+    ):
         check_derived()
     assert "laureate.member_kinds : 1 ligne(s) (suivi)" in check_derived("--fix")
     assert check_derived().startswith("Toutes les colonnes dérivées sont à jour")
@@ -210,7 +219,7 @@ def test_check_derived_finds_and_fixes_an_organisation_search_text_written_aroun
     organisation = OrganisationFactory(slug="ecrite", name="Œuvre de Besançon", city="Dole")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE laureats_organisation SET search_text = ''")
-    with pytest.raises(CommandError, match=r"0 lauréat\(s\) et 1 organisation\(s\)"):
+    with pytest.raises(CommandError, match=r"0 lauréat\(s\), 1 organisation\(s\) et 0 production"):
         check_derived()
     assert "organisation.search_text : 1 ligne(s) (ecrite)" in check_derived("--fix")
     organisation.refresh_from_db()
@@ -225,3 +234,106 @@ def test_the_migration_fills_the_search_text_by_its_owner():
     migration.fill_search_text(apps, None)
     organisation.refresh_from_db()
     assert organisation.search_text == "oeuvre des apprentis\nbesancon"
+
+
+# Resource.search_text: the owner's third model (issue 26) -----------------------------------
+
+RESOURCE_LIST_URL = reverse("laureats:resource-list")
+
+
+def resources_found(client, query):
+    response = client.get(RESOURCE_LIST_URL, {"q": query})
+    assert response.status_code == 200
+    return {resource.slug for resource in response.context["page_obj"]}
+
+
+def renamed(resource, **values):
+    for name, value in values.items():
+        setattr(resource, name, value)
+    return resource
+
+
+# Each way of writing what a resource's search text is made of (`r`: the resource, `o`: a
+# published laureate named "Campus Besançon", not yet one of its laureates).
+RESOURCE_WRITES = {
+    "save()": lambda r, o: renamed(r, title="Atelier de Besançon").save(),
+    "save(update_fields)": lambda r, o: renamed(r, description="Vu à Besançon").save(
+        update_fields=["description"]
+    ),
+    "update()": lambda r, o: Resource.objects.filter(pk=r.pk).update(title="Besançon"),
+    "bulk_update()": lambda r, o: Resource.objects.bulk_update(
+        [Resource(pk=r.pk, title="Besançon", certifications="RS1")], ["title", "certifications"]
+    ),
+    "its laureates.add()": lambda r, o: r.laureates.add(o),
+    "its laureates.set()": lambda r, o: r.laureates.set([o]),
+    "a laureate renamed by update()": lambda r, o: Laureate.objects.filter(
+        pk=r.laureates.get().pk
+    ).update(acronym="BESANCON"),
+    "a laureate renamed by save()": lambda r, o: renamed(
+        r.laureates.get(), name="Réseau Besançon"
+    ).save(),
+}
+
+
+@pytest.mark.parametrize("label", RESOURCE_WRITES)
+def test_a_resource_written_any_way_is_found_by_its_new_text(client, settings, label):
+    settings.PAGE_CACHE_ENABLED = False
+    resource = ResourceFactory(slug="ecrite", title="Ancien titre", description="")
+    other = LaureateFactory(name="Campus Besançon", acronym="", is_published=True)
+    ResourceFactory(slug="autre", laureates=[LaureateFactory()], title="Autre")
+    assert resources_found(client, "besancon") == set()
+
+    RESOURCE_WRITES[label](resource, other)
+
+    assert resources_found(client, "besançon") == {"ecrite"}
+    assert check_derived().startswith("Toutes les colonnes dérivées sont à jour")
+
+
+def test_a_resource_created_in_bulk_is_found_by_its_laureates_name(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    laureate = LaureateFactory(name="Œuvre des apprentis", acronym="OEA", is_published=True)
+    [resource] = Resource.objects.bulk_create([Resource(title="Module", slug="en-lot")])
+    assert resources_found(client, "module") == {"en-lot"}
+    resource.laureates.add(laureate)
+    assert resources_found(client, "oea") == {"en-lot"}
+    assert resources_found(client, "oeuvre apprentis module") == {"en-lot"}
+
+
+def test_a_laureate_unpublished_or_removed_no_longer_finds_its_resources(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    laureate = LaureateFactory(name="Campus Besançon", is_published=True)
+    ResourceFactory(slug="du-campus", laureates=[laureate])
+    assert resources_found(client, "besancon") == {"du-campus"}
+    Laureate.objects.filter(pk=laureate.pk).update(is_published=False)
+    assert resources_found(client, "besancon") == set()
+    Laureate.objects.filter(pk=laureate.pk).update(is_published=True)
+    resource = Resource.objects.get(slug="du-campus")
+    resource.laureates.remove(laureate)
+    assert resources_found(client, "besancon") == set()
+    assert check_derived().startswith("Toutes les colonnes dérivées sont à jour")
+
+
+def test_check_derived_finds_and_fixes_a_resource_search_text_written_around_it():
+    laureate = LaureateFactory(name="Campus", acronym="CMP", is_published=True)
+    resource = ResourceFactory(
+        slug="ecrite", title="Sécurité", description="Cœur", laureates=[laureate]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE laureats_resource SET search_text = ''")
+    with pytest.raises(CommandError, match=r"0 organisation\(s\) et 1 production"):
+        check_derived()
+    assert "resource.search_text : 1 ligne(s) (ecrite)" in check_derived("--fix")
+    resource.refresh_from_db()
+    assert resource.search_text == "securite\ncoeur\ncampus cmp"
+    assert check_derived().startswith("Toutes les colonnes dérivées sont à jour")
+
+
+def test_the_migration_fills_the_resource_search_text_by_its_owner():
+    migration = importlib.import_module("laureats.migrations.0026_resource_search_text")
+    laureate = LaureateFactory(name="Réseau", acronym="", is_published=True)
+    resource = ResourceFactory(title="Module", certifications="RS12", laureates=[laureate])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE laureats_resource SET search_text = ''")
+    migration.fill_search_text(apps, None)
+    resource.refresh_from_db()
+    assert resource.search_text == "module\nrs12\nreseau"

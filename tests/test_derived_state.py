@@ -1,6 +1,7 @@
 """Random writes through every path a person or a program writes by: the admin's change forms,
 the ORM's save() and delete(), the many-to-many managers, update(), bulk writes, an import, an
-accepted proposal (of a laureate or of an organisation), a region or a sector deleted. After
+accepted proposal (of a laureate or of an organisation), a region or a sector deleted, a
+resource (a derived search text that names its laureates) written any of these ways. After
 each one, every derived column equals its recomputation (laureats/derived/, as check_derived
 computes it) and every facet of the list counts what the FilterSet lists for that value."""
 
@@ -28,6 +29,7 @@ from laureats.models import (
     Organisation,
     Proposal,
     Region,
+    Resource,
     Sector,
     Source,
 )
@@ -191,6 +193,46 @@ class Writes(RuleBasedStateMachine):
         else:
             manager, item = (laureate.regions if regions else laureate.sectors), other
         [manager.add, manager.remove, lambda _item: manager.clear()][op % 3](item)
+
+    # The resources: their search text names their published laureates.
+
+    @rule(laureate=PICK, name=NAMES, codes=st.sampled_from(["", "RS12", "RNCP345"]))
+    def create_resource(self, laureate, name, codes):
+        number = self.number()
+        resource = Resource.objects.create(
+            title=f"{name} {number}", slug=f"ressource-{number}", certifications=codes
+        )
+        laureate = self.pick(Laureate.objects, laureate)
+        if laureate:
+            resource.laureates.add(laureate)
+
+    @rule(index=PICK, laureate=PICK, op=PICK)
+    def change_resource_laureates(self, index, laureate, op):
+        resource = self.pick(Resource.objects, index)
+        laureate = self.pick(Laureate.objects, laureate)
+        if resource and laureate:
+            manager = resource.laureates
+            [
+                manager.add,
+                manager.remove,
+                lambda _item: manager.clear(),
+                lambda item: manager.set([item]),
+            ][op % 4](laureate)
+
+    @rule(index=PICK, name=NAMES, way=PICK)
+    def write_a_resource(self, index, name, way):
+        resource = self.pick(Resource.objects, index)
+        if not resource:
+            return
+        rows = Resource.objects.filter(pk=resource.pk)
+        resource.title = f"{name} {self.number()}"
+        [
+            resource.save,
+            lambda: resource.save(update_fields=["title"]),
+            lambda: rows.update(description=name),
+            lambda: Resource.objects.bulk_update([resource], ["title"]),
+            resource.delete,
+        ][way % 5]()
 
     # Bulk writes.
 

@@ -63,11 +63,17 @@ def test_sectors_left_empty_are_the_laureates_sectors():
     assert set(Resource.objects.in_sectors([building.slug])) == {inherited, own}
 
 
-def test_search_text_is_folded_from_title_description_and_codes():
+def test_search_text_is_folded_from_title_description_codes_and_laureates():
+    laureate = LaureateFactory(name="Campus Métiers", acronym="CM", is_published=True)
     resource = ResourceFactory(
-        title="Sécurité en Hauteur", description="Cœur", certifications="RS12"
+        title="Sécurité en Hauteur",
+        description="Cœur",
+        certifications="RS12",
+        laureates=[laureate, LaureateFactory(name="Caché", is_published=False)],
     )
-    assert resource.search_text == "securite en hauteur\ncoeur\nrs12"
+    resource.refresh_from_db()
+    # An unpublished laureate's name finds nothing.
+    assert resource.search_text == "securite en hauteur\ncoeur\nrs12\ncampus metiers cm"
 
 
 @pytest.mark.parametrize(

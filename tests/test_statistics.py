@@ -450,10 +450,11 @@ def test_shade_bins_cover_every_count(top, bins):
 # Queries ------------------------------------------------------------------------------------
 
 # Two option lists, official figures and their sources, the entered count, totals, sectors,
-# regions, member kinds, lead kinds, consortium sizes, completeness. Filtered, after each change
+# regions, member kinds, lead kinds, consortium sizes, completeness, the shared productions'
+# figures (after each change of the data, whatever the filters). Filtered, after each change
 # of the data, two more: the official figures of filter values and how many laureates each has
 # on the whole portal (the page's own counts are the filter's; announced.py).
-STATS_QUERIES = {"": 12, "secteur=sante-social&portee=nationale&region=27": 14}
+STATS_QUERIES = {"": 13, "secteur=sante-social&portee=nationale&region=27": 15}
 
 
 def add_synthetic_laureates(count=2000):

@@ -82,3 +82,32 @@ def test_a_second_run_adds_new_records(db):
     generate("--laureates", "10")
     generate("--laureates", "10")
     assert Laureate.objects.count() == 20
+
+
+def test_synthetic_resources_are_marked_varied_and_searchable(db):
+    from laureats.models import Resource
+
+    generate("--laureates", "30", "--resources", "120")
+    resources = Resource.objects.all()
+    assert resources.count() == 120
+    assert not resources.filter(is_synthetic=False).exists()
+    assert not resources.exclude(title__startswith=MARK).exists()
+    # Every kind, licence, access and status, and some left empty ("non saisi").
+    for name in ["kind", "licence", "access", "status", "language"]:
+        values = set(resources.values_list(name, flat=True))
+        choices = {value for value, _label in Resource._meta.get_field(name).choices}
+        assert values == {"", *choices}, name
+    assert not resources.annotate(n=Count("laureates")).filter(n=0).exists()
+    assert set(resources.values_list("laureates__is_synthetic", flat=True)) == {True}
+    # Their search text names their laureates: the owner rebuilt it after the bulk writes.
+    assert not derived.check()
+
+
+def test_resources_are_refused_on_real_data_and_numbered_on(db):
+    from laureats.models import Resource
+
+    generate("--laureates", "5", "--resources", "3")
+    generate("--laureates", "5", "--resources", "3")
+    assert Resource.objects.count() == 6
+    with pytest.raises(CommandError, match="négatif"):
+        generate("--laureates", "5", "--resources", "-1")

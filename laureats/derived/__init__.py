@@ -1,7 +1,8 @@
 """The owner of derived data: the columns kept on a row but computed from other rows.
 
 Its job: declare each derived column once, with the inputs it is computed from and the
-function that computes it (columns.py); recompute them for one laureate or for all of them
+function that computes it (columns.py); recompute them for one row or for all of them (of the
+laureates, the organisations and the resources)
 and compare them with what is stored (rows.py, rebuild.py); and rebuild those of the rows that
 any write touched, whoever writes and however (receivers.py, pending.py). Nothing else writes
 these columns: receivers, bulk writers (load_real_data, generate_synthetic, the import) and
@@ -14,10 +15,10 @@ and LaureatsConfig.ready() connects its receivers.
 
 The public calls:
 - `batch()`: a context in which the writes' rebuilds wait until its end, then run once, in bulk;
-- `rebuild(laureates, organisations)`: rewrite the derived columns of these rows (ids) that
-  differ from their recomputation; `rebuild(None, None)`, every row;
-- `note(laureates, organisations)`: these rows were written where no signal tells (raw SQL):
-  rebuilt at once, or at the end of the batch;
+- `rebuild(laureates, organisations, resources)`: rewrite the derived columns of these rows
+  (ids) that differ from their recomputation; `rebuild(None, None, None)`, every row;
+- `note(laureates, organisations, resources)`: these rows were written where no signal tells
+  (raw SQL): rebuilt at once, or at the end of the batch;
 - `check()`: compare every derived column of every row, without writing: the Report of the
   rows that differ.
 """

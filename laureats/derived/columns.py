@@ -2,21 +2,22 @@
 and the function that computes it.
 
 A column's `value` is computed in Python from one laureate's `Rows` (rows.py: its own fields,
-the regions it covers, its sectors and its members, lead first), or from one organisation's
-`OrganisationRow` (its own fields); its `expression`, in SQL, from the row and its relations. Either serves for one row and for thousands alike: rebuild.py
+the regions it covers, its sectors and its members, lead first), from one organisation's
+`OrganisationRow` (its own fields), or from one resource's `ResourceRow` (its own fields and its
+published laureates); its `expression`, in SQL, from the row and its relations. Either serves for one row and for thousands alike: rebuild.py
 applies them to any set of rows, and compares them with what is stored.
 
 `inputs` says which writes a column follows: {input model: the fields of it the column reads}.
 A row of an input model created or deleted counts as a write of all its fields. `REACH` says,
-for each input model, which rows a row of it feeds: the paths from it to the laureates (and to
-the organisations) whose columns it is part of.
+for each input model, which rows a row of it feeds: the paths from it to the laureates (to the
+organisations, to the resources) whose columns it is part of.
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 
-from ..models import Laureate, Membership, Organisation, Region, Sector, Source
+from ..models import Laureate, Membership, Organisation, Region, Resource, Sector, Source
 from ..models.completeness import FACTS, bit
 from ..models.facet_bits import member_kind_mask, region_mask, sector_mask
 from ..text.folding import normalize_text
@@ -24,6 +25,7 @@ from ..text.search import weighted_vector
 
 LaureateRegion = Laureate.regions.through
 LaureateSector = Laureate.sectors.through
+ResourceLaureate = Resource.laureates.through
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ class Derived:
     expression: object = None
     # Kept on this database only (a PostgreSQL search vector).
     vendor: str = ""
+
+    @property
+    def key(self):
+        """ "model.column": two models may keep columns of the same name (search_text)."""
+        return f"{self.model._meta.model_name}.{self.name}"
 
     def follows(self, model, fields):
         """Whether writing `fields` of `model` (None: whole rows) may change this column."""
@@ -78,6 +85,14 @@ def organisation_search_text(row):
     """What /organisations/ and its API search: the name, other names, city and SIREN, folded by
     the laureate search's own rule (text.py), one per line."""
     parts = [row.name, row.aliases, row.city, row.siren]
+    return normalize_text("\n".join(part for part in parts if part))
+
+
+def resource_search_text(row):
+    """What /ressources/ searches: the title, description and certification codes, then the
+    names and acronyms of its published laureates (so that a consortium's name finds its
+    productions), folded by the laureate search's own rule, one per line."""
+    parts = [row.title, row.description, row.certifications, *row.laureates]
     return normalize_text("\n".join(part for part in parts if part))
 
 
@@ -127,6 +142,12 @@ COMPLETENESS = {
     Source: {"laureate"},
 }
 
+RESOURCE_SEARCH_TEXT = {
+    Resource: {"title", "description", "certifications"},
+    ResourceLaureate: {"resource", "laureate"},
+    Laureate: {"name", "acronym", "is_published"},
+}
+
 COLUMNS = [
     Derived(
         Laureate, "region_codes", INVOLVED_REGIONS, lambda rows: joined(involved_regions(rows))
@@ -173,21 +194,27 @@ COLUMNS = [
         {Organisation: {"name", "aliases", "city", "siren"}},
         organisation_search_text,
     ),
+    Derived(Resource, "search_text", RESOURCE_SEARCH_TEXT, resource_search_text),
 ]
-BY_NAME = {column.name: column for column in COLUMNS}
+BY_KEY = {column.key: column for column in COLUMNS}
 
 
 @dataclass(frozen=True)
 class Reach:
-    """Paths from a row of an input model to the laureates, and to the organisations, whose
-    derived columns it feeds ("pk": the row itself)."""
+    """Paths from a row of an input model to the laureates, the organisations and the resources
+    whose derived columns it feeds ("pk": the row itself)."""
 
     laureates: tuple = ()
     organisations: tuple = ()
+    resources: tuple = ()
+
+    @property
+    def paths(self):
+        return (self.laureates, self.organisations, self.resources)
 
 
 REACH = {
-    Laureate: Reach(("pk",), ("memberships__organisation",)),
+    Laureate: Reach(("pk",), ("memberships__organisation",), ("resources",)),
     Membership: Reach(("laureate",), ("organisation",)),
     Organisation: Reach(("memberships__laureate",), ("pk",)),
     Source: Reach(("laureate",)),
@@ -196,7 +223,11 @@ REACH = {
     Sector: Reach(("laureates",)),
     LaureateRegion: Reach(("laureate",)),
     LaureateSector: Reach(("laureate",)),
+    Resource: Reach(resources=("pk",)),
+    ResourceLaureate: Reach(resources=("resource",)),
 }
+# The models whose rows keep derived columns, in the order of `Reach.paths`.
+KEEPERS = (Laureate, Organisation, Resource)
 INPUT_MODELS = list(REACH)
 
 
@@ -205,9 +236,9 @@ def columns_of(model):
 
 
 def feeds(model, fields):
-    """(laureates, organisations): whether a write of `fields` of `model` (None: whole rows)
-    may change a derived column of the laureates, of the organisations, it reaches."""
-    return (
-        any(column.follows(model, fields) for column in columns_of(Laureate)),
-        any(column.follows(model, fields) for column in columns_of(Organisation)),
+    """(laureates, organisations, resources): whether a write of `fields` of `model` (None:
+    whole rows) may change a derived column of the laureates, of the organisations, of the
+    resources, it reaches."""
+    return tuple(
+        any(column.follows(model, fields) for column in columns_of(keeper)) for keeper in KEEPERS
     )

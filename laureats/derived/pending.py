@@ -1,7 +1,7 @@
 """When the derived columns of the rows a write touched are rebuilt: at once, or, inside
 `batch()`, once at its end for every write it held.
 
-A single save() rebuilds its laureate at once, so that the writer's next query finds the new
+A single save() rebuilds its laureate (organisation, resource) at once, so that the writer's next query finds the new
 values. A bulk write (models/writes.py), a cascade of deletes, an import or a load runs in a
 batch: the laureates each of its writes touched are noted, and rebuilt together, in bulk,
 when it ends, inside the writer's transaction.
@@ -20,26 +20,28 @@ from .rebuild import rebuild
 class Pending:
     laureates: set = field(default_factory=set)
     organisations: set = field(default_factory=set)
+    resources: set = field(default_factory=set)
 
     def rebuild(self):
-        self.laureates.discard(None)
-        self.organisations.discard(None)
-        if self.laureates or self.organisations:
-            rebuild(self.laureates, self.organisations)
+        for rows in (self.laureates, self.organisations, self.resources):
+            rows.discard(None)
+        if self.laureates or self.organisations or self.resources:
+            rebuild(self.laureates, self.organisations, self.resources)
 
 
 pending = ContextVar("pending", default=None)
 
 
-def note(laureates=(), organisations=()):
+def note(laureates=(), organisations=(), resources=()):
     """These rows' derived columns may no longer be their recomputation: rebuilt at once, or
     at the end of the current batch."""
     rows = pending.get()
     if rows is None:
-        Pending(set(laureates), set(organisations)).rebuild()
+        Pending(set(laureates), set(organisations), set(resources)).rebuild()
     else:
         rows.laureates.update(laureates)
         rows.organisations.update(organisations)
+        rows.resources.update(resources)
 
 
 @contextmanager

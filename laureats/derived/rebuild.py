@@ -4,7 +4,8 @@ where they differ (`rebuild`), or only reported (`check`, which check_derived ru
 One code path for both, and for one row or all of them: 500 laureates at a time, five queries
 a batch to read and compare them (their own row, their regions, sectors and members, and one
 per SQL column), and writes only for the rows that differ; 500 organisations at a time, two
-(their own row, and the SQL column).
+(their own row, and the SQL column); 500 resources at a time, two (their own row, and their
+published laureates).
 """
 
 from dataclasses import dataclass, field
@@ -23,14 +24,15 @@ BATCH = 500
 
 @dataclass
 class Report:
-    """{column name: the primary keys of the rows whose stored value differed}."""
+    """{column key ("model.column"): the primary keys of the rows whose stored value
+    differed}."""
 
     differing: dict = field(default_factory=dict)
 
     def add(self, column, pks):
         pks = set(pks)
         if pks:
-            self.differing.setdefault(column.name, set()).update(pks)
+            self.differing.setdefault(column.key, set()).update(pks)
 
     def rows(self, model_name):
         """The primary keys of the rows of `model_name` with at least one column differing."""
@@ -38,7 +40,7 @@ class Report:
             pk
             for column in COLUMNS
             if column.model._meta.model_name == model_name
-            for pk in self.differing.get(column.name, ())
+            for pk in self.differing.get(column.key, ())
         }
 
     def __bool__(self):
@@ -102,17 +104,29 @@ def compare_expression(tables, column, pks, report, fix):
         report.add(column, wrong.values_list("pk", flat=True))
 
 
-def compare(laureates=None, organisations=None, fix=False, apps=None, names=None):
-    """Recompute the derived columns of these laureates and organisations (ids; None: every
-    row) and compare them with what is stored; with `fix`, rewrite those that differ.
-    `names` limits it to these columns (a migration that adds one). Returns a Report of the
-    rows that differed (with `fix`, of the Python columns only: the SQL ones are rewritten in
-    the same statement that finds them)."""
+def named(column, names):
+    """Whether `names` (None: all) holds the column, by its name or by its key
+    ("resource.search_text", where two models keep a column of the same name)."""
+    return names is None or column.name in names or column.key in names
+
+
+def compare(laureates=None, organisations=None, resources=None, fix=False, apps=None, names=None):
+    """Recompute the derived columns of these laureates, organisations and resources (ids;
+    None: every row) and compare them with what is stored; with `fix`, rewrite those that
+    differ. `names` limits it to these columns (a migration that adds one). Returns a Report of
+    the rows that differed (with `fix`, of the Python columns only: the SQL ones are rewritten
+    in the same statement that finds them)."""
     tables = Tables(apps)
     report = Report()
-    columns = [c for c in COLUMNS if kept_here(c) and (names is None or c.name in names)]
-    for model, pks in [(tables.Laureate, laureates), (tables.Organisation, organisations)]:
-        compare_rows(tables, model, columns, pks, report, fix)
+    columns = [c for c in COLUMNS if kept_here(c) and named(c, names)]
+    for model, pks in [
+        (tables.Laureate, laureates),
+        (tables.Organisation, organisations),
+        (tables.Resource, resources),
+    ]:
+        # A migration older than the model has none of its rows.
+        if model is not None:
+            compare_rows(tables, model, columns, pks, report, fix)
     return report
 
 
@@ -137,13 +151,13 @@ def compare_rows(tables, model, columns, pks, report, fix):
             compare_expression(tables, column, existing, report, fix)
 
 
-def rebuild(laureates=(), organisations=(), apps=None, names=None):
+def rebuild(laureates=(), organisations=(), resources=(), apps=None, names=None):
     """Rewrite the derived columns of these rows (ids; None: all) that differ from their
     recomputation."""
-    compare(laureates, organisations, fix=True, apps=apps, names=names)
+    compare(laureates, organisations, resources, fix=True, apps=apps, names=names)
 
 
 def check():
     """Every derived column of every row, recomputed and compared, nothing written: the
     Report of the rows that differ, which check_derived prints."""
-    return compare(None, None)
+    return compare(None, None, None)

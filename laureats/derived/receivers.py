@@ -1,4 +1,4 @@
-"""Which laureates and organisations a write touched, for every way of writing an input:
+"""Which laureates, organisations and resources a write touched, for every way of writing an input:
 save(), delete() and their cascades, the many-to-many managers, and the bulk writes that
 models/writes.py announces (update(), bulk_update(), bulk_create(), a queryset's delete()).
 
@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from ..models.writes import bulk_write
-from .columns import REACH, LaureateRegion, LaureateSector, feeds
+from .columns import REACH, LaureateRegion, LaureateSector, ResourceLaureate, feeds
 from .pending import batch, note
 from .rebuild import batches
 
@@ -46,8 +46,8 @@ def is_local(model, path):
 
 def local_paths(model):
     """The foreign keys by which a row of `model` reaches others: saving it may move it."""
-    reach = REACH[model]
-    return {p for p in reach.laureates + reach.organisations if p != "pk" and is_local(model, p)}
+    paths = sum(REACH[model].paths, ())
+    return {p for p in paths if p != "pk" and is_local(model, p)}
 
 
 def by_query(model, pks, paths):
@@ -92,13 +92,19 @@ def by_attributes(model, instances, paths, remote=True):
     return ids
 
 
+NOTHING = ((), (), ())
+
+
+def union(*reaches):
+    """The (laureates, organisations, resources) of several `reached()`, merged."""
+    return tuple(set().union(*rows) for rows in zip(*reaches, strict=True))
+
+
 def reached(model, fields, instances=None, pks=None, remote=True):
-    """(laureates, organisations) whose derived columns a write of `fields` of these rows
-    (instances, or primary keys) may have changed."""
-    to_laureates, to_organisations = feeds(model, fields)
-    reach = REACH[model]
+    """(laureates, organisations, resources) whose derived columns a write of `fields` of these
+    rows (instances, or primary keys) may have changed."""
     found = []
-    for wanted, paths in [(to_laureates, reach.laureates), (to_organisations, reach.organisations)]:
+    for wanted, paths in zip(feeds(model, fields), REACH[model].paths, strict=True):
         if not wanted:
             found.append(set())
         elif instances is not None:
@@ -110,7 +116,7 @@ def reached(model, fields, instances=None, pks=None, remote=True):
 
 def will_save(sender, instance, update_fields, **kwargs):
     # A row moved by its foreign key leaves the rows it reached before.
-    instance.derived_before = ((), ())
+    instance.derived_before = NOTHING
     moving = local_paths(sender)
     fields = field_names(sender, update_fields)
     if instance.pk is not None and moving and (fields is None or fields & moving):
@@ -120,9 +126,8 @@ def will_save(sender, instance, update_fields, **kwargs):
 def saved(sender, instance, created, update_fields, **kwargs):
     fields = None if created else field_names(sender, update_fields)
     # A new row has no reverse relation yet: nothing to query through one.
-    laureates, organisations = reached(sender, fields, [instance], remote=not created)
-    before_laureates, before_organisations = getattr(instance, "derived_before", ((), ()))
-    note(laureates | set(before_laureates), organisations | set(before_organisations))
+    after = reached(sender, fields, [instance], remote=not created)
+    note(*union(after, getattr(instance, "derived_before", NOTHING)))
 
 
 def will_delete(sender, instance, **kwargs):
@@ -131,9 +136,8 @@ def will_delete(sender, instance, **kwargs):
 
 
 def deleted(sender, instance, **kwargs):
-    laureates, organisations = getattr(instance, "derived_reached", ((), ()))
     local = reached(sender, None, [instance], remote=False)
-    note(set(laureates) | local[0], set(organisations) | local[1])
+    note(*union(getattr(instance, "derived_reached", NOTHING), local))
 
 
 def relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -153,6 +157,22 @@ def relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
         note(pk_set or [])
 
 
+def resource_laureates_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A resource's laureates, written through its many-to-many manager or the laureate's
+    `resources`: the resources' search text names their laureates."""
+    if not reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            note(resources=[instance.pk])
+        return
+    # From the laureate's side: pk_set holds resources; a clear gives none.
+    if action == "pre_clear":
+        instance.derived_cleared = list(instance.resources.values_list("pk", flat=True))
+    elif action == "post_clear":
+        note(resources=getattr(instance, "derived_cleared", []))
+    elif action in {"post_add", "post_remove"}:
+        note(resources=pk_set or [])
+
+
 @contextmanager
 def following(model, action, rows, fields):
     """Around a bulk write: the rows it reaches before (if it moves them) and after."""
@@ -160,16 +180,16 @@ def following(model, action, rows, fields):
         moving = fields is not None and bool(fields & local_paths(model))
         if action == "update":
             pks = list(rows.order_by().values_list("pk", flat=True))
-            before = reached(model, fields, pks=pks) if moving else ((), ())
+            before = reached(model, fields, pks=pks) if moving else NOTHING
             yield
             after = reached(model, fields, pks=pks)
         else:
             pks = [instance.pk for instance in rows if instance.pk is not None]
-            before = reached(model, fields, pks=pks) if moving else ((), ())
+            before = reached(model, fields, pks=pks) if moving else NOTHING
             yield
             # Rows just created have no reverse relation yet; rows upserted may.
             after = reached(model, fields, rows, remote=action != "bulk_create")
-        note(set(before[0]) | after[0], set(before[1]) | after[1])
+        note(*union(before, after))
 
 
 def bulk_written(sender, action, rows, fields, **kwargs):
@@ -193,6 +213,11 @@ def connect():
             # Created by Django, without managers of ours nor delete signals: only the
             # many-to-many managers' signal tells of their writes.
             m2m_changed.connect(relation_changed, sender=model, dispatch_uid=uid + "m2m")
+            continue
+        if model is ResourceLaureate:
+            m2m_changed.connect(
+                resource_laureates_changed, sender=model, dispatch_uid=uid + "resource-m2m"
+            )
             continue
         name = model._meta.model_name
         pre_save.connect(will_save, sender=model, dispatch_uid=f"{uid}{name}-pre-save")

@@ -2,7 +2,8 @@
 
 `gather()` reads, for up to a batch of laureates, everything the `value` functions of
 columns.py need: three queries whatever the number of laureates and members. An organisation's
-are its own fields (`OrganisationRow`), read with the row itself. The models come from an app
+are its own fields (`OrganisationRow`), read with the row itself; a resource's, its own fields
+and its published laureates' names (`ResourceRow`), one query for a batch. The models come from an app
 registry (`Tables`), so that a migration can run the same code on its historical models.
 """
 
@@ -18,6 +19,8 @@ LEAD = "porteur"  # Membership.Role.LEAD, which a historical model does not carr
 OWN_FIELDS = ["name", "acronym", "summary", "description"]
 # The organisation's.
 ORGANISATION_FIELDS = ["name", "aliases", "city", "siren"]
+# The resource's.
+RESOURCE_FIELDS = ["title", "description", "certifications"]
 
 
 class Tables:
@@ -30,6 +33,13 @@ class Tables:
             setattr(self, name, apps.get_model("laureats", name))
         self.LaureateRegion = self.Laureate.regions.through
         self.LaureateSector = self.Laureate.sectors.through
+        try:
+            self.Resource = apps.get_model("laureats", "Resource")
+        except LookupError:
+            # A migration older than the resources (0021).
+            self.Resource = self.ResourceLaureate = None
+        else:
+            self.ResourceLaureate = self.Resource.laureates.through
 
     def rows(self, model):
         """A plain queryset of `model`: the owner's own reads and writes announce nothing (they
@@ -102,9 +112,37 @@ def gather_organisations(tables, own):
     }
 
 
+@dataclass
+class ResourceRow:
+    title: str = ""
+    description: str = ""
+    certifications: str = ""
+    # "Name ACRONYM" of each published laureate, in the order they were entered.
+    laureates: list = field(default_factory=list)
+
+
+def gather_resources(tables, own):
+    """{pk: ResourceRow} of the resources whose own fields `own` holds: one query for their
+    published laureates."""
+    result = {
+        pk: ResourceRow(**{name: values[name] for name in RESOURCE_FIELDS})
+        for pk, values in own.items()
+    }
+    laureates = (
+        tables.rows(tables.ResourceLaureate)
+        .filter(resource_id__in=list(result), laureate__is_published=True)
+        .order_by("resource_id", "laureate_id")
+        .values_list("resource_id", "laureate__name", "laureate__acronym")
+    )
+    for pk, name, acronym in laureates:
+        result[pk].laureates.append(" ".join(part for part in [name, acronym] if part))
+    return result
+
+
 # For each model with derived columns computed in Python: (its own fields that they read, how
 # the rest is gathered for a batch of its rows).
 SOURCES = {
     "laureate": (OWN_FIELDS, gather),
     "organisation": (ORGANISATION_FIELDS, gather_organisations),
+    "resource": (RESOURCE_FIELDS, gather_resources),
 }

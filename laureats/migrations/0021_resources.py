@@ -5,7 +5,6 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.comparison
 import laureats.resources.fields
-import laureats.resources.fields
 import laureats.resources.models
 import simple_history.models
 from django.conf import settings
@@ -72,7 +71,7 @@ class Migration(migrations.Migration):
                 ('is_published', models.BooleanField(default=True, verbose_name='publiée')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mise à jour le')),
-                ('search_text', laureats.resources.fields.SearchTextField(sources=['title', 'description', 'certifications'])),
+                ('search_text', models.TextField(blank=True, default='', editable=False)),
                 ('version', concurrency.fields.AutoIncVersionField(default=0, help_text="Augmente à chaque modification : un formulaire ouvert sur une version plus ancienne ne peut pas l'écraser.", verbose_name='version')),
                 ('laureates', models.ManyToManyField(help_text='Le ou les consortiums qui la produisent.', related_name='resources', to='laureats.laureate', verbose_name='lauréats')),
                 ('sectors', models.ManyToManyField(blank=True, help_text='Vide : les filières de ses lauréats, suivies quand elles changent.', related_name='resources', to='laureats.sector', verbose_name='filières')),

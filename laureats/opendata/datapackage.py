@@ -18,24 +18,31 @@ from django.utils.translation import gettext_lazy as _
 
 from ..csv_format import COLUMNS, SEPARATOR
 from ..csv_format import columns as codecs
-from ..models import Laureate, Region
+from ..models import Laureate, Region, Resource
 from ..models.validators import SLUG_PATTERN
 from ..statistics.figures import LaureateStatistics, official_figures
 from .dictionary import (
     LICENCE_NAME,
     LICENCE_URL,
     MEMBER_COLUMNS,
+    RESOURCE_COLUMNS,
     laureate_fields,
     member_fields,
+    resource_fields,
 )
 
 # The version of the files' format (their columns, types and allowed kinds of values), not of
 # the data. A renamed, removed or retyped column is a new major version, an added column a new
 # minor one; each is noted in CHANGELOG, which /donnees/ prints.
-FORMAT_VERSION = "1.0.0"
+FORMAT_VERSION = "1.1.0"
 CHANGELOG = [
     (
         FORMAT_VERSION,
+        "2026-12-07",
+        _("Ajout des productions partagées des lauréats (ressources), une ligne par production."),
+    ),
+    (
+        "1.0.0",
         "2026-12-01",
         _(
             "Première version décrite : lauréats (format d'import), membres et chiffres des statistiques."
@@ -151,6 +158,50 @@ def member_schema():
             {"fields": ["laureat_slug"], "reference": {"resource": "laureats", "fields": ["slug"]}}
         ],
     }
+
+
+# The shared productions' columns that are never empty, and those holding lists joined by "|".
+RESOURCE_REQUIRED = {"slug", "titre", "laureats", "filieres_des_laureats", "mis_a_jour", "url"}
+RESOURCE_PATTERNS = {
+    "laureats": SLUG_PATTERN.pattern,
+    "filieres": SLUG_PATTERN.pattern,
+    "certifications": r"(?:RNCP|RS)\d{1,6}",
+}
+
+
+def joined_pattern(pattern):
+    """A Table Schema pattern for values of `pattern` joined by "|" (the resources' CSV)."""
+    return f"(?:{pattern})(?:\\{SEPARATOR}(?:{pattern}))*"
+
+
+def resource_column_schema(column):
+    if column.name in RESOURCE_PATTERNS:
+        return {
+            "type": "string",
+            "constraints": {"pattern": joined_pattern(RESOURCE_PATTERNS[column.name])},
+        }
+    if column.name == "publics":
+        options = [value for value, _label in Resource._meta.get_field("audience").options]
+        return {"type": "string", "constraints": {"pattern": joined_pattern("|".join(options))}}
+    if column.name == "filieres_des_laureats":
+        return {"type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]}
+    if column.name == "mis_a_jour":
+        return {"type": "datetime", "format": "any"}
+    if column.name == "url":
+        return {"type": "string", "format": "uri"}
+    if column.name == "sources":
+        # Addresses joined by "|": a pattern would only repeat the URL's own rules.
+        return {"type": "string"}
+    return model_field_schema(Resource._meta.get_field(column.field_name))
+
+
+def resource_schema():
+    fields = [
+        table_field(doc, resource_column_schema(column), column.name in RESOURCE_REQUIRED)
+        for column, doc in zip(RESOURCE_COLUMNS, resource_fields(), strict=True)
+    ]
+    fields[0]["constraints"]["unique"] = True
+    return {"fields": fields, "missingValues": MISSING_VALUES, "primaryKey": ["slug"]}
 
 
 def region_codes():
@@ -274,6 +325,15 @@ def build_package(request):
                 "Membres",
                 "Une ligne par lauréat publié et par organisation membre (porteur ou partenaire).",
                 member_schema(),
+            ),
+            csv_resource(
+                request,
+                "productions-partagees",
+                "laureats:resource-export",
+                "Productions partagées",
+                "Une ligne par production partagée publiée (module, simulation, jeu sérieux, "
+                "plateforme, guide…) d'un ou plusieurs lauréats, avec sa licence et son accès.",
+                resource_schema(),
             ),
             *statistics_resources(request),
         ],

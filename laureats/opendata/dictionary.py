@@ -1,8 +1,8 @@
 """What the open data is: its licence, and every exported field documented from one place.
 
 The laureate columns come from `csv_format.COLUMNS` (the CSV format the import reads back), their
-labels, types and allowed values from the models; the members table's columns from the models
-alone. The /donnees/ page, the JSON metadata and the XLSX "À propos" sheet all print this.
+labels, types and allowed values from the models; the members table's and the shared
+productions' columns from the models alone. The /donnees/ page, the JSON metadata and the XLSX "À propos" sheet all print this.
 """
 
 from dataclasses import dataclass
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..api.serializers import LaureateDetailSerializer
 from ..csv_format import COLUMNS
-from ..models import Laureate, Membership, Organisation, Region, Sector
-from .field_docs import FieldDoc, choice_values, field_label, type_label
+from ..models import Laureate, Membership, Organisation, Region, Resource, Sector
+from .field_docs import FieldDoc, choice_values, field_label, model_help, type_label
 
 # Defined once, in the settings: the footer, the legal notice and /donnees/ print the same.
 LICENCE_NAME = settings.DEFFINUM_DATA_LICENCE_NAME
@@ -47,6 +47,76 @@ MEMBER_COLUMNS = [
     MemberColumn("region", Region, "name"),
 ]
 MEMBER_COLUMN_NAMES = [column.name for column in MEMBER_COLUMNS]
+
+
+@dataclass(frozen=True)
+class ResourceColumn:
+    name: str
+    # The Resource field (or relation) it holds; "" for what the portal computes.
+    field_name: str
+    # Of a computed column, or of a field whose export differs from the model's type.
+    type: str = ""
+    description: str = ""
+
+
+# One row per published shared production (laureats/resources/), the API's keys: in the CSV,
+# lists are joined by "|" (laureates and sources by slug and address), unknown is empty.
+RESOURCE_COLUMNS = [
+    ResourceColumn("slug", "slug"),
+    ResourceColumn("titre", "title"),
+    ResourceColumn("type", "kind"),
+    ResourceColumn("description", "description"),
+    ResourceColumn("laureats", "laureates", description=_("Identifiants (slug) des lauréats.")),
+    ResourceColumn("filieres", "sectors"),
+    ResourceColumn(
+        "filieres_des_laureats",
+        "",
+        _("oui / non"),
+        _(
+            "Oui quand la production ne précise pas ses filières : la colonne « filieres » "
+            "donne alors celles de ses lauréats."
+        ),
+    ),
+    ResourceColumn("publics", "audience", _("liste (valeurs séparées par « | » en CSV)")),
+    ResourceColumn("certifications", "certifications", _("liste de codes RNCP ou RS")),
+    ResourceColumn("licence", "licence"),
+    ResourceColumn("acces", "access"),
+    ResourceColumn("etat", "status"),
+    ResourceColumn("langue", "language"),
+    ResourceColumn("adresse", "url"),
+    ResourceColumn("date_mise_a_disposition", "available_on"),
+    ResourceColumn(
+        "sources", "sources", description=_("Adresses des documents publics qui la nomment.")
+    ),
+    ResourceColumn("mis_a_jour", "updated_at", _("date et heure ISO 8601")),
+    ResourceColumn("url", "", _("adresse web"), _("Page de la production sur le portail.")),
+]
+RESOURCE_COLUMN_NAMES = [column.name for column in RESOURCE_COLUMNS]
+
+
+def resource_fields():
+    """The shared productions' columns (CSV, JSON and XLSX), documented from the models."""
+    docs = []
+    for column in RESOURCE_COLUMNS:
+        if not column.field_name:
+            docs.append(
+                FieldDoc(column.name, column.name, str(column.type), str(column.description))
+            )
+            continue
+        model_field = Resource._meta.get_field(column.field_name)
+        values = choice_values(model_field) or list(getattr(model_field, "options", []))
+        if column.name == "filieres":
+            values = list(Sector.objects.values_list("slug", "name"))
+        docs.append(
+            FieldDoc(
+                name=column.name,
+                label=field_label(model_field),
+                type=str(column.type or type_label(model_field)),
+                description=str(column.description or model_help(Resource, column.field_name)),
+                values=[(value, str(label)) for value, label in values],
+            )
+        )
+    return docs
 
 
 def laureate_fields():

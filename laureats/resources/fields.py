@@ -1,14 +1,11 @@
 """The resources' own kinds of columns: several choices of a fixed list, as
 "|apprentis|salaries|" (one text column that SQLite and PostgreSQL filter alike, shown in forms
-as checkboxes, as `region_codes` is stored), and the folded text that `q` searches."""
+as checkboxes, as `region_codes` is stored)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
-
-from ..text.folding import normalize_text
 
 SEPARATOR = "|"
 
@@ -84,51 +81,3 @@ class ChoiceListField(models.CharField):
     def labels(self, values):
         names = dict(self.options)
         return [str(names.get(value, value)) for value in values]
-
-
-class SearchTextField(models.TextField):
-    """The resource's own columns `sources` as searched text, folded by the laureate search's one
-    normalisation (text/folding.py). It follows every write of its sources: save() and
-    bulk_create() through `pre_save`, loaddata's raw saves through the pre_save signal, and
-    update() and bulk_update() through the resources' QuerySet, which rebuilds it for the rows
-    they touched (the rule of laureats/derived/ for bulk writes). A save(update_fields=...)
-    naming a source column must name this one too, or it fails rather than leave it stale."""
-
-    def __init__(self, *args, sources=(), **kwargs):
-        self.sources = tuple(sources)
-        kwargs.update(editable=False, blank=True, default="")
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        for fixed in ("editable", "blank", "default"):
-            kwargs.pop(fixed, None)
-        kwargs["sources"] = list(self.sources)
-        return name, path, args, kwargs
-
-    def contribute_to_class(self, cls, name, *args, **kwargs):
-        super().contribute_to_class(cls, name, *args, **kwargs)
-        if not cls._meta.abstract:
-            pre_save.connect(self.before_save, sender=cls)
-
-    def text_of(self, instance):
-        values = (str(getattr(instance, source) or "") for source in self.sources)
-        return normalize_text("\n".join(value for value in values if value))
-
-    def pre_save(self, model_instance, add):
-        value = self.text_of(model_instance)
-        setattr(model_instance, self.attname, value)
-        return value
-
-    def before_save(self, sender, instance, raw, update_fields=None, **kwargs):
-        if raw:
-            setattr(instance, self.attname, self.text_of(instance))
-        elif (
-            update_fields is not None
-            and self.name not in update_fields
-            and set(self.sources) & set(update_fields)
-        ):
-            raise ValueError(
-                f"save(update_fields={sorted(update_fields)}) changes what {self.name} is "
-                f"made of: name {self.name!r} too."
-            )

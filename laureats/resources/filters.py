@@ -4,7 +4,7 @@ Each facet's filter is a `where(values)` condition; its counts are that same con
 value, so that a count is always what ticking its option lists."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..browse.filters import (
@@ -95,6 +95,32 @@ class ResourceFilter(FacetedFilterSet):
         for name in ("secteur", "laureat"):
             self.filters[name].extra["choices"] = self.choice_lists[name]
 
+    def count_options(self, queryset, options):
+        """As FacetedFilterSet's, but the laureates' options counted in one GROUP BY: there is
+        one per laureate with a published resource, and one column each went past PostgreSQL's
+        1,664 columns a query (a 500 at 10,000 synthetic resources) and took seconds before."""
+        laureates = [bool(option) and option[0] == "laureat" for option in options]
+        if not any(laureates):
+            return super().count_options(queryset, options)
+        others = [
+            option
+            for option, of_laureate in zip(options, laureates, strict=True)
+            if not of_laureate
+        ]
+        counted = iter(super().count_options(queryset, others) if others else [])
+        # of_laureates' rule, one value at a time: the resources linked to that laureate.
+        links = Resource.laureates.through.objects.filter(
+            resource_id__in=queryset.order_by().values("pk")
+        )
+        per_laureate = dict(
+            links.order_by().values("laureate__slug").annotate(n=Count("resource_id"))
+            .values_list("laureate__slug", "n")
+        )  # fmt: skip
+        return [
+            per_laureate.get(option[1], 0) if of_laureate else next(counted)
+            for option, of_laureate in zip(options, laureates, strict=True)
+        ]
+
     def search(self, queryset, name, value):
         """Every word, folded as the laureate search folds them (text.py), in the folded
         title, description or certification codes: the same on SQLite and PostgreSQL."""
@@ -102,6 +128,9 @@ class ResourceFilter(FacetedFilterSet):
         for word in search_words(value):
             condition &= Q(search_text__contains=word)
         return queryset.filter(condition)
+
+    # The catalogue has one order, which the exports' metadata state as the list's do theirs.
+    sort_key = "titre"
 
     @property
     def qs(self):

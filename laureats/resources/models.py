@@ -15,8 +15,9 @@ from ..models.laureates import Laureate
 from ..models.reference import Sector
 from ..models.validators import validate_web_address
 from ..models.versions import version_field
+from ..models.writes import InputModel, InputQuerySet
 from ..text.ordering import french
-from .fields import ChoiceListField, SearchTextField
+from .fields import ChoiceListField
 from .links import FORBIDDEN_BY_ROBOTS
 
 # France Compétences' two registers: the national one (RNCP) and the specific one (RS).
@@ -41,29 +42,9 @@ def validate_certifications(text):
         )
 
 
-class ResourceQuerySet(models.QuerySet):
-    # Bulk writes of what the search text is made of rebuild it for the rows they touched, as
-    # laureats/derived/ does for the laureates' and organisations' derived columns.
-    def update(self, **values):
-        field = Resource._meta.get_field("search_text")
-        if not set(field.sources) & set(values):
-            return super().update(**values)
-        pks = list(self.values_list("pk", flat=True))
-        count = super().update(**values)
-        rows = list(Resource.objects.filter(pk__in=pks).only("pk", *field.sources))
-        for row in rows:
-            field.pre_save(row, add=False)
-        models.QuerySet(Resource).bulk_update(rows, ["search_text"], batch_size=500)
-        return count
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        field = Resource._meta.get_field("search_text")
-        if set(field.sources) & set(fields) and "search_text" not in fields:
-            objs = list(objs)
-            for obj in objs:
-                field.pre_save(obj, add=False)
-            fields = [*fields, "search_text"]
-        return super().bulk_update(objs, fields, batch_size=batch_size)
+class ResourceQuerySet(InputQuerySet):
+    # Its bulk writes announce themselves (models/writes.py): the derived-data owner
+    # (laureats/derived/) rebuilds the search text of the rows they touched.
 
     def published(self):
         return self.filter(is_published=True)
@@ -108,7 +89,7 @@ def in_sectors(slugs):
     return Q(Exists(own.filter(sector__slug__in=slugs))) | (~Q(Exists(own)) & Q(Exists(inherited)))
 
 
-class Resource(models.Model):
+class Resource(InputModel):
     """Something a consortium makes for its whole sector, which others may reuse."""
 
     class Kind(models.TextChoices):
@@ -209,8 +190,8 @@ class Resource(models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
-    # Folded text of the title, description and certifications, searched by `q` (search_text.py).
-    search_text = SearchTextField(sources=["title", "description", "certifications"])
+    # What `q` searches, folded: kept by laureats/derived/ (columns.py says from what).
+    search_text = models.TextField(editable=False, blank=True, default="")
     # A save from an older read is refused, never written over a newer one (models/versions.py).
     version = version_field()
 

@@ -3,11 +3,15 @@ definition of completeness (models/completeness.py), and for /a-completer/ on th
 announced and not entered (announced.py)."""
 
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
+
+from deffinum.pagecache.local import local
 
 from ..browse.comparison import MAX_COMPARED, MIN_COMPARED, Comparison, requested_slugs
 from ..browse.facts import facts_to_complete
 from ..models import Laureate
+from ..resources.figures import resource_figures, resources_to_complete
 from ..statistics.announced import NO_FILTER, Shortfall, announced_and_entered
 
 
@@ -44,8 +48,15 @@ def to_complete(request):
             "totals": totals,
             "facts": facts_to_complete(laureates, totals),
             **missing_laureates(),
+            "resource_facts": [row for row in shared_resource_figures()["facts"] if row["missing"]],
+            "resources_to_complete": resources_to_complete(),
         },
     )
+
+
+def shared_resource_figures():
+    """The catalogue's figures, as /statistiques/ computes them: once per data version."""
+    return local.per_version(("resource figures", get_language()), resource_figures)
 
 
 def missing_laureates():

@@ -15,6 +15,7 @@ from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Resource, Sector
 from ..organisations.partner_graph import partner_graph
 from ..organisations.partners import partners, possible_partners
+from ..resources.figures import resource_figures
 from ..statistics.announced import (
     FILTERS,
     AnnouncedCounts,
@@ -89,8 +90,9 @@ def home_figures():
         "totals": stats.totals,
         "completeness": Laureate.objects.published().completeness_totals(),
         "national_url": list_url((), "portee", Laureate.Scope.NATIONAL),
-        # The shared productions entered (laureats/resources/): the catalogue ships empty.
-        "resource_count": Resource.objects.published().count(),
+        # The shared productions entered (laureats/resources/), by type with « non saisi »: the
+        # catalogue ships empty.
+        "resources": resource_figures(),
         "home_charts": home_charts,
     }
 

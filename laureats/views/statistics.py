@@ -20,6 +20,7 @@ from ..statistics.announced import (
 )
 from ..statistics.charts import bar_chart, linked_rows, list_url, region_map
 from ..statistics.figures import LaureateStatistics, official_figures
+from .compare import shared_resource_figures
 from .public import HOME_FIGURES, coverage
 
 # The bar charts of the computed figures, in page order (the map is drawn apart).
@@ -104,6 +105,8 @@ def statistics(request):
             "main_figures": main_figures,
             "more_figures": more_figures,
             "official_chart": official_chart,
+            # The whole catalogue, whatever the laureates' filters: once per data version.
+            "resources": shared_resource_figures(),
         },
     )
 

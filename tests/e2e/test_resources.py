@@ -83,6 +83,10 @@ def test_a_resource_is_found_by_facet_and_by_search(page, resources, width):
         ("ressources-filtrees", "/ressources/?type=simulation-immersive&public=apprentis"),
         ("ressource", "/ressources/echafaudage-vr/"),
         ("laureat-productions", "/laureats/chantier-numerique-fictif/"),
+        # Their figures with « non saisi », and those to complete (issue 26's third part).
+        ("statistiques-productions", "/statistiques/#productions"),
+        ("accueil-productions", "/"),
+        ("a-completer-productions", "/a-completer/"),
     ],
 )
 def test_resource_pages_have_no_accessibility_violation(page, resources, name, path):

@@ -10,16 +10,18 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from laureats import derived
-from laureats.models import Laureate, Organisation
+from laureats.models import Laureate, Organisation, Resource
 
+# The models that keep derived columns, in the order of derived.rebuild's arguments.
+KEEPERS = {"laureate": Laureate, "organisation": Organisation, "resource": Resource}
 # Rows named per column; the count says the rest.
 SHOWN = 10
 
 
 class Command(BaseCommand):
     help = (
-        "Recalcule chaque colonne dérivée (facettes, complétude, texte de recherche, "
-        "organisations publiques) à partir des lignes et signale les lignes qui diffèrent ; "
+        "Recalcule chaque colonne dérivée (facettes, complétude, texte de recherche des "
+        "lauréats, des organisations et des productions partagées, organisations publiques) à partir des lignes et signale les lignes qui diffèrent ; "
         "--fix les réécrit. Sans --fix, le code de sortie est 1 s'il y en a."
     )
 
@@ -32,14 +34,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         report = derived.check()
         if fix and report:
-            derived.rebuild(report.rows("laureate"), report.rows("organisation"))
+            derived.rebuild(*(report.rows(name) for name in KEEPERS))
         elapsed = time.monotonic() - started
-        slugs = {
-            "laureate": self.slugs(Laureate, report.rows("laureate")),
-            "organisation": self.slugs(Organisation, report.rows("organisation")),
-        }
+        slugs = {name: self.slugs(model, report.rows(name)) for name, model in KEEPERS.items()}
         for column in derived.COLUMNS:
-            pks = sorted(report.differing.get(column.name, ()))
+            pks = sorted(report.differing.get(column.key, ()))
             if pks:
                 names = slugs[column.model._meta.model_name]
                 shown = ", ".join(names.get(pk, str(pk)) for pk in pks[:SHOWN])
@@ -48,7 +47,7 @@ class Command(BaseCommand):
                     f"{column.model._meta.model_name}.{column.name} : {len(pks)} ligne(s) "
                     f"({shown}{more})"
                 )
-        laureates, organisations = len(report.rows("laureate")), len(report.rows("organisation"))
+        laureates, organisations, resources = (len(report.rows(name)) for name in KEEPERS)
         if not report:
             if options["verbosity"]:
                 self.stdout.write(
@@ -58,8 +57,8 @@ class Command(BaseCommand):
                 )
             return
         summary = (
-            f"{laureates} lauréat(s) et {organisations} organisation(s) différaient de leur "
-            f"recalcul (en {elapsed:.1f} s)"
+            f"{laureates} lauréat(s), {organisations} organisation(s) et {resources} "
+            f"production(s) partagée(s) différaient de leur recalcul (en {elapsed:.1f} s)"
         )
         if fix:
             self.stdout.write(self.style.SUCCESS(f"{summary} : réécrits."))

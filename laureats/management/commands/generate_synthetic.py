@@ -1,6 +1,8 @@
-"""Fill a separate database with synthetic laureates, to measure the portal at scale (issue 6).
+"""Fill a separate database with synthetic laureates, to measure the portal at scale (issue 6),
+and with synthetic shared productions (issue 26, `--resources`).
 
-Every record says what it is: its name starts with « [Synthétique] » and is_synthetic is set.
+Every record says what it is: its name (a resource's title) starts with « [Synthétique] » and
+is_synthetic is set.
 The command refuses to touch a database that holds real laureates or organisations unless
 --allow-real-data is given, and `make run` never calls it.
 """
@@ -20,9 +22,11 @@ from laureats.models import (
     Organisation,
     ProgrammeFigure,
     Region,
+    Resource,
     Sector,
     Source,
 )
+from laureats.resources.synthetic import ResourceGenerator
 
 MARK = "[Synthétique] "
 BATCH_SIZE = 2000
@@ -151,6 +155,12 @@ class Command(BaseCommand):
             default=None,
             help="Nombre d'organisations (par défaut, deux par lauréat).",
         )
+        parser.add_argument(
+            "--resources",
+            type=int,
+            default=0,
+            help="Nombre de productions partagées, chacune d'un à trois lauréats synthétiques.",
+        )
         parser.add_argument("--seed", type=int, default=2030, help="Graine du hasard.")
         parser.add_argument(
             "--allow-real-data",
@@ -158,19 +168,23 @@ class Command(BaseCommand):
             help="Ajoute des données synthétiques même à une base qui contient des données réelles.",
         )
 
-    def handle(self, laureates, organisations, seed, allow_real_data, **options):
+    def handle(self, laureates, organisations, resources, seed, allow_real_data, **options):
         if laureates < 1:
             raise CommandError("--laureates doit être au moins 1.")
+        if resources < 0:
+            raise CommandError("--resources ne peut pas être négatif.")
         organisations = organisations or max(2 * laureates, MAX_MEMBERS)
         if organisations < MAX_MEMBERS:
             raise CommandError(f"--organisations doit être au moins {MAX_MEMBERS}.")
         real = (
             Laureate.objects.filter(is_synthetic=False).count()
             + Organisation.objects.filter(is_synthetic=False).count()
+            + Resource.objects.filter(is_synthetic=False).count()
         )
         if real and not allow_real_data:
             raise CommandError(
-                f"Cette base contient des données réelles ({real} lauréats ou organisations) : "
+                f"Cette base contient des données réelles ({real} lauréats, organisations ou "
+                "productions partagées) : "
                 "les données synthétiques vont dans une base à part. --allow-real-data passe outre."
             )
         started = time.monotonic()
@@ -180,10 +194,12 @@ class Command(BaseCommand):
         # than after each of the bulk writes.
         with transaction.atomic(), derived.batch():
             organisation_ids = generator.create_organisations(organisations)
-            generator.create_laureates(laureates, organisation_ids)
+            laureate_ids = generator.create_laureates(laureates, organisation_ids)
+            ResourceGenerator(generator.rng, generator.sectors).create(resources, laureate_ids)
+        made = f" et {resources} productions partagées" if resources else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"{laureates} lauréats et {organisations} organisations synthétiques créés "
+                f"{laureates} lauréats, {organisations} organisations{made} synthétiques créés "
                 f"({generator.membership_count} membres) en {time.monotonic() - started:.1f} s."
             )
         )

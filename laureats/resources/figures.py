@@ -1,0 +1,112 @@
+"""The catalogue in figures and what its entries miss: how many shared productions are
+published, by type, licence, access and status, with « non saisi » for those where nothing is
+entered (as the statistics count an unknown scope); and, for /a-completer/, the facts a resource
+should state.
+
+A resource's facts are `Fact`s of models/completeness.py (the laureates' one shape: a key, its
+label, its rule in words, one SQL condition), with rules of their own: a resource has neither
+members nor regions. Each rule is written once here, and counts both the « non saisi » rows and
+what /a-completer/ lists. The figures are computed once per data version (the views call them
+through pagecache's `per_version`): one aggregate query."""
+
+from urllib.parse import urlencode
+
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Resource, ResourceSource
+from ..models.completeness import Fact
+
+RESOURCE_FACTS = [
+    Fact("kind", "type", _("type"), _("module, simulation, jeu sérieux, guide…"), "kind",
+         lambda m: ~Q(kind="")),
+    Fact("description", "description", _("description"), _("une description courte"),
+         "description", lambda m: ~Q(description="")),
+    Fact("licence", "licence", _("licence"),
+         _("la licence, ou « inconnue » quand les sources n'en disent rien"), "licence",
+         lambda m: ~Q(licence="")),
+    Fact("access", "acces", _("accès"), _("public, sur demande ou réservé aux membres"),
+         "access", lambda m: ~Q(access="")),
+    Fact("url", "adresse", _("adresse"), _("l'adresse où la trouver"), "url",
+         lambda m: ~Q(url="")),
+    Fact("status", "etat", _("état"), _("prévue, disponible ou retirée"), "status",
+         lambda m: ~Q(status="")),
+    Fact("source", "source", _("source"), _("au moins une source publique"), "sources",
+         lambda m: Q(Exists(ResourceSource.objects.filter(resource_id=OuterRef("pk"))))),
+]  # fmt: skip
+FACTS_BY_KEY = {fact.key: fact for fact in RESOURCE_FACTS}
+# The breakdowns: (the list's filter, the field, its title, the fact that says it is entered).
+BREAKDOWNS = [
+    ("type", "kind", _("Par type"), "kind"),
+    ("licence", "licence", _("Par licence"), "licence"),
+    ("acces", "access", _("Par accès"), "access"),
+    ("etat", "status", _("Par état"), "status"),
+]
+# Resources named per section of /a-completer/; the count says the rest.
+NAMED_TO_COMPLETE = 20
+
+
+def known(fact):
+    return fact.condition(Resource)
+
+
+def resource_figures():
+    """{"count", "breakdowns": [{"param", "title", "rows": [{"label", "count", "url"}]}],
+    "facts": [{"fact", "missing"}]} of the published resources: one query."""
+    aggregates = {"count": Count("pk")}
+    for param, field, _title, _fact in BREAKDOWNS:
+        for index, value in enumerate(Resource._meta.get_field(field).choices):
+            aggregates[f"{param}_{index}"] = Count("pk", filter=Q(**{field: value[0]}))
+    for fact in RESOURCE_FACTS:
+        aggregates[f"known_{fact.key}"] = Count("pk", filter=known(fact))
+    result = Resource.objects.published().order_by().aggregate(**aggregates)
+    count = result["count"]
+    list_url = reverse("laureats:resource-list")
+    breakdowns = []
+    for param, field, title, fact in BREAKDOWNS:
+        rows = [
+            {
+                "label": label,
+                "count": result[f"{param}_{index}"],
+                "url": f"{list_url}?{urlencode({param: value})}",
+            }
+            for index, (value, label) in enumerate(Resource._meta.get_field(field).choices)
+        ]
+        # Nothing entered: no filter lists them, hence no link.
+        rows.append(
+            {"label": _("non saisi"), "count": count - result[f"known_{fact}"], "url": None}
+        )
+        breakdowns.append({"param": param, "title": title, "rows": rows})
+    facts = [
+        {"fact": fact, "missing": count - result[f"known_{fact.key}"]} for fact in RESOURCE_FACTS
+    ]
+    return {"count": count, "breakdowns": breakdowns, "facts": facts}
+
+
+def resources_to_complete(limit=NAMED_TO_COMPLETE):
+    """The first published resources (in title order) that miss a fact, each with the facts it
+    misses: one query."""
+    flags = {
+        f"has_{fact.key}": Case(
+            When(known(fact), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for fact in RESOURCE_FACTS
+    }
+    incomplete = Q()
+    for fact in RESOURCE_FACTS:
+        incomplete |= ~known(fact)
+    rows = (
+        Resource.objects.published()
+        .filter(incomplete)
+        .annotate(**flags)
+        .in_title_order()
+        .only("title", "slug")[:limit]
+    )
+    return [
+        {
+            "resource": resource,
+            "missing": [f for f in RESOURCE_FACTS if not getattr(resource, f"has_{f.key}")],
+        }
+        for resource in rows
+    ]
