@@ -19,6 +19,7 @@ from .factories import (
     MembershipFactory,
     OrganisationFactory,
     ResourceFactory,
+    SectorFactory,
     SourceFactory,
     make_laureate,
 )
@@ -337,3 +338,34 @@ def test_the_migration_fills_the_resource_search_text_by_its_owner():
     migration.fill_search_text(apps, None)
     resource.refresh_from_db()
     assert resource.search_text == "module\nrs12\nreseau"
+
+
+def resources_of_sector(client, slug):
+    response = client.get(RESOURCE_LIST_URL, {"secteur": slug})
+    return {resource.slug for resource in response.context["page_obj"]}
+
+
+def test_a_resource_files_under_its_laureates_sectors_until_it_names_its_own(client, settings):
+    # Kept as bits by the owner (resource.sector_bits): every way the sectors can change.
+    settings.PAGE_CACHE_ENABLED = False
+    health, building = SectorFactory(slug="sante"), SectorFactory(slug="btp")
+    laureate = LaureateFactory(is_published=True)
+    laureate.sectors.add(health)
+    resource = ResourceFactory(slug="module", laureates=[laureate])
+    assert resources_of_sector(client, "sante") == {"module"}
+    # The laureate's sectors, changed from either side.
+    building.laureates.add(laureate)
+    laureate.sectors.remove(health)
+    assert resources_of_sector(client, "sante") == set()
+    assert resources_of_sector(client, "btp") == {"module"}
+    # An unpublished laureate lends none.
+    Laureate.objects.filter(pk=laureate.pk).update(is_published=False)
+    assert resources_of_sector(client, "btp") == set()
+    # Its own sectors replace its laureates'.
+    Laureate.objects.filter(pk=laureate.pk).update(is_published=True)
+    resource.sectors.add(health)
+    assert resources_of_sector(client, "sante") == {"module"}
+    assert resources_of_sector(client, "btp") == set()
+    health.resources.clear()
+    assert resources_of_sector(client, "btp") == {"module"}
+    assert check_derived().startswith("Toutes les colonnes dérivées sont à jour")

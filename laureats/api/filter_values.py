@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy, override, pgettext
 from rest_framework import exceptions, status
 
+from ..browse.filters import unbound
 from ..csv_format import BY_NAME
 from ..csv_format.codecs import KINDS
 from ..csv_format.values import CellError, Vocabulary
@@ -97,7 +98,7 @@ def bind_strictly(filterset_class, params, queryset):
     # Labels read in French, as in the import file, whatever language the client asks for. One
     # FilterSet: its filters' fields read the values, then its form is bound to them.
     with override(settings.LANGUAGE_CODE):
-        filterset = filterset_class({}, queryset=queryset)
+        filterset = unbound(filterset_class, params, queryset)
         data = strict_data(filterset, params)
     filterset.data = data
     if not filterset.form.is_valid():

@@ -13,7 +13,7 @@ postprocessing hook, named in settings.SPECTACULAR_SETTINGS).
 
 from ..browse.filters import LaureateFilter, OrganisationFilter
 from ..models import Organisation, Region, Resource, Sector
-from ..resources.filters import ResourceFilter, laureate_choices
+from ..resources.filters import ResourceFilter, every_laureate_choice
 from .defaults import MAX_PAGE_SIZE, PAGE_SIZE
 
 # Two lists called "type", an organisation's and a resource's: each keeps a name of its own
@@ -127,7 +127,7 @@ def rows_as_choices(name):
     if name == "secteur":
         return list(Sector.objects.values_list("slug", "name"))
     if name == "laureat":
-        return laureate_choices()
+        return every_laureate_choice()
     return list(Region.objects.order_by("code").values_list("code", "name"))
 
 

@@ -289,7 +289,7 @@ def bind_filterset(filterset_class, params, queryset):
     over its maximum length).
     """
     data, notices = {}, []
-    filterset = filterset_class({}, queryset=queryset)
+    filterset = unbound(filterset_class, params, queryset)
     for name, filter_ in filterset.filters.items():
         values = [value.strip() for value in params.getlist(name) if value.strip()]
         if not values:
@@ -319,6 +319,16 @@ def bind_filterset(filterset_class, params, queryset):
         filterset = filterset_class(data, queryset=queryset, **shared)
         filterset.form.is_valid()
     return filterset, notices
+
+
+def unbound(filterset_class, params, queryset):
+    """The FilterSet before its data is set: a FilterSet whose option lists depend on the values
+    asked (ASKED_OPTIONS: the resources' laureates, too many to list) is told them."""
+    names = getattr(filterset_class, "ASKED_OPTIONS", ())
+    if not names:
+        return filterset_class({}, queryset=queryset)
+    asked = {name: [value.strip() for value in params.getlist(name)] for name in names}
+    return filterset_class({}, queryset=queryset, asked=asked)
 
 
 def ignored_notice(label, value):

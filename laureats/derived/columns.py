@@ -26,6 +26,7 @@ from ..text.search import weighted_vector
 LaureateRegion = Laureate.regions.through
 LaureateSector = Laureate.sectors.through
 ResourceLaureate = Resource.laureates.through
+ResourceSector = Resource.sectors.through
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,20 @@ RESOURCE_SEARCH_TEXT = {
     Laureate: {"name", "acronym", "is_published"},
 }
 
+# A resource's sectors: its own, or, when it names none, its published laureates'.
+RESOURCE_SECTORS = {
+    ResourceSector: {"resource", "sector"},
+    ResourceLaureate: {"resource", "laureate"},
+    Laureate: {"is_published"},
+    LaureateSector: {"laureate", "sector"},
+    Sector: {"id"},
+}
+
+
+def resource_sector_bits(row):
+    return sector_mask(row.sectors or row.laureate_sectors)
+
+
 COLUMNS = [
     Derived(
         Laureate, "region_codes", INVOLVED_REGIONS, lambda rows: joined(involved_regions(rows))
@@ -195,6 +210,7 @@ COLUMNS = [
         organisation_search_text,
     ),
     Derived(Resource, "search_text", RESOURCE_SEARCH_TEXT, resource_search_text),
+    Derived(Resource, "sector_bits", RESOURCE_SECTORS, resource_sector_bits),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -220,11 +236,12 @@ REACH = {
     Source: Reach(("laureate",)),
     # A region is where laureates are involved: covered, or through a member located there.
     Region: Reach(("laureates", "organisations__memberships__laureate")),
-    Sector: Reach(("laureates",)),
+    Sector: Reach(("laureates",), resources=("resources",)),
     LaureateRegion: Reach(("laureate",)),
-    LaureateSector: Reach(("laureate",)),
+    LaureateSector: Reach(("laureate",), resources=("laureate__resources",)),
     Resource: Reach(resources=("pk",)),
     ResourceLaureate: Reach(resources=("resource",)),
+    ResourceSector: Reach(resources=("resource",)),
 }
 # The models whose rows keep derived columns, in the order of `Reach.paths`.
 KEEPERS = (Laureate, Organisation, Resource)

@@ -16,7 +16,14 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from ..models.writes import bulk_write
-from .columns import REACH, LaureateRegion, LaureateSector, ResourceLaureate, feeds
+from .columns import (
+    REACH,
+    LaureateRegion,
+    LaureateSector,
+    ResourceLaureate,
+    ResourceSector,
+    feeds,
+)
 from .pending import batch, note
 from .rebuild import batches
 
@@ -145,16 +152,41 @@ def relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
     side. Their rows of the relation send no other signal."""
     if not reverse:
         if action in {"post_add", "post_remove", "post_clear"}:
-            note([instance.pk])
+            note_laureates(sender, [instance.pk])
         return
     # From the region's (or sector's) side: pk_set holds laureates; a clear gives none, so
     # the laureates it leaves are read before.
     if action == "pre_clear":
         instance.derived_cleared = list(instance.laureates.values_list("pk", flat=True))
     elif action == "post_clear":
-        note(getattr(instance, "derived_cleared", []))
+        note_laureates(sender, getattr(instance, "derived_cleared", []))
     elif action in {"post_add", "post_remove"}:
-        note(pk_set or [])
+        note_laureates(sender, pk_set or [])
+
+
+def note_laureates(sender, pks):
+    """These laureates; and, for their sectors, their resources, which may inherit them."""
+    resources = ()
+    if sender is LaureateSector and pks:
+        resources = ResourceLaureate.objects.filter(laureate_id__in=pks).values_list(
+            "resource_id", flat=True
+        )
+    note(pks, resources=resources)
+
+
+def resource_sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A resource's own sectors, written through its many-to-many manager or the sector's
+    `resources`."""
+    if not reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            note(resources=[instance.pk])
+        return
+    if action == "pre_clear":
+        instance.derived_cleared = list(instance.resources.values_list("pk", flat=True))
+    elif action == "post_clear":
+        note(resources=getattr(instance, "derived_cleared", []))
+    elif action in {"post_add", "post_remove"}:
+        note(resources=pk_set or [])
 
 
 def resource_laureates_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -217,6 +249,11 @@ def connect():
         if model is ResourceLaureate:
             m2m_changed.connect(
                 resource_laureates_changed, sender=model, dispatch_uid=uid + "resource-m2m"
+            )
+            continue
+        if model is ResourceSector:
+            m2m_changed.connect(
+                resource_sectors_changed, sender=model, dispatch_uid=uid + "resource-sectors-m2m"
             )
             continue
         name = model._meta.model_name

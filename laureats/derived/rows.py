@@ -37,9 +37,10 @@ class Tables:
             self.Resource = apps.get_model("laureats", "Resource")
         except LookupError:
             # A migration older than the resources (0021).
-            self.Resource = self.ResourceLaureate = None
+            self.Resource = self.ResourceLaureate = self.ResourceSector = None
         else:
             self.ResourceLaureate = self.Resource.laureates.through
+            self.ResourceSector = self.Resource.sectors.through
 
     def rows(self, model):
         """A plain queryset of `model`: the owner's own reads and writes announce nothing (they
@@ -119,11 +120,14 @@ class ResourceRow:
     certifications: str = ""
     # "Name ACRONYM" of each published laureate, in the order they were entered.
     laureates: list = field(default_factory=list)
+    # Its own sectors (ids), and those of its published laureates.
+    sectors: set = field(default_factory=set)
+    laureate_sectors: set = field(default_factory=set)
 
 
 def gather_resources(tables, own):
-    """{pk: ResourceRow} of the resources whose own fields `own` holds: one query for their
-    published laureates."""
+    """{pk: ResourceRow} of the resources whose own fields `own` holds: three queries, for their
+    published laureates, their own sectors and their laureates' sectors."""
     result = {
         pk: ResourceRow(**{name: values[name] for name in RESOURCE_FIELDS})
         for pk, values in own.items()
@@ -136,6 +140,18 @@ def gather_resources(tables, own):
     )
     for pk, name, acronym in laureates:
         result[pk].laureates.append(" ".join(part for part in [name, acronym] if part))
+    ids = list(result)
+    own = tables.rows(tables.ResourceSector).filter(resource_id__in=ids)
+    for pk, sector in own.values_list("resource_id", "sector_id"):
+        result[pk].sectors.add(sector)
+    inherited = (
+        tables.rows(tables.ResourceLaureate)
+        .filter(resource_id__in=ids, laureate__is_published=True)
+        .values_list("resource_id", "laureate__sectors")
+    )
+    for pk, sector in inherited:
+        if sector is not None:
+            result[pk].laureate_sectors.add(sector)
     return result
 
 
