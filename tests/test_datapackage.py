@@ -113,8 +113,8 @@ def test_a_file_that_breaks_the_schema_is_caught(client, every_field, tmp_path):
     # The validation has teeth: a member of an unknown laureate, an unknown role, a bad date.
     validate_live(client, tmp_path)
     with (tmp_path / "membres.csv").open("a", newline="") as members:
-        members.write("inconnu,Inconnu,societe-cooperative-idf,Société,porteur,,,,,,\r\n")
-        members.write("projet-vide,Projet sans rien,autre,Autre,chef,,,,,,\r\n")
+        members.write("inconnu,Inconnu,societe-cooperative-idf,Société,porteur" + "," * 14 + "\r\n")
+        members.write("projet-vide,Projet sans rien,autre,Autre,chef" + "," * 14 + "\r\n")
     laureates = (tmp_path / "laureats.csv").read_bytes()
     (tmp_path / "laureats.csv").write_bytes(laureates.replace(b"2024-01-15", b"15/01/2024"))
     descriptor = client.get(PACKAGE_URL).json()
@@ -231,14 +231,16 @@ def test_open_data_page_links_to_the_package_and_says_the_version(client, every_
 
 # The format as of FORMAT_VERSION. Changing a column's name, order or type fails this test: bump
 # FORMAT_VERSION, note the change in CHANGELOG (printed on /donnees/), then update this.
-FORMAT_1_0_0 = {
+FORMAT_1_1_0 = {
     "laureats": "slug:string nom:string acronyme:string statut:string portee:string "
     "secteurs:string regions:string cout_total_eur:integer aide_etat_eur:integer "
     "nature_aide:string date_debut:date date_fin:date site_web:string resume:string "
     "description:string remarques:string publie:boolean membres:string sources:string",
     "membres": "laureat_slug:string laureat_nom:string organisation_slug:string "
     "organisation_nom:string role:string type:string siren:string siret:string ville:string "
-    "region_code:string region:string",
+    "region_code:string region:string code_commune:string latitude:number longitude:number "
+    "categorie_juridique:string numero_declaration_activite:string qualiopi:boolean uai:string "
+    "registre_consulte_le:datetime",
     **{
         f"statistiques-{key}": "valeur:string libelle:string laureats:integer "
         "liste_des_laureats:string"
@@ -263,5 +265,5 @@ def test_a_column_change_needs_a_new_format_version(client, reference_data):
         for resource in package["resources"]
     }
 
-    assert (datapackage.FORMAT_VERSION, described) == ("1.0.0", FORMAT_1_0_0)
+    assert (datapackage.FORMAT_VERSION, described) == ("1.1.0", FORMAT_1_1_0)
     assert datapackage.CHANGELOG[0][0] == datapackage.FORMAT_VERSION

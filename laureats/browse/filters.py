@@ -282,6 +282,10 @@ def commune_choices(organisations):
     return [*choices, (UNKNOWN_COMMUNE, _("commune non renseignée"))]
 
 
+def public_commune_choices():
+    return commune_choices(Organisation.objects.with_published_memberships())
+
+
 class OrganisationFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
@@ -299,7 +303,9 @@ class OrganisationFilter(FacetedFilterSet):
     )
     # The communes where known (the register's INSEE code); the others under one option.
     commune = CheckboxMultipleChoiceFilter(
-        label=_("Commune"), choices=list, where=ORGANISATION_FACET_RULES["commune"]
+        label=_("Commune"),
+        choices=public_commune_choices,
+        where=ORGANISATION_FACET_RULES["commune"],
     )
 
     FACETS = ["type", "region", "commune"]
@@ -312,8 +318,7 @@ class OrganisationFilter(FacetedFilterSet):
         # Options read once per request, as the laureates' are: the regions, and the communes
         # of the public organisations.
         if choice_lists is None:
-            public = Organisation.objects.with_published_memberships()
-            choice_lists = {"region": region_choices(), "commune": commune_choices(public)}
+            choice_lists = {"region": region_choices(), "commune": public_commune_choices()}
         self.choice_lists = choice_lists
         super().__init__(*args, **kwargs)
         for name in ("region", "commune"):

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from ..csv_format import COLUMNS, SEPARATOR
 from ..csv_format import columns as codecs
 from ..models import Laureate, Region
-from ..models.validators import SLUG_PATTERN
+from ..models.validators import (
+    SLUG_PATTERN,
+    validate_activity_declaration,
+    validate_commune_code,
+    validate_legal_category,
+    validate_uai,
+)
 from ..statistics.figures import LaureateStatistics, official_figures
 from .dictionary import (
     LICENCE_NAME,
@@ -32,10 +38,19 @@ from .dictionary import (
 # The version of the files' format (their columns, types and allowed kinds of values), not of
 # the data. A renamed, removed or retyped column is a new major version, an added column a new
 # minor one; each is noted in CHANGELOG, which /donnees/ prints.
-FORMAT_VERSION = "1.0.0"
+FORMAT_VERSION = "1.1.0"
 CHANGELOG = [
     (
         FORMAT_VERSION,
+        "2026-12-07",
+        _(
+            "Membres : huit colonnes ajoutées à la fin, ce que dit le registre des entreprises "
+            "(code commune INSEE, latitude, longitude, catégorie juridique, numéro de déclaration "
+            "d'activité, Qualiopi, UAI, date de lecture du registre)."
+        ),
+    ),
+    (
+        "1.0.0",
         "2026-12-01",
         _(
             "Première version décrite : lauréats (format d'import), membres et chiffres des statistiques."
@@ -72,6 +87,19 @@ def last_modified():
     return Laureate.objects.published().aggregate(last=Max("updated_at"))["last"]
 
 
+# The register's identifiers, by the validators' own patterns (models/validators.py) without
+# their anchors: a Table Schema pattern matches the whole value.
+REGISTER_PATTERNS = {
+    name: validator.regex.pattern.removeprefix("^").removesuffix("\\Z")
+    for name, validator in {
+        "commune_code": validate_commune_code,
+        "legal_category": validate_legal_category,
+        "activity_declaration_number": validate_activity_declaration,
+        "uai": validate_uai,
+    }.items()
+}
+
+
 def one_of(values):
     """A Table Schema pattern for a "|" separated list of known identifiers (slugs, codes)."""
     choice = "|".join(values)
@@ -86,8 +114,13 @@ def model_field_schema(model_field):
         return {"type": "string", "constraints": {"pattern": SLUG_PATTERN.pattern}}
     if isinstance(model_field, models.URLField):
         return {"type": "string", "format": "uri"}
+    if isinstance(model_field, models.DateTimeField):
+        return {"type": "datetime", "format": "default"}
     if isinstance(model_field, models.DateField):
         return {"type": "date", "format": "default"}
+    if isinstance(model_field, models.FloatField):
+        low, high = (-90, 90) if model_field.name == "latitude" else (-180, 180)
+        return {"type": "number", "constraints": {"minimum": low, "maximum": high}}
     if isinstance(model_field, models.IntegerField):
         return {"type": "integer", "constraints": {"minimum": 0}}
     if isinstance(model_field, models.BooleanField):
@@ -95,6 +128,8 @@ def model_field_schema(model_field):
     if model_field.name in {"siren", "siret"}:
         digits = model_field.max_length
         return {"type": "string", "constraints": {"pattern": f"[0-9]{{{digits}}}"}}
+    if model_field.name in REGISTER_PATTERNS:
+        return {"type": "string", "constraints": {"pattern": REGISTER_PATTERNS[model_field.name]}}
     return {"type": "string"}
 
 
