@@ -14,11 +14,26 @@ from .factories import LaureateFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-LYON = dict(city="Lyon", commune_code="69123", latitude=45.758, longitude=4.835, region_id="84")
-RENNES = dict(
-    city="Rennes", commune_code="35238", latitude=48.111, longitude=-1.68, region_id="53"
-)
-SAINT_DENIS = dict(city="Saint-Denis", commune_code="97411", latitude=-20.882, longitude=55.45)
+LYON = {
+    "city": "Lyon",
+    "commune_code": "69123",
+    "latitude": 45.758,
+    "longitude": 4.835,
+    "region_id": "84",
+}
+RENNES = {
+    "city": "Rennes",
+    "commune_code": "35238",
+    "latitude": 48.111,
+    "longitude": -1.68,
+    "region_id": "53",
+}
+SAINT_DENIS = {
+    "city": "Saint-Denis",
+    "commune_code": "97411",
+    "latitude": -20.882,
+    "longitude": 55.45,
+}
 
 
 def rings(path):
@@ -66,7 +81,7 @@ def consortium(reference_data):
         ("cfa-lyon", LYON),
         ("labo-lyon", LYON),
         ("cfa-rennes", RENNES),
-        ("sans-coordonnees", dict(city="Dijon", commune_code="21231")),
+        ("sans-coordonnees", {"city": "Dijon", "commune_code": "21231"}),
     ]:
         organisation = OrganisationFactory(slug=slug, name=slug.replace("-", " "), **place_fields)
         MembershipFactory(laureate=laureate, organisation=organisation)

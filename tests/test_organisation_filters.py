@@ -16,10 +16,15 @@ def members(reference_data):
     one whose commune is not known; and one of an unpublished laureate only."""
     published = LaureateFactory(is_published=True)
     rows = {
-        "cfa-lyon": dict(city="Lyon", commune_code="69123", region_id="84"),
-        "labo-lyon": dict(city="Lyon", commune_code="69123", region_id="84", kind="laboratoire"),
-        "cfa-rennes": dict(city="Rennes", commune_code="35238", region_id="53"),
-        "sans-commune": dict(city="", commune_code="", region_id=None),
+        "cfa-lyon": {"city": "Lyon", "commune_code": "69123", "region_id": "84"},
+        "labo-lyon": {
+            "city": "Lyon",
+            "commune_code": "69123",
+            "region_id": "84",
+            "kind": "laboratoire",
+        },
+        "cfa-rennes": {"city": "Rennes", "commune_code": "35238", "region_id": "53"},
+        "sans-commune": {"city": "", "commune_code": "", "region_id": None},
     }
     made = {}
     for slug, fields in rows.items():

@@ -302,8 +302,10 @@ class OrganisationFilter(FacetedFilterSet):
         label=_("Région"), choices=region_choices, where=ORGANISATION_FACET_RULES["region"]
     )
     # The communes where known (the register's INSEE code); the others under one option.
+    # field_name tells the API schema its values are the commune codes' strings.
     commune = CheckboxMultipleChoiceFilter(
         label=_("Commune"),
+        field_name="commune_code",
         choices=public_commune_choices,
         where=ORGANISATION_FACET_RULES["commune"],
     )

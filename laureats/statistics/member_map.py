@@ -159,4 +159,3 @@ def member_map(organisations):
         unlocated=unlocated,
         off_map=off_map,
     )
-

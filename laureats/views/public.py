@@ -23,8 +23,8 @@ from ..statistics.announced import (
     figures_of_filters,
 )
 from ..statistics.charts import bar_chart, list_url, region_map
-from ..statistics.member_map import member_map
 from ..statistics.figures import LaureateStatistics
+from ..statistics.member_map import member_map
 
 LAUREATES_PER_PAGE = 20
 HOME_LAUREATES = 30  # beyond that, the home page links to the list

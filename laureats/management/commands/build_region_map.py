@@ -43,6 +43,7 @@ DEFAULT_TOLERANCE = 1.0
 # and only cost bytes; the largest part of a region is always kept.
 DEFAULT_MIN_AREA = 1.5
 
+
 def projected_lambert93(coords):
     """Project an (N, 2) array of lon/lat degrees to Lambert-93 metres (y pointing north), by
     the portal's one definition (region_map.lambert93)."""
