@@ -21,9 +21,10 @@ from .region_map import load_region_map, place
 
 # A commune's point grows with its organisations, by area (the square root of the count), up to
 # a cap so that a city does not hide its neighbours. In viewBox units: the map is drawn about
-# 700 units wide, so a lone organisation's point is about 11 px across on a phone.
-POINT_RADIUS = 5.5
-POINT_RADIUS_MAX = 14
+# 700 units wide: a lone organisation's point is about 7 px across on a phone, 14 on a desktop;
+# the table after the map is the way to reach them by touch.
+POINT_RADIUS = 7
+POINT_RADIUS_MAX = 16
 # A commune's organisations named in its table row; beyond, a link to them all.
 NAMES_PER_ROW = 5
 
