@@ -9,7 +9,7 @@ EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
 def located_consortium():
-    lyon = dict(city="Lyon", commune_code="69123", latitude=45.758, longitude=4.835)
+    lyon = {"city": "Lyon", "commune_code": "69123", "latitude": 45.758, "longitude": 4.835}
     members = [
         OrganisationFactory(name="CFA fictif de Lyon", region_id="84", **lyon),
         OrganisationFactory(name="Laboratoire fictif de Lyon", region_id="84", **lyon),
