@@ -130,3 +130,23 @@ def test_the_data_package_documents_each_register_column(client, reference_data)
     assert fields["code_commune"]["constraints"]["pattern"] == "(?:[0-9]{5}|2[AB][0-9]{3})"
     assert fields["qualiopi"]["type"] == "boolean"
     assert "Licence Ouverte" in unescape(fields["registre_consulte_le"]["description"])
+
+
+def test_the_organisation_json_ld_carries_identifiers_and_coordinates(client, reference_data):
+    from .test_seo import json_ld
+
+    organisation = OrganisationFactory(
+        siren=SIREN, siret=SIRET, uai="0751234A", latitude=48.8566, longitude=2.3522
+    )
+    MembershipFactory(laureate=LaureateFactory(is_published=True), organisation=organisation)
+
+    body = client.get(organisation.get_absolute_url()).content.decode()
+    data = json_ld(body)
+    assert data["@type"] == "Organization"
+
+    assert [(i["propertyID"], i["value"]) for i in data["identifier"]] == [
+        ("SIREN", SIREN),
+        ("SIRET", SIRET),
+        ("UAI", "0751234A"),
+    ]
+    assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 48.8566, "longitude": 2.3522}
