@@ -294,7 +294,7 @@ class OrganisationFilter(FacetedFilterSet):
         help_text=_("Nom, autre nom, ville, SIREN ou SIRET."),
     )
     type = CheckboxMultipleChoiceFilter(
-        label=_("Type"),
+        label=_("Type d'organisation"),
         choices=Organisation.Kind.choices,
         where=ORGANISATION_FACET_RULES["type"],
     )
