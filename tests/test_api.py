@@ -384,8 +384,9 @@ API_QUERIES = {
     "laureate-list": 7,
     # The laureate, sectors, regions, sources, members with organisations and their region.
     "laureate-detail": 5,
-    # Count and page (organisations with their number of published laureates).
-    "organisation-list": 2,
+    # The regions' and communes' options (the filters' values), count and page (organisations
+    # with their number of published laureates).
+    "organisation-list": 4,
     # The organisation, its published memberships, their laureates' members.
     "organisation-detail": 3,
     "sector-list": 1,

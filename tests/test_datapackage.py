@@ -147,8 +147,8 @@ def test_a_file_that_breaks_the_schema_is_caught(client, every_field, tmp_path):
     # The validation has teeth: a member of an unknown laureate, an unknown role, a bad date.
     validate_live(client, tmp_path)
     with (tmp_path / "membres.csv").open("a", newline="") as members:
-        members.write("inconnu,Inconnu,societe-cooperative-idf,Société,porteur,,,,,,\r\n")
-        members.write("projet-vide,Projet sans rien,autre,Autre,chef,,,,,,\r\n")
+        members.write("inconnu,Inconnu,societe-cooperative-idf,Société,porteur" + "," * 14 + "\r\n")
+        members.write("projet-vide,Projet sans rien,autre,Autre,chef" + "," * 14 + "\r\n")
     laureates = (tmp_path / "laureats.csv").read_bytes()
     (tmp_path / "laureats.csv").write_bytes(laureates.replace(b"2024-01-15", b"15/01/2024"))
     descriptor = client.get(PACKAGE_URL).json()
@@ -278,7 +278,9 @@ FORMAT_1_1_0 = {
     "description:string remarques:string publie:boolean membres:string sources:string",
     "membres": "laureat_slug:string laureat_nom:string organisation_slug:string "
     "organisation_nom:string role:string type:string siren:string siret:string ville:string "
-    "region_code:string region:string",
+    "region_code:string region:string code_commune:string latitude:number longitude:number "
+    "categorie_juridique:string numero_declaration_activite:string qualiopi:boolean uai:string "
+    "registre_consulte_le:datetime",
     **{
         f"statistiques-{key}": "valeur:string libelle:string laureats:integer "
         "liste_des_laureats:string"

@@ -529,7 +529,7 @@ def test_the_parameters_of_each_page_come_from_its_filterset():
     parameters = page_cache.page_parameters()
     assert {"q", "secteur", "portee", "tri", "page"} <= parameters["laureats:laureate-list"]
     assert "page" not in parameters["laureats:laureate-export"]
-    assert parameters["laureats:organisation-list"] == {"q", "type", "page"}
+    assert parameters["laureats:organisation-list"] == {"q", "type", "region", "commune", "page"}
 
 
 def test_a_host_django_refuses_is_never_stored(sample_catalogue):

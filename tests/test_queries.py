@@ -47,7 +47,9 @@ EXPECTED = {
     # The organisation, its consortia with their members. It has no region: no possible
     # partners are looked for (one more query when it has one: tests/test_partners.py).
     "organisation": 3,
-    "organisations": 2,
+    # The regions' and communes' options, the facets (one query for those not ticked with the
+    # results' count, one for the ticked type), the page, and the member map's organisations.
+    "organisations": 6,
 }
 
 

@@ -11,7 +11,7 @@ postprocessing hook, named in settings.SPECTACULAR_SETTINGS).
 - `page_size` is read leniently: any string, a bad one ignored with a notice (`notices`).
 """
 
-from ..browse.filters import LaureateFilter, OrganisationFilter
+from ..browse.filters import LaureateFilter, OrganisationFilter, commune_choices
 from ..models import Organisation, Region, Resource, Sector
 from ..resources.filters import ResourceFilter, every_laureate_choice
 from .defaults import MAX_PAGE_SIZE, PAGE_SIZE
@@ -119,7 +119,7 @@ FILTERS = {
     **ResourceFilter.base_filters,
 }
 # Filters whose values are rows: listed in the schema the API serves.
-ROW_FILTERS = ("secteur", "region", "laureat")
+ROW_FILTERS = ("secteur", "region", "laureat", "commune")
 
 
 def rows_as_choices(name):
@@ -128,6 +128,8 @@ def rows_as_choices(name):
         return list(Sector.objects.values_list("slug", "name"))
     if name == "laureat":
         return every_laureate_choice()
+    if name == "commune":
+        return commune_choices(Organisation.objects.with_published_memberships())
     return list(Region.objects.order_by("code").values_list("code", "name"))
 
 

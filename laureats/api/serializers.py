@@ -205,6 +205,28 @@ class OrganisationSerializer(serializers.Serializer):
         help_text=model_help(Organisation, "region") + " Code INSEE.",
     )
     site_web = text(Organisation, "website")
+    # What the public register says (API Recherche d'entreprises, Licence Ouverte): empty or
+    # null where not known yet.
+    code_commune = text(Organisation, "commune_code")
+    latitude = serializers.FloatField(
+        allow_null=True, help_text=model_help(Organisation, "latitude") + " Degrés, WGS 84."
+    )
+    longitude = serializers.FloatField(
+        allow_null=True, help_text=model_help(Organisation, "longitude") + " Degrés, WGS 84."
+    )
+    categorie_juridique = text(Organisation, "legal_category")
+    numero_declaration_activite = text(Organisation, "activity_declaration_number")
+    qualiopi = serializers.BooleanField(
+        source="is_qualiopi",
+        allow_null=True,
+        help_text=model_help(Organisation, "is_qualiopi") + " null si inconnu.",
+    )
+    uai = text(Organisation, "uai")
+    registre_consulte_le = serializers.DateTimeField(
+        source="register_fetched_at",
+        allow_null=True,
+        help_text=model_help(Organisation, "register_fetched_at") + " null si jamais lu.",
+    )
     nombre_laureats = serializers.SerializerMethodField(
         help_text="Nombre de consortiums lauréats publiés dont l'organisation est membre."
     )

@@ -18,7 +18,15 @@ from ..text.languages import in_page_language, is_french_page
 from ..text.ordering import french, sort_key
 from ..text.search import SearchTitle, prefix_query
 from .counting import EVERY_LAUREATE, count_published
-from .rules import FACET_RULES, has_member_kind, has_region, has_scope, has_status
+from .rules import (
+    FACET_RULES,
+    ORGANISATION_FACET_RULES,
+    UNKNOWN_COMMUNE,
+    has_member_kind,
+    has_region,
+    has_scope,
+    has_status,
+)
 
 MAX_QUERY_LENGTH = 200
 
@@ -254,25 +262,74 @@ class LaureateFilter(FacetedFilterSet):
         return queryset.in_name_order()
 
 
-class OrganisationFilter(django_filters.FilterSet):
+def commune_choices(organisations):
+    """The communes of `organisations` known by their INSEE code, named "city (code)", in
+    French order; then the option of those whose commune is not known."""
+    known = (
+        organisations.exclude(commune_code="")
+        .order_by()
+        .values_list("commune_code", "city")
+        .distinct()
+    )
+    names = {}
+    for code, city in known:
+        # One name per code: a city typed two ways is still one commune.
+        names.setdefault(code, city)
+    choices = [
+        (code, f"{city} ({code})" if city else code)
+        for code, city in sorted(names.items(), key=lambda item: (sort_key(item[1]), item[0]))
+    ]
+    return [*choices, (UNKNOWN_COMMUNE, _("commune non renseignée"))]
+
+
+def public_commune_choices():
+    return commune_choices(Organisation.objects.with_published_memberships())
+
+
+class OrganisationFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
-        label=_("Rechercher"), method="search", max_length=MAX_QUERY_LENGTH
+        label=_("Rechercher"),
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Nom, autre nom, ville, SIREN ou SIRET."),
     )
-    type = django_filters.MultipleChoiceFilter(
-        label=_("Type"),
-        field_name="kind",
+    type = CheckboxMultipleChoiceFilter(
+        label=_("Type d'organisation"),
         choices=Organisation.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        where=ORGANISATION_FACET_RULES["type"],
     )
+    region = CheckboxMultipleChoiceFilter(
+        label=_("Région"), choices=region_choices, where=ORGANISATION_FACET_RULES["region"]
+    )
+    # The communes where known (the register's INSEE code); the others under one option.
+    # field_name tells the API schema its values are the commune codes' strings.
+    commune = CheckboxMultipleChoiceFilter(
+        label=_("Commune"),
+        field_name="commune_code",
+        choices=public_commune_choices,
+        where=ORGANISATION_FACET_RULES["commune"],
+    )
+
+    FACETS = ["type", "region", "commune"]
 
     class Meta:
         model = Organisation
         fields = []
 
+    def __init__(self, *args, choice_lists=None, **kwargs):
+        # Options read once per request, as the laureates' are: the regions, and the communes
+        # of the public organisations.
+        if choice_lists is None:
+            choice_lists = {"region": region_choices(), "commune": public_commune_choices()}
+        self.choice_lists = choice_lists
+        super().__init__(*args, **kwargs)
+        for name in ("region", "commune"):
+            self.filters[name].extra["choices"] = self.choice_lists[name]
+
     def search(self, queryset, name, value):
         """Every word of the search, folded as the laureate search folds them (text.py), in
-        the organisation's folded name, other names, city or SIREN: the same text compared the
-        same way on SQLite and PostgreSQL, so both find the same organisations."""
+        the organisation's folded name, other names, city, SIREN or SIRET: the same text
+        compared the same way on SQLite and PostgreSQL, so both find the same organisations."""
         condition = Q()
         for word in search_words(value):
             condition &= Q(search_text__contains=word)

@@ -75,3 +75,33 @@ FACET_RULES = {
     "statut": has_status,
     "type_membre": has_member_kind,
 }
+
+
+# The organisations' facets (/organisations/ and its API): a Q against the organisations' table
+# for any of a facet's values, which the filter applies and its counts count.
+
+# The commune option of the organisations whose commune is not known yet: no INSEE code.
+UNKNOWN_COMMUNE = "non-renseignee"
+
+
+def organisation_of_kinds(kinds):
+    return Q(kind__in=kinds)
+
+
+def organisation_in_regions(codes):
+    return Q(region_id__in=codes)
+
+
+def organisation_in_communes(codes):
+    """In any of these communes (INSEE codes); UNKNOWN_COMMUNE selects those without one."""
+    condition = Q(commune_code__in=[code for code in codes if code != UNKNOWN_COMMUNE])
+    if UNKNOWN_COMMUNE in codes:
+        condition |= Q(commune_code="")
+    return condition
+
+
+ORGANISATION_FACET_RULES = {
+    "type": organisation_of_kinds,
+    "region": organisation_in_regions,
+    "commune": organisation_in_communes,
+}

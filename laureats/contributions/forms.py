@@ -147,8 +147,8 @@ class OrganisationProposalForm(ContributionForm):
         labels = ContributionForm.LABELS
         help_texts = {
             "value": _(
-                "La valeur exacte à enregistrer : la ville, le SIREN (9 chiffres), l'adresse du "
-                "site web, le nom complet… 5 000 caractères au plus."
+                "La valeur exacte à enregistrer : la ville, le SIREN (9 chiffres), le SIRET (14 "
+                "chiffres), l'adresse du site web, le nom complet… 5 000 caractères au plus."
             ),
             **ContributionForm.HELP_TEXTS,
         }

@@ -321,8 +321,8 @@ def parse_organisation_value(field_name, raw):
     if field_name == "website":
         validate_web_address(raw)
         return raw
-    if field_name == "siren":
-        # "123 456 789", as the Annuaire des entreprises writes it.
+    if field_name in {"siren", "siret"}:
+        # "123 456 789", "123 456 789 00012", as the Annuaire des entreprises writes them.
         return "".join(raw.split())
     try:
         if field_name == "kind":
@@ -368,6 +368,6 @@ def current_organisation_value(organisation, field_name):
     """The organisation's current value of a proposal's field, as text for the comparison."""
     if field_name == "kind":
         return organisation.get_kind_display()
-    if field_name in {"name", "city", "website", "siren", "region"}:
+    if field_name in {"name", "city", "website", "siren", "siret", "region"}:
         return str(getattr(organisation, field_name) or "") or _("non renseigné")
     return _("voir la fiche de l'organisation")

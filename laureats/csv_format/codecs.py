@@ -8,7 +8,7 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
 from ..models import Membership, Organisation, Source
-from ..models.validators import validate_siren, validate_web_address
+from ..models.validators import validate_siren, validate_siret, validate_web_address
 from . import values as v
 
 
@@ -153,9 +153,23 @@ class Member:
     kind: str
     siren: str
     name: str
+    # The establishment that takes part, when known: its first 9 digits are the SIREN.
+    siret: str = ""
 
     def as_text(self):
-        return f"{self.role}:{self.kind}:{self.siren}:{self.name}"
+        return f"{self.role}:{self.kind}:{self.siret or self.siren}:{self.name}"
+
+
+def read_identifier(identifier):
+    """(SIREN, SIRET) of a member's identifier: a SIREN (9 digits), or a SIRET (14 digits),
+    whose SIREN is its first 9. Spaces are dropped ("732 829 320 00074", as the Annuaire des
+    entreprises writes it). ValidationError when it is neither."""
+    identifier = "".join(identifier.split())
+    if len(identifier) == 14:
+        validate_siret(identifier)
+        return identifier[:9], identifier
+    validate_siren(identifier)
+    return identifier, ""
 
 
 ROLES = v.Vocabulary(Membership.Role.choices)
@@ -174,7 +188,8 @@ def check_name(name):
 
 
 class Members(Codec):
-    """ "rôle:type:SIREN:nom" per member; the name comes last, so it may hold ":"."""
+    """ "rôle:type:SIREN:nom" per member, a SIRET in place of the SIREN when known; the name
+    comes last, so it may hold ":"."""
 
     def parse(self, raw, column, lookups):
         members, errors, seen = [], [], set()
@@ -185,12 +200,12 @@ class Members(Codec):
                     _("%(value)s : attendu « rôle:type:SIREN:nom ».") % {"value": v.quote(item)}
                 )
                 continue
-            role, kind, siren, name = parts
+            role, kind, identifier, name = parts
             item_errors = []
             checks = [
                 (ROLES.parse, role),
                 (KINDS.parse, kind),
-                (validate_siren, siren),
+                (read_identifier, identifier),
                 (check_name, name),
             ]
             for check, value in checks:
@@ -204,11 +219,12 @@ class Members(Codec):
                 errors += item_errors
                 continue
             role, kind = ROLES.parse(role), KINDS.parse(kind)
-            key = siren or v.name_key(name)
+            siren, siret = read_identifier(identifier)
+            key = siret or siren or v.name_key(name)
             if key in seen:
                 errors.append(_("%(value)s figure deux fois.") % {"value": v.quote(name)})
             seen.add(key)
-            members.append(Member(role, kind, siren, name))
+            members.append(Member(role, kind, siren, name, siret))
         leads = [m.name for m in members if m.role == Membership.Role.LEAD]
         if len(leads) > 1:
             errors.append(
@@ -224,7 +240,13 @@ class Members(Codec):
 
     def current(self, laureate, column):
         return members_in_order(
-            Member(m.role, m.organisation.kind, m.organisation.siren, m.organisation.name)
+            Member(
+                m.role,
+                m.organisation.kind,
+                m.organisation.siren,
+                m.organisation.name,
+                m.organisation.siret,
+            )
             for m in related(laureate, "memberships")
         )
 

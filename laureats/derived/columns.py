@@ -83,9 +83,9 @@ def search_document(rows):
 
 
 def organisation_search_text(row):
-    """What /organisations/ and its API search: the name, other names, city and SIREN, folded by
-    the laureate search's own rule (text.py), one per line."""
-    parts = [row.name, row.aliases, row.city, row.siren]
+    """What /organisations/ and its API search: the name, other names, city, SIREN and SIRET,
+    folded by the laureate search's own rule (text.py), one per line."""
+    parts = [row.name, row.aliases, row.city, row.siren, row.siret]
     return normalize_text("\n".join(part for part in parts if part))
 
 
@@ -206,7 +206,7 @@ COLUMNS = [
     Derived(
         Organisation,
         "search_text",
-        {Organisation: {"name", "aliases", "city", "siren"}},
+        {Organisation: {"name", "aliases", "city", "siren", "siret"}},
         organisation_search_text,
     ),
     Derived(Resource, "search_text", RESOURCE_SEARCH_TEXT, resource_search_text),

@@ -18,7 +18,7 @@ LEAD = "porteur"  # Membership.Role.LEAD, which a historical model does not carr
 # The laureate's own fields that a `value` reads.
 OWN_FIELDS = ["name", "acronym", "summary", "description"]
 # The organisation's.
-ORGANISATION_FIELDS = ["name", "aliases", "city", "siren"]
+ORGANISATION_FIELDS = ["name", "aliases", "city", "siren", "siret"]
 # The resource's.
 RESOURCE_FIELDS = ["title", "description", "certifications"]
 
@@ -103,6 +103,7 @@ class OrganisationRow:
     aliases: str = ""
     city: str = ""
     siren: str = ""
+    siret: str = ""
 
 
 def gather_organisations(tables, own):

@@ -68,7 +68,7 @@ class Writer:
 
     def write_organisations(self):
         new = [
-            Organisation(name=o.name, kind=o.kind, siren=o.siren, slug=o.slug)
+            Organisation(name=o.name, kind=o.kind, siren=o.siren, siret=o.siret, slug=o.slug)
             for o in self.plan.new_organisations
         ]
         if new:

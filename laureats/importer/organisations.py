@@ -24,6 +24,7 @@ class NewOrganisation:
     kind: str
     siren: str
     slug: str
+    siret: str = ""
 
     @property
     def kind_label(self):
@@ -34,13 +35,16 @@ class OrganisationMatcher:
     def __init__(self):
         self.by_pk = {}
         self.by_siren = {}
+        self.by_siret = {}
         self.by_key = defaultdict(list)
         for organisation in Organisation.objects.only(
-            "pk", "name", "slug", "kind", "siren", "aliases", "version"
+            "pk", "name", "slug", "kind", "siren", "siret", "aliases", "version"
         ):
             self.by_pk[organisation.pk] = organisation
             if organisation.siren:
                 self.by_siren[organisation.siren] = organisation
+            if organisation.siret:
+                self.by_siret[organisation.siret] = organisation
             for name in [organisation.name, *organisation.alias_list()]:
                 candidates = self.by_key[name_key(name)]
                 if organisation not in candidates:
@@ -53,7 +57,19 @@ class OrganisationMatcher:
         self.updates = defaultdict(dict)
 
     def resolve(self, member):
-        """("pk", id) of an existing organisation or ("new", index) of one to create."""
+        """("pk", id) of an existing organisation or ("new", index) of one to create: by its
+        SIRET, else its SIREN, else its name. A SIRET given completes the organisation found."""
+        if member.siret and member.siret in self.by_siret:
+            return self.existing(self.by_siret[member.siret], member)
+        resolved = self.resolve_by_siren_or_name(member)
+        kind, key = resolved
+        if member.siret and kind == "pk":
+            organisation = self.by_pk[key]
+            self.change(organisation, "siret", member.siret)
+            self.by_siret[member.siret] = organisation
+        return resolved
+
+    def resolve_by_siren_or_name(self, member):
         if member.siren:
             organisation = self.by_siren.get(member.siren)
             if organisation is not None:
@@ -106,6 +122,14 @@ class OrganisationMatcher:
             self.updates[organisation.pk][field] = value
 
     def planned(self, index, member):
+        planned_siret = self.new[index].siret
+        if member.siret and planned_siret and planned_siret != member.siret:
+            raise CellError(
+                _("%(value)s figure ailleurs dans le fichier avec un autre SIRET (%(other)s).")
+                % {"value": quote(member.name), "other": planned_siret}
+            )
+        if member.siret:
+            self.new[index].siret = member.siret
         if self.new[index].kind != member.kind:
             raise CellError(
                 _("%(value)s figure ailleurs dans le fichier avec un autre type (%(other)s).")
@@ -116,7 +140,7 @@ class OrganisationMatcher:
     def create(self, member):
         slug = free_slug(member.name, self.slugs.__contains__, SLUG_LENGTH, "organisation")
         self.slugs.add(slug)
-        self.new.append(NewOrganisation(member.name, member.kind, member.siren, slug))
+        self.new.append(NewOrganisation(member.name, member.kind, member.siren, slug, member.siret))
         index = len(self.new) - 1
         self.new_by_key.setdefault(name_key(member.name), index)
         if member.siren:

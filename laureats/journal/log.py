@@ -61,7 +61,7 @@ KINDS = {
 }
 LAUREATE_KINDS = {"publication", "fiche", "membres", "sources"}
 
-ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren"]
+ORGANISATION_FIELDS = ["name", "kind", "city", "region__name", "website", "siren", "siret"]
 FIGURE_FIELDS = ["label", "value", "unit", "note"]
 
 

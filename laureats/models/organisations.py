@@ -49,6 +49,15 @@ class OrganisationQuerySet(InputQuerySet):
             Prefetch("memberships", queryset=memberships, to_attr="published_memberships")
         )
 
+    def for_map(self):
+        """The organisations of this queryset with only what the member map reads (place, name,
+        address of its page), in one query: without the list's annotations and joins."""
+        return (
+            Organisation.objects.filter(pk__in=self.order_by().values("pk"))
+            .only("name", "slug", "city", "commune_code", "latitude", "longitude")
+            .order_by()
+        )
+
     def for_list(self):
         """Organisations of at least one published consortium, each with `laureate_count`, how
         many. The flag selects them (the page's count reads its partial index, where an EXISTS

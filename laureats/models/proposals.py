@@ -62,6 +62,7 @@ class Proposal(models.Model):
         REGION = "region", _("région")
         WEBSITE = "website", _("site web")
         SIREN = "siren", _("SIREN")
+        SIRET = "siret", _("SIRET")
         OTHER = "other", _("autre chose, ou plusieurs champs")
 
     class Status(models.TextChoices):

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from ..csv_format import COLUMNS, SEPARATOR
 from ..csv_format import columns as codecs
 from ..models import Laureate, Region, Resource
-from ..models.validators import SLUG_PATTERN
+from ..models.validators import (
+    SLUG_PATTERN,
+    validate_activity_declaration,
+    validate_commune_code,
+    validate_legal_category,
+    validate_uai,
+)
 from ..statistics.figures import LaureateStatistics, official_figures
 from .dictionary import (
     LICENCE_NAME,
@@ -39,7 +45,12 @@ CHANGELOG = [
     (
         FORMAT_VERSION,
         "2026-12-07",
-        _("Ajout des productions partagées des lauréats (ressources), une ligne par production."),
+        _(
+            "Ajout des productions partagées des lauréats (ressources), une ligne par "
+            "production. Membres : huit colonnes ajoutées à la fin, ce que dit le registre des "
+            "entreprises (code commune INSEE, latitude, longitude, catégorie juridique, numéro "
+            "de déclaration d'activité, Qualiopi, UAI, date de lecture du registre)."
+        ),
     ),
     (
         "1.0.0",
@@ -79,6 +90,19 @@ def last_modified():
     return Laureate.objects.published().aggregate(last=Max("updated_at"))["last"]
 
 
+# The register's identifiers, by the validators' own patterns (models/validators.py) without
+# their anchors: a Table Schema pattern matches the whole value.
+REGISTER_PATTERNS = {
+    name: validator.regex.pattern.removeprefix("^").removesuffix("\\Z")
+    for name, validator in {
+        "commune_code": validate_commune_code,
+        "legal_category": validate_legal_category,
+        "activity_declaration_number": validate_activity_declaration,
+        "uai": validate_uai,
+    }.items()
+}
+
+
 def one_of(values):
     """A Table Schema pattern for a "|" separated list of known identifiers (slugs, codes)."""
     choice = "|".join(values)
@@ -93,8 +117,13 @@ def model_field_schema(model_field):
         return {"type": "string", "constraints": {"pattern": SLUG_PATTERN.pattern}}
     if isinstance(model_field, models.URLField):
         return {"type": "string", "format": "uri"}
+    if isinstance(model_field, models.DateTimeField):
+        return {"type": "datetime", "format": "default"}
     if isinstance(model_field, models.DateField):
         return {"type": "date", "format": "default"}
+    if isinstance(model_field, models.FloatField):
+        low, high = (-90, 90) if model_field.name == "latitude" else (-180, 180)
+        return {"type": "number", "constraints": {"minimum": low, "maximum": high}}
     if isinstance(model_field, models.IntegerField):
         return {"type": "integer", "constraints": {"minimum": 0}}
     if isinstance(model_field, models.BooleanField):
@@ -102,6 +131,8 @@ def model_field_schema(model_field):
     if model_field.name in {"siren", "siret"}:
         digits = model_field.max_length
         return {"type": "string", "constraints": {"pattern": f"[0-9]{{{digits}}}"}}
+    if model_field.name in REGISTER_PATTERNS:
+        return {"type": "string", "constraints": {"pattern": REGISTER_PATTERNS[model_field.name]}}
     return {"type": "string"}
 
 

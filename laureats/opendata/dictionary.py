@@ -45,7 +45,39 @@ MEMBER_COLUMNS = [
     MemberColumn("ville", Organisation, "city"),
     MemberColumn("region_code", Region, "code"),
     MemberColumn("region", Region, "name"),
+    # What the public register says (issue 25), empty where not known yet: appended, so that
+    # the columns above keep their places.
+    MemberColumn("code_commune", Organisation, "commune_code"),
+    MemberColumn("latitude", Organisation, "latitude"),
+    MemberColumn("longitude", Organisation, "longitude"),
+    MemberColumn("categorie_juridique", Organisation, "legal_category"),
+    MemberColumn("numero_declaration_activite", Organisation, "activity_declaration_number"),
+    MemberColumn("qualiopi", Organisation, "is_qualiopi"),
+    MemberColumn("uai", Organisation, "uai"),
+    MemberColumn("registre_consulte_le", Organisation, "register_fetched_at"),
 ]
+# Where a column's model field says too little, what a reuser needs to know, written once.
+MEMBER_COLUMN_NOTES = {
+    "code_commune": _(
+        "Code officiel géographique de l'INSEE (5 caractères, 2A ou 2B pour la Corse), selon le "
+        "registre des entreprises ; vide si la commune n'est pas connue."
+    ),
+    "latitude": _("Degrés décimaux, WGS 84, selon le registre des entreprises ; vide si inconnue."),
+    "longitude": _(
+        "Degrés décimaux, WGS 84, selon le registre des entreprises ; vide si inconnue."
+    ),
+    "categorie_juridique": _(
+        "Nomenclature des catégories juridiques de l'INSEE, selon le registre des entreprises."
+    ),
+    "qualiopi": _(
+        "« oui » ou « non » selon le registre des entreprises ; vide si l'information n'est pas "
+        "connue."
+    ),
+    "registre_consulte_le": _(
+        "Date et heure (UTC, ISO 8601) de la dernière lecture du registre des entreprises (API "
+        "Recherche d'entreprises, Licence Ouverte) pour cette organisation ; vide si jamais lu."
+    ),
+}
 MEMBER_COLUMN_NAMES = [column.name for column in MEMBER_COLUMNS]
 
 
@@ -154,6 +186,8 @@ def member_fields():
         description = f"{field_label(model_field)} ({owner})."
         if model_field.help_text:
             description += f" {model_field.help_text}"
+        if column.name in MEMBER_COLUMN_NOTES:
+            description += f" {MEMBER_COLUMN_NOTES[column.name]}"
         docs.append(
             FieldDoc(
                 name=column.name,

@@ -136,7 +136,29 @@ def member_row(laureate, membership):
         "ville": organisation.city or None,
         "region_code": region.code if region else None,
         "region": region.name if region else None,
+        "code_commune": organisation.commune_code or None,
+        "latitude": organisation.latitude,
+        "longitude": organisation.longitude,
+        "categorie_juridique": organisation.legal_category or None,
+        "numero_declaration_activite": organisation.activity_declaration_number or None,
+        "qualiopi": yes_no(organisation.is_qualiopi),
+        "uai": organisation.uai or None,
+        "registre_consulte_le": utc_text(organisation.register_fetched_at),
     }
+
+
+def yes_no(value):
+    """A flag as the data package declares it ("oui", "non"); None when not known."""
+    if value is None:
+        return None
+    return "oui" if value else "non"
+
+
+def utc_text(moment):
+    """A moment as Table Schema's default datetime reads it: ISO 8601 in UTC, or None."""
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # CSV --------------------------------------------------------------------------------------

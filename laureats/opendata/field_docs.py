@@ -36,8 +36,12 @@ def type_label(model_field):
         return str(_("code (voir les valeurs)"))
     if isinstance(model_field, models.URLField):
         return str(_("adresse web"))
+    if isinstance(model_field, models.DateTimeField):
+        return str(_("date et heure ISO 8601 (UTC)"))
     if isinstance(model_field, models.DateField):
         return str(_("date AAAA-MM-JJ"))
+    if isinstance(model_field, models.FloatField):
+        return str(_("nombre décimal"))
     if isinstance(model_field, models.IntegerField):
         return str(_("nombre entier"))
     if isinstance(model_field, models.BooleanField):

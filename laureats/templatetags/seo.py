@@ -98,8 +98,8 @@ def json_ld(data):
 
 
 def organisation_json(organisation, request):
-    """schema.org Organization: its register identifiers (SIREN, SIRET) and where it is, as far
-    as the portal records them."""
+    """schema.org Organization: its register identifiers (SIREN, SIRET, the training body's
+    declaration number, the UAI) and where it is, as far as the portal records them."""
     data = {
         "@type": "Organization",
         "name": organisation.name,
@@ -107,11 +107,22 @@ def organisation_json(organisation, request):
     }
     identifiers = [
         {"@type": "PropertyValue", "propertyID": name, "value": value}
-        for name, value in (("SIREN", organisation.siren), ("SIRET", organisation.siret))
+        for name, value in (
+            ("SIREN", organisation.siren),
+            ("SIRET", organisation.siret),
+            ("NDA", organisation.activity_declaration_number),
+            ("UAI", organisation.uai),
+        )
         if value
     ]
     if identifiers:
         data["identifier"] = identifiers if len(identifiers) > 1 else identifiers[0]
+    if organisation.latitude is not None and organisation.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": organisation.latitude,
+            "longitude": organisation.longitude,
+        }
     if organisation.website:
         data["sameAs"] = organisation.website
     return data
@@ -128,6 +139,8 @@ def organisation_json_ld(context, organisation, memberships):
     address = {"@type": "PostalAddress", "addressCountry": "FR"}
     if organisation.city:
         address["addressLocality"] = organisation.city
+    if organisation.postal_code:
+        address["postalCode"] = organisation.postal_code
     if organisation.region_id:
         address["addressRegion"] = organisation.region.name
     if len(address) > 2:

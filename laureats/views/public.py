@@ -10,7 +10,7 @@ from django.views.generic import DetailView
 
 from deffinum.pagecache.local import local
 
-from ..browse.facets import active_chips, active_params, facet_counts, facets
+from ..browse.facets import active_chips, active_params, facet_counts, facet_options, facets
 from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
 from ..models import Laureate, Organisation, ProgrammeFigure, Resource, Sector
 from ..organisations.partner_graph import partner_graph
@@ -25,6 +25,7 @@ from ..statistics.announced import (
 )
 from ..statistics.charts import bar_chart, list_url, region_map
 from ..statistics.figures import LaureateStatistics
+from ..statistics.member_map import member_map
 
 LAUREATES_PER_PAGE = 20
 HOME_LAUREATES = 30  # beyond that, the home page links to the list
@@ -188,6 +189,13 @@ class LaureateDetailView(DetailView):
             Prefetch("resources", queryset=resources, to_attr="shared_resources")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Its members, prefetched with the laureate: no query more.
+        members = [membership.organisation for membership in self.object.memberships.all()]
+        context["member_map"] = member_map(members)
+        return context
+
 
 @require_safe
 def organisation_list(request):
@@ -196,10 +204,12 @@ def organisation_list(request):
         request.GET,
         Organisation.objects.for_list(),
     )
-    page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices)
+    # The facets' query counts the results too, as on the laureates' list.
+    counts = facet_counts(filterset)
+    page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices, counts.matching)
     chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    # The types ticked in the folded panel; the search box is in sight, outside it.
-    active_filters = len(chosen.get("type") or [])
+    # The options ticked in the folded panel; the search box is in sight, outside it.
+    active_filters = sum(len(chosen.get(name) or []) for name in OrganisationFilter.FACETS)
     return render(
         request,
         "laureats/organisation_list.html",
@@ -207,7 +217,9 @@ def organisation_list(request):
             "filter": filterset,
             "page_obj": page,
             "notices": notices,
+            "facets": facet_options(filterset, counts, id_prefix="id_org"),
             "active_filters": active_filters,
+            "member_map": member_map(filterset.qs.for_map()),
         },
     )
 

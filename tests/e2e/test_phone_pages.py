@@ -133,7 +133,7 @@ def test_organisations_come_before_their_filters_on_a_phone(
     top = page.locator(".org-list li").first.bounding_box()["y"]
     assert top + 40 < PHONE["height"], f"première organisation à {top} px"
     # The search box is in sight, outside the folded panel; searching keeps the types ticked.
-    search = page.get_by_label("Rechercher une organisation : nom, ville ou SIREN")
+    search = page.get_by_label("Rechercher une organisation : nom, ville, SIREN ou SIRET")
     assert search.is_visible()
     assert search.evaluate("e => e.closest('details') === null")
     summary = page.locator("summary.filters-summary")

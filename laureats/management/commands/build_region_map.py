@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ...statistics.region_map import lambert93, local_equirectangular
+
 SOURCE_CREDIT = (
     "IGN \N{EN DASH} Admin Express COG 2018, Licence Ouverte (Etalab), via france-geojson"
 )
@@ -34,61 +36,32 @@ FRAME_GAP = 12
 FRAME_PADDING = 6
 COLUMN_GAP = 16
 
+BOUNDS_MARGIN = 0.1  # degrees
+
 DEFAULT_TOLERANCE = 1.0
 # Islands smaller than this (in square viewBox units, i.e. about one pixel at 1:1) cannot be seen
 # and only cost bytes; the largest part of a region is always kept.
 DEFAULT_MIN_AREA = 1.5
 
-# Lambert-93 (EPSG:2154) on the GRS80 ellipsoid. The false easting/northing are left out because
-# the map is translated into the viewBox anyway. WGS 84 and RGF93 differ by far less than a pixel.
-_GRS80_A = 6378137.0
-_GRS80_E = 0.0818191910428158
-_LAT_1, _LAT_2, _LAT_0, _LON_0 = 44.0, 49.0, 46.5, 3.0
 
-
-def _lcc_m(phi):
-    return math.cos(phi) / math.sqrt(1 - (_GRS80_E * math.sin(phi)) ** 2)
-
-
-def _lcc_t(phi, np=math):
-    sin_phi = np.sin(phi)
-    return np.tan(math.pi / 4 - phi / 2) / (
-        ((1 - _GRS80_E * sin_phi) / (1 + _GRS80_E * sin_phi)) ** (_GRS80_E / 2)
-    )
-
-
-_PHI_1, _PHI_2, _PHI_0 = (math.radians(v) for v in (_LAT_1, _LAT_2, _LAT_0))
-_LCC_N = (math.log(_lcc_m(_PHI_1)) - math.log(_lcc_m(_PHI_2))) / (
-    math.log(_lcc_t(_PHI_1)) - math.log(_lcc_t(_PHI_2))
-)
-_LCC_F = _lcc_m(_PHI_1) / (_LCC_N * _lcc_t(_PHI_1) ** _LCC_N)
-_LCC_RHO_0 = _GRS80_A * _LCC_F * _lcc_t(_PHI_0) ** _LCC_N
-
-
-def lambert93(coords):
-    """Project an (N, 2) array of lon/lat degrees to Lambert-93 metres (y pointing north)."""
+def projected_lambert93(coords):
+    """Project an (N, 2) array of lon/lat degrees to Lambert-93 metres (y pointing north), by
+    the portal's one definition (region_map.lambert93)."""
     import numpy as np
 
-    lon = np.radians(coords[:, 0])
-    lat = np.radians(coords[:, 1])
-    rho = _GRS80_A * _LCC_F * _lcc_t(lat, np) ** _LCC_N
-    theta = _LCC_N * (lon - math.radians(_LON_0))
-    return np.column_stack((rho * np.sin(theta), _LCC_RHO_0 - rho * np.cos(theta)))
+    return np.column_stack(lambert93(coords[:, 0], coords[:, 1], np=np))
 
 
-def local_equirectangular(coords, lat_0):
-    """Project lon/lat degrees for a small overseas region (a few degrees across at most).
-
-    A conic projection tuned for metropolitan France would skew the tropics; over such small
-    extents scaling longitudes by cos(latitude) is accurate to well under a pixel.
-    """
+def projected_locally(coords, lat_0):
+    """An overseas region's outline, by region_map.local_equirectangular."""
     import numpy as np
 
-    return np.column_stack((coords[:, 0] * math.cos(math.radians(lat_0)), coords[:, 1]))
+    return np.column_stack(local_equirectangular(coords[:, 0], coords[:, 1], lat_0))
 
 
 def _fit(geoms, box, padding=0.0):
-    """Scale and translate projected geometries (y north) into box (x, y, w, h) of the viewBox.
+    """Scale and translate projected geometries (y north) into box (x, y, w, h) of the viewBox,
+    and the fit that does it (region_map.fitted reads it to place points).
 
     The result is centred in the box and y is flipped, since SVG y points down.
     """
@@ -106,7 +79,8 @@ def _fit(geoms, box, padding=0.0):
         out[:, 1] = off_y + (max_y - coords[:, 1]) * scale
         return out
 
-    return [shapely.transform(g, to_box) for g in geoms]
+    fit = {"min_x": min_x, "max_y": max_y, "scale": scale, "off_x": off_x, "off_y": off_y}
+    return [shapely.transform(g, to_box) for g in geoms], fit
 
 
 def _polygons(geom):
@@ -186,23 +160,29 @@ def build(source_path, tolerance=DEFAULT_TOLERANCE, min_area=DEFAULT_MIN_AREA):
     height = column_height + 2 * MARGIN
 
     metro_codes = sorted(code for code in regions if code not in OVERSEAS_CODES)
-    metro = [shapely.transform(regions[code][1], lambert93) for code in metro_codes]
+    metro_bounds = shapely.total_bounds([regions[code][1] for code in metro_codes])
+    metro = [shapely.transform(regions[code][1], projected_lambert93) for code in metro_codes]
     min_x, min_y, max_x, max_y = shapely.total_bounds(metro)
     metro_width = column_height * (max_x - min_x) / (max_y - min_y)
     metro_x = MARGIN + FRAME_WIDTH + COLUMN_GAP
     width = math.ceil(metro_x + metro_width + MARGIN)
     # The metropolitan regions form one coverage: simplifying them together keeps the shared
     # borders identical on both sides, with no gaps or overlaps between neighbours.
-    metro = _fit(metro, (metro_x, MARGIN, metro_width, column_height))
+    metro, metro_fit = _fit(metro, (metro_x, MARGIN, metro_width, column_height))
+    projection = {"metro": {**metro_fit, "bounds": _degrees(metro_bounds)}, "insets": []}
     metro = shapely.coverage_simplify(metro, tolerance)
     placed = {code: (geom, None) for code, geom in zip(metro_codes, metro, strict=True)}
 
     for index, code in enumerate(OVERSEAS_CODES):
         geom = regions[code][1]
+        bounds = geom.bounds
         lat_0 = (geom.bounds[1] + geom.bounds[3]) / 2
-        geom = shapely.transform(geom, lambda c, lat_0=lat_0: local_equirectangular(c, lat_0))
+        geom = shapely.transform(geom, lambda c, lat_0=lat_0: projected_locally(c, lat_0))
         frame = [MARGIN, MARGIN + index * (FRAME_HEIGHT + FRAME_GAP), FRAME_WIDTH, FRAME_HEIGHT]
-        (geom,) = _fit([geom], frame, padding=FRAME_PADDING)
+        (geom,), fit = _fit([geom], frame, padding=FRAME_PADDING)
+        projection["insets"].append(
+            {"code": code, "lat_0": lat_0, **fit, "bounds": _degrees(bounds)}
+        )
         placed[code] = (shapely.coverage_simplify(geom, tolerance), frame)
 
     out = []
@@ -219,7 +199,25 @@ def build(source_path, tolerance=DEFAULT_TOLERANCE, min_area=DEFAULT_MIN_AREA):
                 "frame": frame,
             }
         )
-    return {"source": SOURCE_CREDIT, "viewBox": f"0 0 {width} {height}", "regions": out}
+    return {
+        "source": SOURCE_CREDIT,
+        "viewBox": f"0 0 {width} {height}",
+        "regions": out,
+        "projection": projection,
+    }
+
+
+def _degrees(bounds):
+    """A region's (west, south, east, north) in degrees, widened by a tenth of a degree (about
+    10 km): an organisation on the coast or an islet dropped by the simplification still falls
+    inside, and no two regions' bounds meet."""
+    west, south, east, north = (float(value) for value in bounds)
+    return [
+        round(west - BOUNDS_MARGIN, 4),
+        round(south - BOUNDS_MARGIN, 4),
+        round(east + BOUNDS_MARGIN, 4),
+        round(north + BOUNDS_MARGIN, 4),
+    ]
 
 
 def dump(data):
