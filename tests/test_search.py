@@ -165,9 +165,10 @@ def test_deleting_a_laureate_with_members_rebuilds_nothing(django_assert_max_num
     # Its memberships go with it: rebuilding its text five times on the way would be waste.
     # One history row per membership is written (simple-history), its members' versions
     # move in one UPDATE (laureats/models/version_signals.py), and its members' derived columns are read
-    # and rebuilt once (their flag, their search text), and its links to shared productions go
-    # (one DELETE): 18 queries plus one per member.
-    with django_assert_max_num_queries(23):
+    # and rebuilt once (their flag, their search text), the shared productions it reaches are
+    # read once (their sectors and search text follow it), and its links to them go (one
+    # DELETE): 19 queries plus one per member.
+    with django_assert_max_num_queries(24):
         laureate.delete()
     assert not Laureate.objects.exists()
 
