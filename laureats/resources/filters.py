@@ -142,8 +142,9 @@ class ResourceFilter(FacetedFilterSet):
         ]
         counted = iter(super().count_options(queryset, others) if others else [])
         # of_laureates' rule, one value at a time: the resources linked to that laureate.
+        offered = [option[1] for option, of in zip(options, laureates, strict=True) if of]
         links = Resource.laureates.through.objects.filter(
-            resource_id__in=queryset.order_by().values("pk")
+            resource_id__in=queryset.order_by().values("pk"), laureate__slug__in=offered
         )
         per_laureate = dict(
             links.order_by().values("laureate__slug").annotate(n=Count("resource_id"))

@@ -4,10 +4,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from ..browse.facets import active_chips, facet_counts, facet_options
+from ..browse.facets import active_chips, facet_options
 from ..browse.filters import bind_filterset
 from ..models import Resource
-from ..views.public import paginate
+from ..views.public import list_facet_counts, paginate
 from .filters import ResourceFilter
 
 RESOURCES_PER_PAGE = 20
@@ -16,7 +16,7 @@ RESOURCES_PER_PAGE = 20
 @require_safe
 def resource_list(request):
     filterset, notices = bind_filterset(ResourceFilter, request.GET, Resource.objects.for_list())
-    counts = facet_counts(filterset)
+    counts = list_facet_counts(filterset, "resource-facets")
     page = paginate(request, filterset.qs, RESOURCES_PER_PAGE, notices, counts.matching)
     return render(
         request,

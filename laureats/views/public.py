@@ -143,13 +143,8 @@ def paginate(request, queryset, per_page, notices, count=None):
 def laureate_list(request):
     filterset, notices = bind_filterset(LaureateFilter, request.GET, Laureate.objects.for_list())
     # The facets' query counts the results too, in the same pass over the matches. Each card
-    # says how complete it is, from the page's own query (not the facets'). Without a filter
-    # the counts do not depend on the request (its pages and sorts share them): computed once
-    # per data version.
-    if active_params(filterset):
-        counts = facet_counts(filterset)
-    else:
-        counts = local.per_version(("laureate-facets",), lambda: facet_counts(filterset))
+    # says how complete it is, from the page's own query (not the facets').
+    counts = list_facet_counts(filterset, "laureate-facets")
     page = paginate(request, filterset.qs, LAUREATES_PER_PAGE, notices, counts.matching)
     return render(
         request,
@@ -164,6 +159,15 @@ def laureate_list(request):
             **coverage(),
         },
     )
+
+
+def list_facet_counts(filterset, key):
+    """`facet_counts` of a list (laureates, resources). Without an active filter they do not
+    depend on the request, whose pages and sorts share them: computed once per data version,
+    under `key`."""
+    if active_params(filterset):
+        return facet_counts(filterset)
+    return local.per_version(key, lambda: facet_counts(filterset))
 
 
 def list_shortfalls(filterset):
