@@ -114,6 +114,18 @@ def test_laureate_page_draws_its_members_with_links_and_a_table(client, consorti
     assert "1 organisation sur 4 n&#x27;est pas encore localisée (non localisée)" in html
 
 
+def test_organisation_page_draws_it_and_its_partners(client, consortium):
+    html = client.get(reverse("laureats:organisation-detail", args=["cfa-rennes"])).content
+    html = html.decode()
+    assert "Où sont cette organisation et ses partenaires" in html
+    points = re.findall(r'<a class="member-point" href="([^"]+)" aria-label="([^"]+)"', html)
+    assert sorted(points) == [
+        ("/organisations/?commune=69123", "Lyon : 2 organisations"),
+        ("/organisations/cfa-rennes/", "Rennes : 1 organisation"),
+    ]
+    assert "1 organisation sur 4 n&#x27;est pas encore localisée (non localisée)" in html
+
+
 def test_organisations_list_map_follows_the_filters(client, consortium):
     url = reverse("laureats:organisation-list")
 

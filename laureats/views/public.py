@@ -251,4 +251,8 @@ class OrganisationDetailView(DetailView):
         context["possible_partners"] = possible_partners(
             self.object, [partner.organisation.pk for partner in found]
         )
+        # It and its partners, read with it: no query more.
+        context["member_map"] = member_map(
+            [self.object, *(partner.organisation for partner in found)]
+        )
         return context
