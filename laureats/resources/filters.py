@@ -34,8 +34,10 @@ def of_laureates(slugs):
 
 
 # The laureate facet offers the laureates with the most productions, and any one ticked (the
-# laureate's page links to its productions): thousands of checkboxes took 1.35 s to render at
-# 10,000 synthetic resources. The others are found by the search, which reads their names.
+# laureate's page links to its productions): at 10,000 synthetic resources, one option per
+# laureate went past PostgreSQL's 1,664 columns a query (a 500), and once counted by a GROUP BY
+# of its own (a second copy of `of_laureates`), its thousands of checkboxes took 1.35 s to
+# render. The others are found by the search, which reads their names.
 LAUREATE_OPTIONS = 20
 
 
@@ -127,33 +129,6 @@ class ResourceFilter(FacetedFilterSet):
         # The sector rule reads sector ids (its bits), the visitor ticks slugs.
         ids = self.choice_lists["sector_ids"]
         self.filters["secteur"].where = lambda slugs: in_sectors([ids[slug] for slug in slugs])
-
-    def count_options(self, queryset, options):
-        """As FacetedFilterSet's, but the laureates' options counted in one GROUP BY: there is
-        one per laureate with a published resource, and one column each went past PostgreSQL's
-        1,664 columns a query (a 500 at 10,000 synthetic resources) and took seconds before."""
-        laureates = [bool(option) and option[0] == "laureat" for option in options]
-        if not any(laureates):
-            return super().count_options(queryset, options)
-        others = [
-            option
-            for option, of_laureate in zip(options, laureates, strict=True)
-            if not of_laureate
-        ]
-        counted = iter(super().count_options(queryset, others) if others else [])
-        # of_laureates' rule, one value at a time: the resources linked to that laureate.
-        offered = [option[1] for option, of in zip(options, laureates, strict=True) if of]
-        links = Resource.laureates.through.objects.filter(
-            resource_id__in=queryset.order_by().values("pk"), laureate__slug__in=offered
-        )
-        per_laureate = dict(
-            links.order_by().values("laureate__slug").annotate(n=Count("resource_id"))
-            .values_list("laureate__slug", "n")
-        )  # fmt: skip
-        return [
-            per_laureate.get(option[1], 0) if of_laureate else next(counted)
-            for option, of_laureate in zip(options, laureates, strict=True)
-        ]
 
     def search(self, queryset, name, value):
         """Every word, folded as the laureate search folds them (text.py), in the folded
