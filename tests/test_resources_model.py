@@ -179,5 +179,7 @@ def test_the_laureate_admin_lists_its_resources_inline(staff_client):
     response = staff_client.get(reverse("admin:laureats_laureate_change", args=[laureate.pk]))
     assert response.status_code == 200
     assert "Productions partagées" in response.text
-    assert 'name="Resource_laureates-0-resource"' in response.text
-    assert f'<option value="{resource.pk}" selected>{resource.title}</option>' in response.text
+    # Listed as links to their own form, where they are edited with their history: no field.
+    change_url = reverse("admin:laureats_resource_change", args=[resource.pk])
+    assert f'<a href="{change_url}">{resource.title}</a>' in response.text
+    assert 'name="Resource_laureates-0-resource"' not in response.text

@@ -2,6 +2,8 @@
 sources, and an inline on each laureate's change form (admin/laureates.py)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Resource, ResourceSource
@@ -15,13 +17,31 @@ class ResourceSourceInline(admin.TabularInline):
 
 
 class LaureateResourceInline(admin.TabularInline):
-    """On a laureate's change form: its productions, each linked to its own form."""
+    """On a laureate's change form: its productions, each linked to its own form, where they
+    are edited. Read-only here: a link row saved from this side would reach neither the
+    resource's history (simple-history follows its many-to-many manager) nor its derived
+    columns (its search text and sectors name its laureates)."""
 
     model = Resource.laureates.through
-    autocomplete_fields = ["resource"]
+    fields = ["production"]
+    readonly_fields = ["production"]
     extra = 0
     verbose_name = _("production partagée")
-    verbose_name_plural = _("productions partagées")
+    verbose_name_plural = _("productions partagées (modifiables depuis leur propre fiche)")
+
+    @admin.display(description=_("production partagée"))
+    def production(self, link):
+        url = reverse("admin:laureats_resource_change", args=[link.resource_id])
+        return format_html('<a href="{}">{}</a>', url, link.resource)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AudienceFilter(admin.SimpleListFilter):
