@@ -174,29 +174,16 @@ def note_laureates(sender, pks):
     note(pks, resources=resources)
 
 
-def resource_sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """A resource's own sectors, written through its many-to-many manager or the sector's
-    `resources`."""
+def resource_relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A resource's laureates or own sectors, written through its many-to-many managers or
+    the laureate's (sector's) `resources`: the resources' search text names their laureates,
+    and their sectors are facets."""
     if not reverse:
         if action in {"post_add", "post_remove", "post_clear"}:
             note(resources=[instance.pk])
         return
-    if action == "pre_clear":
-        instance.derived_cleared = list(instance.resources.values_list("pk", flat=True))
-    elif action == "post_clear":
-        note(resources=getattr(instance, "derived_cleared", []))
-    elif action in {"post_add", "post_remove"}:
-        note(resources=pk_set or [])
-
-
-def resource_laureates_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """A resource's laureates, written through its many-to-many manager or the laureate's
-    `resources`: the resources' search text names their laureates."""
-    if not reverse:
-        if action in {"post_add", "post_remove", "post_clear"}:
-            note(resources=[instance.pk])
-        return
-    # From the laureate's side: pk_set holds resources; a clear gives none.
+    # From the laureate's (or sector's) side: pk_set holds resources; a clear gives none, so
+    # the resources it leaves are read before.
     if action == "pre_clear":
         instance.derived_cleared = list(instance.resources.values_list("pk", flat=True))
     elif action == "post_clear":
@@ -246,14 +233,9 @@ def connect():
             # many-to-many managers' signal tells of their writes.
             m2m_changed.connect(relation_changed, sender=model, dispatch_uid=uid + "m2m")
             continue
-        if model is ResourceLaureate:
+        if model in {ResourceLaureate, ResourceSector}:
             m2m_changed.connect(
-                resource_laureates_changed, sender=model, dispatch_uid=uid + "resource-m2m"
-            )
-            continue
-        if model is ResourceSector:
-            m2m_changed.connect(
-                resource_sectors_changed, sender=model, dispatch_uid=uid + "resource-sectors-m2m"
+                resource_relation_changed, sender=model, dispatch_uid=uid + "resource-m2m"
             )
             continue
         name = model._meta.model_name

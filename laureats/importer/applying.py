@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import derived
-from ..csv_format import BY_NAME, ImportFailed, Problem
+from ..csv_format import ImportFailed, Problem
 from ..models import Laureate, Membership, Organisation, Sector, Source
 from .history import BATCH_SIZE, record, record_with_m2m
-from .planning import MULTI_VALUE, PlanMoved
+from .planning import PlanMoved
 
 # Primary keys per DELETE: within SQLite's oldest limit of 999 parameters a statement.
 DELETE_BATCH_SIZE = 500
@@ -50,18 +50,18 @@ class Writer:
         if not rows and not self.plan.organisation_updates:
             return
         self.write_organisations()
-        laureates = self.write_laureates(rows)
+        laureates = self.write_objects(Laureate, rows)
         self.write_m2m(rows, laureates, "secteurs", Laureate.sectors, self.sector_pks(rows))
         self.write_m2m(rows, laureates, "regions", Laureate.regions, None)
-        self.record_laureates(rows, laureates)
-        self.write_sources(rows, laureates)
+        self.record_objects(Laureate, rows, laureates)
+        self.write_sources(rows, laureates, Source, "laureate")
         left = self.write_members(rows, laureates)
         # Written partly in plain SQL (`delete`), which no signal tells of: the laureates, and
         # the organisations that left a consortium, are named to the owner.
         derived.note([laureate.pk for laureate in laureates], left)
 
     def changed(self, row):
-        return {change.column for change in row.changes} if row.laureate_pk else set(row.values)
+        return {change.column for change in row.changes} if row.pk else set(row.values)
 
     def history(self, model, objects, history_type):
         return record(model, objects, history_type, self.user, self.date, self.reason)
@@ -90,94 +90,92 @@ class Writer:
     def organisation_pk(self, ref):
         return ref[1] if ref[0] == "pk" else self.organisation_pks[ref]
 
-    def write_laureates(self, rows):
-        """The laureates of `rows`, in their order: created, or updated in their scalar fields."""
+    def write_objects(self, model, rows):
+        """The laureates (or resources) of `rows`, in their order: created, or updated in their
+        own fields."""
+        by_name = self.plan.by_name
         # Locked until the import commits: nobody writes them between this check and the write.
-        existing = Laureate.objects.select_for_update().in_bulk(
-            [row.laureate_pk for row in rows if row.laureate_pk]
-        )
-        laureates, created, updated, fields = [], [], [], set()
+        existing = model.objects.select_for_update().in_bulk([row.pk for row in rows if row.pk])
+        objects, created, updated, fields = [], [], [], set()
         for row in rows:
-            if row.laureate_pk and getattr(existing.get(row.laureate_pk), "version", None) != (
-                row.version
-            ):
+            if row.pk and getattr(existing.get(row.pk), "version", None) != row.version:
                 # Changed (or deleted) since the plan compared the file with it.
                 raise PlanMoved
-            laureate = existing.get(row.laureate_pk) or Laureate()
-            scalars = self.changed(row) - MULTI_VALUE
+            obj = existing.get(row.pk) or model()
+            scalars = self.changed(row) - self.plan.relations
             for name in scalars:
-                setattr(laureate, BY_NAME[name].field, row.values[name])
-            if laureate.pk is None:
-                created.append(laureate)
+                setattr(obj, by_name[name].field, row.values[name])
+            if obj.pk is None:
+                created.append(obj)
             elif self.changed(row):
                 # bulk_update() leaves auto_now alone; save() would have set it. A row that
-                # changes only members, sources, sectors or regions changes the fiche too: its
+                # changes only members, sources or relations changes the fiche too: its
                 # date is the "version du" of its citation and its "dernière mise à jour".
-                laureate.updated_at = self.date
+                obj.updated_at = self.date
                 # bulk_update() does not count versions as save() does (the row is locked).
-                laureate.version += 1
-                fields |= {BY_NAME[name].field for name in scalars} | {"updated_at", "version"}
-                updated.append(laureate)
-            laureates.append(laureate)
-        Laureate.objects.bulk_create(created, batch_size=BATCH_SIZE)
+                obj.version += 1
+                fields |= {by_name[name].field for name in scalars} | {"updated_at", "version"}
+                updated.append(obj)
+            objects.append(obj)
+        # ResourceQuerySet's bulk writes keep a resource's search text; the laureates' derived
+        # columns are rebuilt at the end of the import (module docstring).
+        model.objects.bulk_create(created, batch_size=BATCH_SIZE)
         if updated:
-            Laureate.objects.bulk_update(updated, sorted(fields), batch_size=BATCH_SIZE)
-        return laureates
+            model.objects.bulk_update(updated, sorted(fields), batch_size=BATCH_SIZE)
+        return objects
 
     def sector_pks(self, rows):
         if any("secteurs" in row.values for row in rows):
             return dict(Sector.objects.values_list("slug", "pk"))
         return {}
 
-    def write_m2m(self, rows, laureates, column, descriptor, pks):
-        """Replace the sectors (or regions) of the laureates whose file row changes them."""
+    def write_m2m(self, rows, owners, column, descriptor, pks):
+        """Replace the related rows (a laureate's sectors or regions, a resource's laureates
+        or sectors) of the owners whose file row changes them; `pks` maps the file's values
+        to primary keys, None where the values are the keys (regions' codes)."""
         through = descriptor.through
         owner = descriptor.field.m2m_field_name()
         target = descriptor.field.m2m_reverse_field_name()
         changing = [
-            (row, laureate)
-            for row, laureate in zip(rows, laureates, strict=True)
-            if column in self.changed(row)
+            (row, obj) for row, obj in zip(rows, owners, strict=True) if column in self.changed(row)
         ]
         if not changing:
             return
         through.objects.filter(
-            **{f"{owner}__in": [laureate.pk for row, laureate in changing if row.laureate_pk]}
+            **{f"{owner}__in": [obj.pk for row, obj in changing if row.pk]}
         ).delete()
         through.objects.bulk_create(
             [
-                through(
-                    **{f"{owner}_id": laureate.pk, f"{target}_id": pks[value] if pks else value}
-                )
-                for row, laureate in changing
+                through(**{f"{owner}_id": obj.pk, f"{target}_id": pks[value] if pks else value})
+                for row, obj in changing
                 for value in row.values[column]
             ],
             batch_size=BATCH_SIZE,
         )
 
-    def record_laureates(self, rows, laureates):
-        """One history entry per laureate created or changed, carrying its final sectors and
-        regions (simple_history's receivers wrote one per save and one per m2m set())."""
+    def record_objects(self, model, rows, objects):
+        """One history entry per laureate (or resource) created or changed, carrying its final
+        relations (simple_history's receivers wrote one per save and one per m2m set())."""
         new, changed = [], []
-        for row, laureate in zip(rows, laureates, strict=True):
-            if not row.laureate_pk:
-                new.append(laureate)
+        for row, obj in zip(rows, objects, strict=True):
+            if not row.pk:
+                new.append(obj)
             elif self.changed(row) - {"sources", "membres"}:
-                changed.append(laureate)
-        record_with_m2m(Laureate, new, "+", self.user, self.date, self.reason)
-        record_with_m2m(Laureate, changed, "~", self.user, self.date, self.reason)
+                changed.append(obj)
+        record_with_m2m(model, new, "+", self.user, self.date, self.reason)
+        record_with_m2m(model, changed, "~", self.user, self.date, self.reason)
 
-    def current(self, model, rows, laureates, column):
-        """{laureate pk: {key: object}} of the sources or memberships the file's rows replace."""
+    def current(self, model, rows, owners, column, owner="laureate"):
+        """{owner pk: {key: object}} of the sources or memberships the file's rows replace."""
         pks = [
-            laureate.pk
-            for row, laureate in zip(rows, laureates, strict=True)
-            if row.laureate_pk and column in self.changed(row)
+            obj.pk
+            for row, obj in zip(rows, owners, strict=True)
+            if row.pk and column in self.changed(row)
         ]
         current = {pk: {} for pk in pks}
-        key = "url" if model is Source else "organisation_id"
-        for obj in model.objects.filter(laureate_id__in=pks):
-            current[obj.laureate_id][getattr(obj, key)] = obj
+        key = "organisation_id" if model is Membership else "url"
+        for obj in model.objects.filter(**{f"{owner}_id__in": pks}):
+            current[getattr(obj, f"{owner}_id")][getattr(obj, key)] = obj
         return current
 
     def delete(self, model, objects):
@@ -204,14 +202,16 @@ class Writer:
             model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
             self.history(model, objects, "+")
 
-    def write_sources(self, rows, laureates):
-        current = self.current(Source, rows, laureates, "sources")
+    def write_sources(self, rows, owners, model, owner):
+        """The sources of the laureates (model Source, owner "laureate") or of the resources
+        whose row changes them: removed, retitled or added."""
+        current = self.current(model, rows, owners, "sources", owner)
         removed, retitled, new = [], [], []
-        for row, laureate in zip(rows, laureates, strict=True):
+        for row, obj in zip(rows, owners, strict=True):
             if "sources" not in self.changed(row):
                 continue
             wanted = dict(row.values["sources"])
-            existing = current.get(laureate.pk, {})
+            existing = current.get(obj.pk, {})
             for url, source in existing.items():
                 if url not in wanted:
                     removed.append(source)
@@ -219,13 +219,13 @@ class Writer:
                     source.title = wanted[url]
                     retitled.append(source)
             new += [
-                Source(laureate=laureate, url=url, title=title)
+                model(**{owner: obj}, url=url, title=title)
                 for url, title in row.values["sources"]
                 if url not in existing
             ]
-        self.delete(Source, removed)
-        self.update(Source, retitled, ["title"])
-        self.create(Source, new)
+        self.delete(model, removed)
+        self.update(model, retitled, ["title"])
+        self.create(model, new)
 
     def write_members(self, rows, laureates):
         current = self.current(Membership, rows, laureates, "membres")

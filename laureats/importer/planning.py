@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..csv_format import BY_NAME, COLUMNS, ImportFailed, Problem, column_for_header
+from ..csv_format import BY_NAME, COLUMNS, column_for_header
 from ..csv_format.resource_columns import RESOURCE_MULTI_VALUE
-from ..csv_format.values import CellError, Vocabulary, quote
+from ..csv_format.values import CellError, Vocabulary
 from ..models import (
     MAX_AID_RATE_PERCENT,
     Laureate,
@@ -24,6 +25,7 @@ from ..models import (
     Sector,
 )
 from .organisations import OrganisationMatcher
+from .reading import TablePlanner
 
 # What the comparison reads of each relation, fetched only when the file has its column. A
 # membership is compared by organisation and role (the organisations are the matcher's): no
@@ -74,8 +76,52 @@ class Change:
         return self.column in MULTI_VALUE or self.column in RESOURCE_MULTI_VALUE
 
 
+def column_change(column, obj, after, lists):
+    """The Change the file makes to one column of a laureate or a resource; None if none.
+    Sources are compared by url and title, the other `lists` whatever their order."""
+    before = column.current(obj)
+    if column.name == "sources":
+        if dict(before) == dict(after):
+            return None
+        old, new, urls = set(before), set(after), dict(after)
+        return Change(
+            column.name,
+            removed=[column.write([item]) for item in before if item not in new],
+            added=[column.write([item]) for item in after if item not in old],
+            gone=tuple(item for item in before if item[0] not in urls),
+        )
+    if column.name in lists:
+        if sorted(before) == sorted(after):
+            return None
+        return Change(
+            column.name,
+            removed=sorted(set(before) - set(after)),
+            added=sorted(set(after) - set(before)),
+        )
+    if before == after:
+        return None
+    return Change(column.name, column.write(before), column.write(after))
+
+
+class PlannedRow:
+    """What the preview and the writer read of a row of either kind; `pk` is the object's
+    that the row updates, None for a row that creates one."""
+
+    @property
+    def action(self):
+        if self.pk is None:
+            return "created"
+        return "updated" if self.changes else "unchanged"
+
+    def shown(self):
+        changes = [
+            (c.column, c.before, c.after, tuple(c.removed), tuple(c.added)) for c in self.changes
+        ]
+        return (self.action, self.name, changes)
+
+
 @dataclass
-class RowPlan:
+class RowPlan(PlannedRow):
     row: int
     slug: str
     name: str
@@ -87,16 +133,8 @@ class RowPlan:
     version: int | None = None
 
     @property
-    def action(self):
-        if self.laureate_pk is None:
-            return "created"
-        return "updated" if self.changes else "unchanged"
-
-    def shown(self):
-        changes = [
-            (c.column, c.before, c.after, tuple(c.removed), tuple(c.added)) for c in self.changes
-        ]
-        return (self.action, self.name, changes)
+    def pk(self):
+        return self.laureate_pk
 
 
 @dataclass
@@ -167,39 +205,40 @@ class PlanMoved(Exception):
     may no longer be what its preview showed, and nothing of it was written."""
 
 
-class Planner:
-    def __init__(self):
-        self.lookups = {
-            "sectors": Vocabulary(Sector.objects.values_list("slug", "name")),
-            "regions": Vocabulary(Region.objects.values_list("code", "name")),
-        }
-        self.problems = []
+class Planner(TablePlanner):
+    model = Laureate
+    columns = COLUMNS
+    prefetch = PREFETCH
+    column_for_header = staticmethod(column_for_header)
+    missing_identifier = gettext_lazy(
+        "colonne obligatoire absente : elle identifie chaque lauréat."
+    )
+    header_help = gettext_lazy(
+        "ligne d'en-tête lue : %(header)s (%(format)s). Colonnes reconnues, par "
+        "identifiant ou par libellé : %(columns)s."
+    )
+    no_rows = gettext_lazy("le fichier ne contient aucune ligne de lauréat.")
+    missing_for_creation = gettext_lazy(
+        "colonne absente du fichier : elle est nécessaire pour créer le lauréat %(value)s."
+    )
 
-    def problem(self, row, column, message):
-        self.problems.append(Problem(row, column, message))
+    def __init__(self):
+        super().__init__(
+            {
+                "sectors": Vocabulary(Sector.objects.values_list("slug", "name")),
+                "regions": Vocabulary(Region.objects.values_list("code", "name")),
+            }
+        )
 
     def plan(self, table):
         """The Plan of a Table (csv_format.read_file), or ImportFailed listing every problem."""
-        columns = self.read_header(table)
-        records = self.read_rows(table, columns)
-        if not records and not self.problems:
-            self.problem(0, "", _("le fichier ne contient aucune ligne de lauréat."))
-        # Rows with a bad cell are left out; the others still get their row checks, so that
-        # one reading reports every problem of the file.
-        columns_read = {column.name for column in columns.values()}
-        existing = {
-            laureate.slug: laureate
-            for laureate in Laureate.objects.filter(
-                slug__in=[values["slug"] for _row, values, _headers in records]
-            ).prefetch_related(*(PREFETCH[name] for name in columns_read if name in PREFETCH))
-        }
+        records, existing = self.read(table)
         organisations = OrganisationMatcher()
         plans = [
             self.plan_row(row, values, headers, existing.get(values["slug"]), organisations)
             for row, values, headers in records
         ]
-        if self.problems:
-            raise ImportFailed(sorted(self.problems, key=lambda problem: problem.row))
+        self.raise_problems()
         return Plan(
             plans,
             organisations.new,
@@ -209,77 +248,6 @@ class Planner:
                 pk: organisations.by_pk[pk].version for pk in organisations.updates
             },
         )
-
-    def read_header(self, table):
-        """{index in the row: Column}; header problems say what separator and encoding were seen."""
-        columns, seen = {}, {}
-        for index, text in enumerate(table.header):
-            if not text.strip():
-                continue
-            column = column_for_header(text)
-            if column is None:
-                self.problem(1, text, _("colonne inconnue."))
-            elif column.name in seen:
-                self.problem(
-                    1,
-                    text,
-                    _("colonne en double (déjà « %(other)s »).") % {"other": seen[column.name]},
-                )
-            else:
-                columns[index] = column
-                seen[column.name] = text
-        if "slug" not in seen:
-            self.problem(
-                1, "slug", _("colonne obligatoire absente : elle identifie chaque lauréat.")
-            )
-        if self.problems:
-            self.problem(
-                1,
-                "",
-                _(
-                    "ligne d'en-tête lue : %(header)s (%(format)s). Colonnes reconnues, par "
-                    "identifiant ou par libellé : %(columns)s."
-                )
-                % {
-                    "header": quote(" | ".join(table.header)),
-                    "format": table.describe(),
-                    "columns": ", ".join(f"{c.name} ({c.label})" for c in COLUMNS),
-                },
-            )
-            raise ImportFailed(self.problems)
-        return columns
-
-    def read_rows(self, table, columns):
-        records, first_row = [], {}
-        width = max(columns) + 1
-        for number, cells in table.rows:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if any(cell.strip() for cell in cells[width:]) and len(cells) > len(table.header):
-                self.problem(number, "", _("plus de valeurs que de colonnes dans l'en-tête."))
-                continue
-            values, headers = {}, {}
-            for index, column in columns.items():
-                raw = cells[index].strip() if index < len(cells) else ""
-                headers[column.name] = table.header[index]
-                try:
-                    values[column.name] = column.read(raw, self.lookups)
-                except CellError as error:
-                    for message in error.args:
-                        self.problem(number, table.header[index], message)
-            slug = values.get("slug")
-            if slug in first_row:
-                self.problem(
-                    number,
-                    headers["slug"],
-                    _("%(value)s figure déjà ligne %(row)s.")
-                    % {"value": quote(slug), "row": first_row[slug]},
-                )
-            elif slug:
-                first_row[slug] = number
-            if slug and len(values) == len(columns):
-                records.append((number, values, headers))
-        return records
 
     def plan_row(self, number, values, headers, laureate, organisations):
         plan = RowPlan(
@@ -291,16 +259,7 @@ class Planner:
             version=laureate.version if laureate else None,
         )
         if laureate is None:
-            for column in COLUMNS:
-                if column.required and column.name not in values:
-                    self.problem(
-                        number,
-                        column.name,
-                        _(
-                            "colonne absente du fichier : elle est nécessaire pour créer le lauréat %(value)s."
-                        )
-                        % {"value": quote(values["slug"])},
-                    )
+            self.check_required(number, values)
         fields = (
             {c.field: c.current(laureate) for c in COLUMNS if c.name not in MULTI_VALUE}
             if laureate
@@ -345,30 +304,9 @@ class Planner:
                 if current != members:
                     changes.append(self.member_change(current, members, organisations))
                 continue
-            before = column.current(laureate)
-            if name == "sources":
-                if dict(before) != dict(after):
-                    old, new = set(before), set(after)
-                    urls = dict(after)
-                    changes.append(
-                        Change(
-                            name,
-                            removed=[column.write([item]) for item in before if item not in new],
-                            added=[column.write([item]) for item in after if item not in old],
-                            gone=tuple(item for item in before if item[0] not in urls),
-                        )
-                    )
-            elif name in MULTI_VALUE:
-                if before != after:
-                    changes.append(
-                        Change(
-                            name,
-                            removed=sorted(set(before) - set(after)),
-                            added=sorted(set(after) - set(before)),
-                        )
-                    )
-            elif before != after:
-                changes.append(Change(name, column.write(before), column.write(after)))
+            change = column_change(column, laureate, after, MULTI_VALUE)
+            if change:
+                changes.append(change)
         return changes
 
     def member_change(self, current, wanted, organisations):

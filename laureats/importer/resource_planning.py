@@ -7,8 +7,8 @@ unchanged row is not written, and a file with a single problem has no plan.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..csv_format import ImportFailed, Problem
 from ..csv_format.resource_columns import (
     IDENTIFIER,
     RESOURCE_BY_NAME,
@@ -17,16 +17,17 @@ from ..csv_format.resource_columns import (
     RESOURCE_RELATIONS,
     resource_column_for_header,
 )
-from ..csv_format.values import CellError, Vocabulary, match_key, quote
+from ..csv_format.values import Vocabulary, match_key
 from ..models import Laureate, Resource, Sector
-from .planning import Change, Plan
+from .planning import Plan, PlannedRow, column_change
+from .reading import TablePlanner
 
 # What the comparison reads of each relation, fetched only when the file has its column.
 PREFETCH = {"laureats": "laureates", "filieres": "sectors", "sources": "sources"}
 
 
 @dataclass
-class ResourceRowPlan:
+class ResourceRowPlan(PlannedRow):
     row: int
     slug: str
     name: str
@@ -39,16 +40,8 @@ class ResourceRowPlan:
     members = None
 
     @property
-    def action(self):
-        if self.resource_pk is None:
-            return "created"
-        return "updated" if self.changes else "unchanged"
-
-    def shown(self):
-        changes = [
-            (c.column, c.before, c.after, tuple(c.removed), tuple(c.added)) for c in self.changes
-        ]
-        return (self.action, self.name, changes)
+    def pk(self):
+        return self.resource_pk
 
 
 @dataclass
@@ -84,155 +77,57 @@ def laureate_keys():
     return keys
 
 
-class ResourcePlanner:
-    def __init__(self):
-        self.lookups = {
-            "sectors": Vocabulary(Sector.objects.values_list("slug", "name")),
-            "laureates": laureate_keys(),
-        }
-        self.problems = []
+class ResourcePlanner(TablePlanner):
+    model = Resource
+    columns = RESOURCE_COLUMNS
+    identifier = IDENTIFIER
+    prefetch = PREFETCH
+    column_for_header = staticmethod(resource_column_for_header)
+    header_help = gettext_lazy(
+        "ligne d'en-tête lue : %(header)s (%(format)s). Colonnes reconnues d'un "
+        "fichier de productions partagées, par identifiant ou par libellé : "
+        "%(columns)s."
+    )
+    no_rows = gettext_lazy("le fichier ne contient aucune ligne de production partagée.")
+    missing_for_creation = gettext_lazy(
+        "colonne absente du fichier : elle est nécessaire pour créer la production %(value)s."
+    )
 
-    def problem(self, row, column, message):
-        self.problems.append(Problem(row, column, message))
+    def __init__(self):
+        super().__init__(
+            {
+                "sectors": Vocabulary(Sector.objects.values_list("slug", "name")),
+                "laureates": laureate_keys(),
+            }
+        )
 
     def plan(self, table):
-        columns = self.read_header(table)
-        records = self.read_rows(table, columns)
-        if not records and not self.problems:
-            self.problem(0, "", _("le fichier ne contient aucune ligne de production partagée."))
-        columns_read = {column.name for column in columns.values()}
-        existing = {
-            resource.slug: resource
-            for resource in Resource.objects.filter(
-                slug__in=[values[IDENTIFIER] for _row, values, _headers in records]
-            ).prefetch_related(*(PREFETCH[name] for name in columns_read if name in PREFETCH))
-        }
+        records, existing = self.read(table)
         plans = [
             self.plan_row(row, values, existing.get(values[IDENTIFIER]))
             for row, values, _headers in records
         ]
-        if self.problems:
-            raise ImportFailed(sorted(self.problems, key=lambda problem: problem.row))
+        self.raise_problems()
         return ResourcePlan(plans, [], {}, table.describe())
 
-    def read_header(self, table):
-        columns, seen = {}, {}
-        for index, text in enumerate(table.header):
-            if not text.strip():
-                continue
-            column = resource_column_for_header(text)
-            if column is None:
-                self.problem(1, text, _("colonne inconnue."))
-            elif column.name in seen:
-                self.problem(
-                    1,
-                    text,
-                    _("colonne en double (déjà « %(other)s »).") % {"other": seen[column.name]},
-                )
-            else:
-                columns[index] = column
-                seen[column.name] = text
-        if self.problems:
-            self.problem(
-                1,
-                "",
-                _(
-                    "ligne d'en-tête lue : %(header)s (%(format)s). Colonnes reconnues d'un "
-                    "fichier de productions partagées, par identifiant ou par libellé : "
-                    "%(columns)s."
-                )
-                % {
-                    "header": quote(" | ".join(table.header)),
-                    "format": table.describe(),
-                    "columns": ", ".join(f"{c.name} ({c.label})" for c in RESOURCE_COLUMNS),
-                },
-            )
-            raise ImportFailed(self.problems)
-        return columns
-
-    def read_rows(self, table, columns):
-        records, first_row = [], {}
-        width = max(columns) + 1
-        for number, cells in table.rows:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if any(cell.strip() for cell in cells[width:]) and len(cells) > len(table.header):
-                self.problem(number, "", _("plus de valeurs que de colonnes dans l'en-tête."))
-                continue
-            values, headers = {}, {}
-            for index, column in columns.items():
-                raw = cells[index].strip() if index < len(cells) else ""
-                headers[column.name] = table.header[index]
-                try:
-                    values[column.name] = column.read(raw, self.lookups)
-                except CellError as error:
-                    for message in error.args:
-                        self.problem(number, table.header[index], message)
-            slug = values.get(IDENTIFIER)
-            if slug in first_row:
-                self.problem(
-                    number,
-                    headers[IDENTIFIER],
-                    _("%(value)s figure déjà ligne %(row)s.")
-                    % {"value": quote(slug), "row": first_row[slug]},
-                )
-            elif slug:
-                first_row[slug] = number
-            if slug and len(values) == len(columns):
-                records.append((number, values, headers))
-        return records
-
     def plan_row(self, number, values, resource):
-        slug = values[IDENTIFIER]
         plan = ResourceRowPlan(
             number,
-            slug,
+            values[IDENTIFIER],
             values.get("titre") or (resource.title if resource else ""),
             resource.pk if resource else None,
             values,
             version=resource.version if resource else None,
         )
         if resource is None:
-            for column in RESOURCE_COLUMNS:
-                if column.required and column.name not in values:
-                    self.problem(
-                        number,
-                        column.name,
-                        _(
-                            "colonne absente du fichier : elle est nécessaire pour créer la "
-                            "production %(value)s."
-                        )
-                        % {"value": quote(slug)},
-                    )
+            self.check_required(number, values)
         else:
             plan.changes = self.changes(resource, values)
         return plan
 
     def changes(self, resource, values):
-        changes = []
-        for name, after in values.items():
-            column = RESOURCE_BY_NAME[name]
-            before = column.current(resource)
-            if name == "sources":
-                if dict(before) != dict(after):
-                    old, new, urls = set(before), set(after), dict(after)
-                    changes.append(
-                        Change(
-                            name,
-                            removed=[column.write([item]) for item in before if item not in new],
-                            added=[column.write([item]) for item in after if item not in old],
-                            gone=tuple(item for item in before if item[0] not in urls),
-                        )
-                    )
-            elif name in RESOURCE_MULTI_VALUE:
-                if sorted(before) != sorted(after):
-                    changes.append(
-                        Change(
-                            name,
-                            removed=sorted(set(before) - set(after)),
-                            added=sorted(set(after) - set(before)),
-                        )
-                    )
-            elif before != after:
-                changes.append(Change(name, column.write(before), column.write(after)))
-        return changes
+        changes = (
+            column_change(RESOURCE_BY_NAME[name], resource, after, RESOURCE_MULTI_VALUE)
+            for name, after in values.items()
+        )
+        return [change for change in changes if change]
