@@ -222,6 +222,9 @@ def serialized_laureates(extraction):
 def xlsx_cell(sheet, value):
     cell = WriteOnlyCell(sheet)
     if isinstance(value, str):
+        # A line break is "\n" in a spreadsheet cell. openpyxl keeps a "\r" when lxml is
+        # installed and drops it otherwise: the file must not depend on that.
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
         value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL_LENGTH]
         cell.value = value
         # Text that starts with "=" stays text: a spreadsheet must not run what a source wrote.

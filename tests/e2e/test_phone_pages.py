@@ -27,8 +27,9 @@ def spread(portal_data):
         )
 
 
-# Phone screens the statistics page may take with the `spread` data.
-LIMIT = 5.0
+# Phone screens the statistics page may take with the `spread` data: 4.6 before issue 26
+# added the shared productions' section (and a third row of navigation links), 5.1 since.
+LIMIT = 5.3
 
 
 def screens(page):
