@@ -134,6 +134,9 @@ def test_organisations_list_map_follows_the_filters(client, consortium):
 
     assert everything.located == 3
     assert [commune.name for commune in rennes.communes] == ["Rennes"]
+    # Of thousands, only the located are read; the others are counted from the list's total.
+    assert (everything.total, everything.unlocated) == (4, 1)
+    assert len(Organisation.objects.for_map()) == 3
 
 
 def test_no_located_member_says_so_instead_of_an_empty_map(client, reference_data):

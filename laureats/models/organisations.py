@@ -50,10 +50,12 @@ class OrganisationQuerySet(InputQuerySet):
         )
 
     def for_map(self):
-        """The organisations of this queryset with only what the member map reads (place, name,
-        address of its page), in one query: without the list's annotations and joins."""
+        """The located organisations of this queryset with only what the member map reads
+        (place, name, address of its page), in one query: without the list's annotations and
+        joins, nor the organisations not placed yet, which the map only counts."""
         return (
             Organisation.objects.filter(pk__in=self.order_by().values("pk"))
+            .filter(latitude__isnull=False, longitude__isnull=False)
             .only("name", "slug", "city", "commune_code", "latitude", "longitude")
             .order_by()
         )

@@ -125,13 +125,15 @@ class MemberMap:
         ) % {"count": self.off_map}
 
 
-def member_map(organisations):
+def member_map(organisations, total=None):
     """The map of `organisations` (Organisation rows, or rows with the columns of `for_map`),
-    one point per commune, in French order of the communes' names."""
+    one point per commune, in French order of the communes' names. With `total`, how many
+    organisations the map is of when `organisations` holds only the located ones (`for_map`):
+    a list of thousands reads only those."""
     communes = {}
-    total = unlocated = off_map = 0
+    seen = unlocated = off_map = 0
     for organisation in organisations:
-        total += 1
+        seen += 1
         if organisation.latitude is None or organisation.longitude is None:
             unlocated += 1
             continue
@@ -149,6 +151,10 @@ def member_map(organisations):
         commune.organisations.append(organisation)
     for commune in communes.values():
         commune.organisations.sort(key=lambda row: sort_key(row.name))
+    if total is None:
+        total = seen
+    else:
+        unlocated += total - seen
     geometry = load_region_map()
     ordered = sorted(communes.values(), key=lambda commune: (sort_key(commune.name), commune.key))
     return MemberMap(

@@ -209,7 +209,7 @@ def organisation_list(request):
         Organisation.objects.for_list(),
     )
     # The facets' query counts the results too, as on the laureates' list.
-    counts = facet_counts(filterset)
+    counts = list_facet_counts(filterset, "organisation-facets")
     page = paginate(request, filterset.qs, ORGANISATIONS_PER_PAGE, notices, counts.matching)
     chosen = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     # The options ticked in the folded panel; the search box is in sight, outside it.
@@ -223,7 +223,7 @@ def organisation_list(request):
             "notices": notices,
             "facets": facet_options(filterset, counts, id_prefix="id_org"),
             "active_filters": active_filters,
-            "member_map": member_map(filterset.qs.for_map()),
+            "member_map": member_map(filterset.qs.for_map(), total=page.paginator.count),
         },
     )
 
