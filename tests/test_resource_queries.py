@@ -1,6 +1,7 @@
 """The shared productions' pages cost a fixed number of queries, however many resources."""
 
 import pytest
+from django.db import connection
 
 from laureats.models import Laureate, Resource, Sector
 from laureats.resources.filters import LAUREATE_OPTIONS
@@ -113,3 +114,15 @@ def test_thousands_of_laureates_with_resources_offer_the_most_provided_and_the_t
     assert {
         option["count"] for option in laureate_options(client, "/ressources/?type=guide").values()
     } == {0}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_the_catalogue_order_can_be_read_from_an_index():
+    # Its first page sorted every resource (12 ms at 10,000): migration 0029's index serves it.
+    query = Resource.objects.published().in_title_order().values("pk")[:20]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = query.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "resource_published_title_idx" in plan

@@ -7,6 +7,8 @@ import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from deffinum.pagecache.local import local
+
 from ..browse.filters import (
     MAX_QUERY_LENGTH,
     CheckboxMultipleChoiceFilter,
@@ -116,11 +118,14 @@ class ResourceFilter(FacetedFilterSet):
         # Read once per request: bind_filterset builds one FilterSet (two for a bad search).
         if choice_lists is None:
             sectors = list(Sector.objects.values_list("slug", "name", "name_en", "pk"))
-            ticked = (asked or {}).get("laureat", ())
+            ticked = [slug for slug in (asked or {}).get("laureat", ()) if slug]
             choice_lists = {
                 "secteur": in_language_order(row[:3] for row in sectors),
                 "sector_ids": {slug: pk for slug, _name, _english, pk in sectors},
-                "laureat": laureate_choices(ticked),
+                # The most provided do not depend on the request: read once per data version.
+                "laureat": laureate_choices(ticked)
+                if ticked
+                else local.per_version("resource-laureate-options", laureate_choices),
             }
         self.choice_lists = choice_lists
         super().__init__(*args, **kwargs)
