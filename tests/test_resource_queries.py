@@ -1,5 +1,7 @@
 """The shared productions' pages cost a fixed number of queries, however many resources."""
 
+from html import unescape
+
 import pytest
 from django.db import connection
 
@@ -126,3 +128,17 @@ def test_the_catalogue_order_can_be_read_from_an_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "resource_published_title_idx" in plan
+
+
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "x" * 300, "é"])
+def test_a_laureate_value_that_cannot_be_a_slug_is_refused_not_a_server_error(
+    client, settings, value
+):
+    # Asked laureates are offered in the facet (ASKED_OPTIONS): what reaches the query must be
+    # a slug, since PostgreSQL refuses a NUL byte.
+    settings.PAGE_CACHE_ENABLED = False
+    page = client.get("/ressources/", {"laureat": value})
+    assert page.status_code == 200
+    assert "n'est pas une valeur possible" in unescape(page.content.decode())
+    assert client.get("/api/ressources/", {"laureat": value}).status_code == 400
+    assert client.get("/ressources/export.csv", {"laureat": value}).status_code == 200

@@ -16,6 +16,7 @@ from ..browse.filters import (
     in_language_order,
 )
 from ..models import Laureate, Resource, Sector
+from ..models.validators import is_slug
 from ..text.folding import search_words
 from .models import in_sectors
 
@@ -118,7 +119,9 @@ class ResourceFilter(FacetedFilterSet):
         # Read once per request: bind_filterset builds one FilterSet (two for a bad search).
         if choice_lists is None:
             sectors = list(Sector.objects.values_list("slug", "name", "name_en", "pk"))
-            ticked = [slug for slug in (asked or {}).get("laureat", ()) if slug]
+            # Only what can be a slug reaches the query (PostgreSQL refuses a NUL byte); the
+            # rest is refused by the form with the others' message.
+            ticked = [slug for slug in (asked or {}).get("laureat", ()) if is_slug(slug)]
             choice_lists = {
                 "secteur": in_language_order(row[:3] for row in sectors),
                 "sector_ids": {slug: pk for slug, _name, _english, pk in sectors},
