@@ -271,6 +271,37 @@ def test_sets_name_the_kinds_and_the_sectors(client, harvestable):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("spec", ["filiere-inconnue", "type-inconnu", "inconnu"])
+def test_a_set_not_offered_matches_no_record(client, harvestable, spec):
+    # The protocol has no error of its own for an unknown set: the list is empty (section 3.6).
+    root = answer(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set=spec)
+    assert error_code(root) == "noRecordsMatch"
+
+
+@pytest.mark.django_db
+def test_no_sector_selects_no_resource(harvestable):
+    from laureats.resources.models import in_sectors
+
+    assert not Resource.objects.in_sectors(["inconnue"]).exists()
+    assert not Resource.objects.filter(in_sectors([])).exists()
+
+
+def resumption_token(set_spec):
+    return oai.ListRequest("oai_dc", set_spec=set_spec).token(after=0, cursor=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spec", ["type-\x00", "filiere-\x00", "filiere-bloc op\u00e9ratoire"])
+def test_a_set_that_cannot_exist_never_reaches_the_database(client, harvestable, spec):
+    # PostgreSQL refuses a NUL byte in a query: that would be a 500, not the protocol's answer.
+    with CaptureQueriesContext(connection) as captured:
+        root = answer(client, verb="ListRecords", metadataPrefix="oai_dc", set=spec)
+        from_token = answer(client, verb="ListRecords", resumptionToken=resumption_token(spec))
+    assert error_code(root) == error_code(from_token) == "noRecordsMatch"
+    assert captured.captured_queries == []
+
+
+@pytest.mark.django_db
 def test_control_characters_do_not_break_the_xml(client, harvestable):
     Resource.objects.filter(pk=harvestable["guide"].pk).update(title="Guide\x01 du chantier")
     root = answer(client, verb="ListRecords", metadataPrefix="oai_dc")

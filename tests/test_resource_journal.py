@@ -117,6 +117,35 @@ def test_what_is_written_while_unpublished_shows_nothing(client, reference_data)
     assert "Brouillon caché Production partagée : ajoutée au catalogue" in journal_text(client)
 
 
+def test_a_laureate_deleted_does_not_break_its_resources_entries(client, module):
+    # Its historical links stay, their laureate read as NULL (simple-history's joins are LEFT).
+    gone = make_laureate(name="Consortium dissous", slug="dissous")
+    module.laureates.add(gone)
+    age()
+    gone.delete()
+    module.licence = Resource.Licence.CC_BY
+    module.save()
+    text = journal_text(client)
+    assert "Licence : CC BY-SA → CC BY" in text
+    assert "Consortium dissous" not in text
+    assert "Licence" in unescape(feed_entries(client).entries[0].summary)
+
+
+def test_only_published_laureates_are_named(client, module):
+    hidden = make_laureate(name="Projet non publié", slug="non-publie", is_published=False)
+    module.laureates.add(hidden)
+    module.licence = Resource.Licence.CC_BY
+    module.save()
+    text = journal_text(client)
+    assert "Licence : CC BY-SA → CC BY" in text
+    assert "Projet non publié" not in text
+    assert "Projet non publié" not in unescape(feed_entries(client).entries[0].summary)
+    # Published, it is named as the catalogue names it.
+    hidden.is_published = True
+    hidden.save()
+    assert "Lauréats : Soins fictifs → Projet non publié, Soins fictifs" in journal_text(client)
+
+
 def test_resources_are_not_in_the_laureates_feed(client, module):
     response = client.get(reverse("laureats:journal-feed"))
     assert "Simulation du bloc" not in response.content.decode()

@@ -45,11 +45,17 @@ def resource_table():
 
 
 def m2m_values(history_ids):
-    """{history_id: {"laureates": (names...), "sectors": (...)}} of these resource rows."""
+    """{history_id: {"laureates": (names...), "sectors": (...)}} of these resource rows.
+
+    Only the laureates published now are named, as every public page names a resource's
+    laureates; one deleted since is left out, as its historical link reads NULL (the
+    historical tables' foreign keys are nullable, read through a LEFT JOIN)."""
     result = {}
     for name, column in RESOURCE_M2M.items():
         m2m = apps.get_model("laureats", f"HistoricalResource_{name}")
-        rows = m2m.objects.filter(among("history_id", history_ids))
+        rows = m2m.objects.filter(among("history_id", history_ids), **{f"{column}__isnull": False})
+        if name == "laureates":
+            rows = rows.filter(laureate__is_published=True)
         for history_id, value in rows.order_by(column).values_list("history_id", column):
             result.setdefault(history_id, {}).setdefault(name, []).append(value)
     return result

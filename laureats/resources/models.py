@@ -80,8 +80,9 @@ class ResourceQuerySet(InputQuerySet):
     def in_sectors(self, slugs):
         """Filed under any of these sectors: its own, or, when it names none, its published
         laureates'."""
-        ids = Sector.objects.filter(slug__in=slugs).values_list("pk", flat=True)
-        return self.filter(in_sectors(list(ids)))
+        ids = list(Sector.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        # No sector known is no resource, not every one (an OAI set of a sector since gone).
+        return self.filter(in_sectors(ids)) if ids else self.none()
 
 
 def in_sectors(sector_ids):
@@ -89,6 +90,9 @@ def in_sectors(sector_ids):
     of these sectors (ids), its own or, when it names none, its published laureates'. Read from
     `sector_bits` (one bit test); a sector past the bits (facet_bits.SECTOR_BITS) from the
     tables, slower and never wrong."""
+    if not sector_ids:
+        # An empty Q() would match every row: none of no sectors is none at all.
+        return Q(pk__in=[])
     with_bits = [pk for pk in sector_ids if sector_bit(pk) is not None]
     condition = (
         Q(GreaterThan(F("sector_bits").bitand(sector_mask(with_bits)), 0)) if with_bits else Q()

@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..models import Sector
+from ..models.validators import is_slug
 from .links import portal_host
 from .models import Resource
 
@@ -193,11 +194,17 @@ class ListRequest:
             rows = rows.filter(updated_at__gte=self.since)
         if self.before:
             rows = rows.filter(updated_at__lt=self.before)
-        if self.set_spec.startswith("type-"):
-            rows = rows.filter(kind=self.set_spec.removeprefix("type-"))
-        elif self.set_spec.startswith("filiere-"):
-            rows = rows.in_sectors([self.set_spec.removeprefix("filiere-")])
-        elif self.set_spec:
+        if not self.set_spec:
+            return rows.order_by("pk")
+        # Only what can be a set of ListSets reaches the query (PostgreSQL refuses a NUL byte,
+        # even inside a resumptionToken); any other set is empty, the protocol's noRecordsMatch.
+        kind = self.set_spec.removeprefix("type-")
+        slug = self.set_spec.removeprefix("filiere-")
+        if self.set_spec.startswith("type-") and kind in Resource.Kind.values:
+            rows = rows.filter(kind=kind)
+        elif self.set_spec.startswith("filiere-") and is_slug(slug):
+            rows = rows.in_sectors([slug])
+        else:
             return rows.none()
         return rows.order_by("pk")
 
