@@ -1,5 +1,6 @@
 """`manage.py check_resource_links` against a server of the test's own on 127.0.0.1 (issue 26):
-what it records for each kind of answer, and what the resource's page then says."""
+what it records for each kind of answer, and what the resource's page then says. The checks
+pass --allow-local, since 127.0.0.1 is refused otherwise (tested below)."""
 
 import time
 from datetime import timedelta
@@ -26,6 +27,7 @@ class Site(BaseHTTPRequestHandler):
     """200, a redirect, 404, 410, a slow page, a page that refuses HEAD, a forbidden path."""
 
     requests = []  # (method, path, user agent) of every request received
+    hosts = []  # the Host header of every request received
 
     def log_message(self, *args):
         pass
@@ -47,6 +49,7 @@ class Site(BaseHTTPRequestHandler):
 
     def route(self):
         Site.requests.append((self.command, self.path, self.headers.get("User-Agent")))
+        Site.hosts.append(self.headers.get("Host"))
         match self.path:
             case "/robots.txt":
                 self.answer(200, body=b"User-agent: *\nDisallow: /prive/\n")
@@ -65,23 +68,38 @@ class Site(BaseHTTPRequestHandler):
                 self.answer(200)
             case "/sans-head":
                 self.answer(405 if self.command == "HEAD" else 200, body=b"ok")
+            case "/vers-local":
+                self.answer(302, [("Location", f"http://127.0.0.1:{self.server.server_port}/ok")])
             case _:
                 self.answer(500)
 
 
+class SiteWithFailingRobots(Site):
+    """The same pages, and a robots.txt answering `robots_status`."""
+
+    robots_status = 503
+
+    def route(self):
+        if self.path != "/robots.txt":
+            return super().route()
+        Site.requests.append((self.command, self.path, self.headers.get("User-Agent")))
+        self.answer(self.robots_status)
+
+
 @pytest.fixture
 def site():
-    Site.requests = []
+    Site.requests, Site.hosts = [], []
     with http_server(Site) as address:
         yield address
 
 
-def check(**options):
+def check(allow_local=True, **options):
     out = StringIO()
     arguments = {"timeout": TIMEOUT, "portal_url": "https://portail.example.fr/", **options}
     call_command(
         "check_resource_links",
         *[f"--{k.replace('_', '-')}={v}" for k, v in arguments.items()],
+        *(["--allow-local"] if allow_local else []),
         stdout=out,
     )
     return out.getvalue()
@@ -183,6 +201,114 @@ def test_an_unreachable_host_is_recorded():
     check()
     resource.refresh_from_db()
     assert (resource.link_status, resource.link_error) == (None, links.UNREACHABLE)
+
+
+# Internal addresses ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def public_host(site, monkeypatch):
+    """`public.test`, a name that stands for a public host and leads to the test's server."""
+    addresses = links.LinkChecker.addresses
+
+    def resolve(checker, host, port):
+        return ["127.0.0.1"] if host == "public.test" else addresses(checker, host, port)
+
+    monkeypatch.setattr(links.LinkChecker, "addresses", resolve)
+    return site.replace("127.0.0.1", "public.test")
+
+
+def test_a_local_address_is_refused_and_never_asked_for(site):
+    resource = resource_at(site, "/ok")
+    output = check(allow_local=False)
+    resource.refresh_from_db()
+    assert (resource.link_status, resource.link_error) == (None, links.INTERNAL_ADDRESS)
+    assert f"{site}/ok : {links.INTERNAL_ADDRESS} (—)" in output
+    assert not Site.requests
+
+
+def test_a_redirect_to_a_local_address_is_refused_and_never_followed(public_host):
+    resource = resource_at(public_host, "/vers-local")
+    check(allow_local=False)
+    resource.refresh_from_db()
+    assert (resource.link_status, resource.link_error) == (None, links.INTERNAL_ADDRESS)
+    # The public host asked for, with its own name; 127.0.0.1 (its robots.txt, /ok) never.
+    assert [(m, p) for m, p, _a in Site.requests] == [
+        ("GET", "/robots.txt"),
+        ("HEAD", "/vers-local"),
+    ]
+    assert set(Site.hosts) == {public_host.removeprefix("http://")}
+
+
+def test_a_public_host_is_checked_at_the_address_that_was_resolved(public_host):
+    resource = resource_at(public_host, "/ancienne")
+    check(allow_local=False)
+    resource.refresh_from_db()
+    assert (resource.link_status, resource.link_error) == (200, "")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.100.100.200",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+    ],
+)
+def test_internal_addresses_are_recognised(address):
+    assert links.is_internal(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700:4700::1111"])
+def test_public_addresses_are_not_internal(address):
+    assert not links.is_internal(address)
+
+
+def test_an_internal_ipv6_literal_is_refused():
+    resource = ResourceFactory(url="http://[::1]:9/page")
+    check(allow_local=False)
+    resource.refresh_from_db()
+    assert (resource.link_status, resource.link_error) == (None, links.INTERNAL_ADDRESS)
+
+
+# robots.txt that fails ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_failing_robots_txt_records_its_status_not_a_robots_refusal(status, monkeypatch):
+    monkeypatch.setattr(SiteWithFailingRobots, "robots_status", status)
+    Site.requests = []
+    with http_server(SiteWithFailingRobots) as address:
+        resource = resource_at(address, "/ok")
+        check()
+    resource.refresh_from_db()
+    assert (resource.link_status, resource.link_error) == (status, "erreur du serveur")
+    # Nothing of the site asked for beyond its robots.txt (RFC 9309: complete disallow).
+    assert [p for _m, p, _a in Site.requests] == ["/robots.txt"]
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 410])
+def test_an_unavailable_robots_txt_allows_everything(status, monkeypatch):
+    monkeypatch.setattr(SiteWithFailingRobots, "robots_status", status)
+    Site.requests = []
+    with http_server(SiteWithFailingRobots) as address:
+        resource = resource_at(address, "/prive/page")
+        check()
+    resource.refresh_from_db()
+    assert (resource.link_status, resource.link_error) == (200, "")
 
 
 @pytest.mark.parametrize(

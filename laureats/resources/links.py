@@ -3,10 +3,17 @@
 Run by the command only, never in a web request: a check waits on other people's servers.
 
 How a link is checked, as a polite crawler does:
+- before every request (each redirect and robots.txt included), the host name is resolved and
+  refused when any of its addresses is internal (loopback, private, link-local, reserved...):
+  the addresses come from the resources' authors, and a check must not become a way to probe
+  the portal's own machine and network, whose answers the public page would show. The
+  connection goes to the address that was checked, so that a second DNS answer cannot switch
+  it (`allow_local`, for tests and development only, lifts the refusal);
 - robots.txt first, once per host (scheme and host name) and per run, read with
   urllib.robotparser; a path it forbids to our User-Agent is not requested, and is recorded as
-  such. A robots.txt that is missing (4xx) allows everything; one that the server refuses (401,
-  403) or fails to give (5xx) forbids everything (RFC 9309, section 2.3.1);
+  such. A robots.txt that is unavailable (4xx, or more than five redirects) allows everything
+  (RFC 9309, section 2.3.1); one that the server fails to give (5xx) forbids everything, and
+  its status is recorded, since the site, not its robots.txt, is then the problem;
 - HEAD, then GET when the server refuses HEAD (HEAD_REFUSED), without reading the GET's body;
 - redirects followed by hand, at most `max_redirects` of them, each new host's robots.txt read
   before it is requested;
@@ -17,6 +24,8 @@ one connection pool per host, and has the timeouts we need; requests and httpx w
 layer over the same work (and httpx's last release is from 2024).
 """
 
+import ipaddress
+import socket
 import threading
 import urllib.robotparser
 from concurrent.futures import ThreadPoolExecutor
@@ -33,15 +42,15 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
+from urllib3.util import parse_url
 
 # Statuses by which servers that do not implement HEAD answer it: the address is tried with GET.
 HEAD_REFUSED = {400, 403, 405, 406, 501}
 REDIRECTS = {301, 302, 303, 307, 308}
-# robots.txt: its redirects followed (RFC 9309 says at least five), no other retry, and what
-# parsers must read of it at least (500 KiB).
-ROBOTS_RETRIES = urllib3.Retry(
-    total=5, connect=0, read=0, status=0, other=0, redirect=5, raise_on_redirect=False
-)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# robots.txt: its redirects followed (RFC 9309 says at least five), and what parsers must read
+# of it at least (500 KiB).
+ROBOTS_MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 512 * 1024
 
 # Stored as is in Resource.link_error (the data's language is French, like the sources').
@@ -51,6 +60,7 @@ UNREACHABLE = "serveur injoignable"
 BAD_CERTIFICATE = "certificat HTTPS invalide"
 TOO_MANY_REDIRECTS = "trop de redirections"
 BAD_ADDRESS = "adresse invalide"
+INTERNAL_ADDRESS = "adresse réservée ou interne : non vérifiée"
 HTTP_ERRORS = {
     401: "accès refusé",
     403: "accès refusé",
@@ -88,6 +98,29 @@ def error_of_status(status):
     return "réponse inattendue"
 
 
+def is_internal(address):
+    """Whether an IP address is one of this machine or of a network that is not the Internet."""
+    ip = ipaddress.ip_address(address)
+    # ::ffff:127.0.0.1 reaches 127.0.0.1, and Python 3.11 does not see through it.
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        # Also what is neither private nor global, such as 100.64.0.0/10 (shared address
+        # space), where some clouds put their metadata service.
+        or not ip.is_global
+    )
+
+
+class InternalAddress(Exception):
+    """The host resolves to an internal address: it is not requested."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one check saw: the last HTTP status (None when no answer came) and, when the link
@@ -104,14 +137,16 @@ class Outcome:
 class LinkChecker:
     """Checks addresses from several threads; one per run (its robots.txt cache lasts a run)."""
 
-    def __init__(self, user_agent, timeout=10.0, max_redirects=5, workers=8):
+    def __init__(self, user_agent, timeout=10.0, max_redirects=5, workers=8, allow_local=False):
         self.user_agent = user_agent
         self.max_redirects = max_redirects
         self.workers = workers
+        # For tests and development only: their servers listen on 127.0.0.1.
+        self.allow_local = allow_local
+        self.headers = {"User-Agent": user_agent, "Accept": "*/*"}
         self.http = urllib3.PoolManager(
             num_pools=max(10, workers * 2),
             maxsize=workers,
-            headers={"User-Agent": user_agent, "Accept": "*/*"},
             timeout=urllib3.Timeout(connect=timeout, read=timeout),
             # One request is one try, and a redirect is ours to follow (robots.txt first).
             retries=False,
@@ -139,17 +174,62 @@ class LinkChecker:
                     return Outcome(response.status, error_of_status(response.status))
                 url = urljoin(url, location)
             return Outcome(response.status, TOO_MANY_REDIRECTS)
+        except InternalAddress:
+            return Outcome(None, INTERNAL_ADDRESS)
+        # Before the timeouts: urllib3's NewConnectionError is a ConnectTimeoutError.
+        except NewConnectionError:
+            return Outcome(None, UNREACHABLE)
         except (ConnectTimeoutError, ReadTimeoutError):
             return Outcome(None, TIMEOUT)
         except SSLError:
             return Outcome(None, BAD_CERTIFICATE)
         except (LocationParseError, ValueError):
             return Outcome(None, BAD_ADDRESS)
-        except (NewConnectionError, HTTPError, OSError):
+        except (HTTPError, OSError):
             return Outcome(None, UNREACHABLE)
 
+    def addresses(self, host, port):
+        """The addresses of `host`, all checked; InternalAddress if any of them is internal
+        (a name that resolves to both a public and an internal address is not trusted)."""
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = list(dict.fromkeys(info[4][0] for info in found))
+        if not self.allow_local and any(is_internal(address) for address in addresses):
+            raise InternalAddress(host)
+        return addresses
+
+    def open(self, method, url):
+        """The answer to one request, its body unread, sent to an address that `addresses`
+        checked: urllib3 would resolve the name again, and a second answer could differ."""
+        target = parse_url(url)
+        if target.scheme not in DEFAULT_PORTS or not target.host:
+            raise LocationParseError(url)
+        host = target.host.strip("[]")
+        port = target.port or DEFAULT_PORTS[target.scheme]
+        # TLS still names and verifies the host (SNI, certificate), not the address.
+        tls = {"server_hostname": host, "assert_hostname": host}
+        headers = {**self.headers, "Host": target.netloc}
+        failure = None
+        for address in self.addresses(host, port):
+            pool = self.http.connection_from_host(
+                address, port, target.scheme, pool_kwargs=tls if target.scheme == "https" else None
+            )
+            try:
+                return pool.urlopen(
+                    method,
+                    target.request_uri,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    assert_same_host=False,
+                )
+            except NewConnectionError as error:
+                # The next address, as socket.create_connection would (IPv6 then IPv4).
+                failure = error
+        raise failure
+
     def request(self, method, url):
-        response = self.http.request(method, url, redirect=False, preload_content=False)
+        response = self.open(method, url)
         if method == "HEAD":
             response.release_conn()
         else:
@@ -178,23 +258,38 @@ class LinkChecker:
         return None
 
     def read_robots(self, site):
-        parser = urllib.robotparser.RobotFileParser(f"{site}/robots.txt")
+        url = f"{site}/robots.txt"
+        parser = urllib.robotparser.RobotFileParser(url)
         try:
-            response = self.http.request(
-                "GET", f"{site}/robots.txt", retries=ROBOTS_RETRIES, preload_content=False
-            )
-            body = response.read(ROBOTS_MAX_BYTES)
-            response.close()
+            # Redirects followed by hand, each hop's address checked as a link's are.
+            for _hop in range(ROBOTS_MAX_REDIRECTS + 1):
+                response = self.open("GET", url)
+                body = response.read(ROBOTS_MAX_BYTES) if 200 <= response.status < 300 else b""
+                response.close()
+                location = response.headers.get("Location")
+                if response.status not in REDIRECTS or not location:
+                    break
+                url = urljoin(url, location)
+                if urlsplit(url).scheme not in DEFAULT_PORTS:
+                    break
+        except InternalAddress:
+            return Outcome(None, INTERNAL_ADDRESS)
+        except NewConnectionError:
+            return Outcome(None, UNREACHABLE)
         except (ConnectTimeoutError, ReadTimeoutError):
             return Outcome(None, TIMEOUT)
         except SSLError:
             return Outcome(None, BAD_CERTIFICATE)
-        except (HTTPError, OSError):
+        except (HTTPError, OSError, ValueError):
             return Outcome(None, UNREACHABLE)
-        if response.status in {401, 403} or response.status >= 500:
-            parser.disallow_all = True
-        elif response.status >= 400:
-            parser.allow_all = True
-        else:
+        if response.status >= 500:
+            # Nothing of the site is requested (RFC 9309, 2.3.1.4), and what it answered is
+            # recorded: a link shown as forbidden by robots.txt would hide a failing server.
+            return Outcome(response.status, error_of_status(response.status))
+        if 200 <= response.status < 300:
             parser.parse(body.decode("utf-8", errors="replace").splitlines())
+        else:
+            # Unavailable (4xx, 401 and 403 included, or too many redirects): everything is
+            # allowed (RFC 9309, 2.3.1.3).
+            parser.allow_all = True
         return parser

@@ -47,8 +47,16 @@ class Command(BaseCommand):
                 "nom d'ALLOWED_HOSTS)."
             ),
         )
+        parser.add_argument(
+            "--allow-local",
+            action="store_true",
+            help=(
+                "Pour les tests et le développement seulement : vérifie aussi les adresses "
+                "locales ou internes (127.0.0.1, 10.x, 192.168.x…), refusées sinon."
+            ),
+        )
 
-    def handle(self, timeout, workers, max_redirects, portal_url, **options):
+    def handle(self, timeout, workers, max_redirects, portal_url, allow_local, **options):
         if not 0 < timeout <= 120:
             raise CommandError("--timeout doit être compris entre 0 et 120 secondes.")
         if not 1 <= workers <= MAX_WORKERS:
@@ -60,6 +68,7 @@ class Command(BaseCommand):
             timeout=timeout,
             max_redirects=max_redirects,
             workers=workers,
+            allow_local=allow_local,
         )
         rows = list(
             Resource.objects.published().exclude(url="").order_by("pk").values_list("pk", "url")
