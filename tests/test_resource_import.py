@@ -455,3 +455,15 @@ def test_the_import_costs_the_same_whatever_the_number_of_rows(
     with django_assert_num_queries(6):
         again = plan_file("p.csv", productions_file(count))
     assert len(again.unchanged) == count
+
+
+def test_labels_are_read_in_french_whatever_language_the_first_reader_used():
+    # A column keeps its vocabulary for the process: made while an administrator browsed in
+    # English, it knew « serious game » and refused « jeu sérieux ».
+    from django.utils import translation
+
+    from laureats.csv_format.values import Vocabulary
+
+    with translation.override("en"):
+        vocabulary = Vocabulary(Resource.Kind.choices)
+    assert vocabulary.parse("jeu sérieux") == Resource.Kind.SERIOUS_GAME

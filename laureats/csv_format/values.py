@@ -10,6 +10,7 @@ import functools
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from ..text.folding import normalize_text
 
@@ -154,7 +155,10 @@ class Vocabulary:
     """Values known by an identifier or a label: matched in any case, with or without accents."""
 
     def __init__(self, pairs):
-        self.pairs = [(value, str(label)) for value, label in pairs]
+        # In French, whatever language is active: the columns keep their vocabulary for the
+        # process, and the first import could come from an administrator browsing in English.
+        with override("fr"):
+            self.pairs = [(value, str(label)) for value, label in pairs]
         self.keys = {}
         for value, label in self.pairs:
             self.keys.setdefault(match_key(value), value)
