@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .. import derived
 from ..csv_format import ImportFailed, Problem
-from ..models import Laureate, Membership, Organisation, Sector, Source
+from ..models import Laureate, Membership, Organisation, Resource, Sector, Source
 from .history import BATCH_SIZE, record, record_with_m2m
 from .planning import PlanMoved
 
@@ -56,9 +56,12 @@ class Writer:
         self.record_objects(Laureate, rows, laureates)
         self.write_sources(rows, laureates, Source, "laureate")
         left = self.write_members(rows, laureates)
-        # Written partly in plain SQL (`delete`), which no signal tells of: the laureates, and
-        # the organisations that left a consortium, are named to the owner.
-        derived.note([laureate.pk for laureate in laureates], left)
+        # Written partly in plain SQL (`delete`), which no signal tells of: the laureates, the
+        # organisations that left a consortium, and the shared productions of these laureates
+        # (their sectors and search text follow them) are named to the owner.
+        written = [laureate.pk for laureate in laureates]
+        productions = Resource.laureates.through.objects.filter(laureate_id__in=written)
+        derived.note(written, left, productions.values_list("resource_id", flat=True))
 
     def changed(self, row):
         return {change.column for change in row.changes} if row.pk else set(row.values)

@@ -3,6 +3,7 @@ history entry per row written (with the file's name as its reason), inside the t
 the derived-data batch that `apply_plan` opens, and nothing at all if a resource the plan
 changes was written since the plan compared it (PlanMoved)."""
 
+from .. import derived
 from ..models import Resource, ResourceSource
 from .applying import Writer
 
@@ -20,6 +21,8 @@ class ResourceWriter(Writer):
             self.write_relation(rows, resources, column, descriptor)
         self.record_objects(Resource, rows, resources)
         self.write_sources(rows, resources, ResourceSource, "resource")
+        # Their laureates and sectors are written in plain SQL, which no signal tells of.
+        derived.note(resources=[resource.pk for resource in resources])
 
     def write_relation(self, rows, resources, column, descriptor):
         """Replace the laureates (or sectors) of the resources whose row changes them: the
