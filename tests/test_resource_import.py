@@ -485,7 +485,7 @@ def test_an_import_of_laureates_or_sectors_only_rebuilds_the_derived_columns(lau
     assert "lille" in resource.search_text and "lyon" not in resource.search_text
     assert list(Resource.objects.in_sectors(["construction-btp"])) == [resource]
     # A laureates' file that moves Lille to another sector moves its production too.
-    lille_row = "slug;secteurs\nprojet-essai-lille;transports\n".encode()
+    lille_row = b"slug;secteurs\nprojet-essai-lille;transports\n"
     apply_plan(plan_file("l.csv", lille_row))
     assert list(Resource.objects.in_sectors(["transports"])) == [resource]
     output = io.StringIO()
