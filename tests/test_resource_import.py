@@ -491,3 +491,25 @@ def test_an_import_of_laureates_or_sectors_only_rebuilds_the_derived_columns(lau
     output = io.StringIO()
     command("check_derived", stdout=output)
     assert output.getvalue().startswith("Toutes les colonnes dérivées sont à jour")
+
+
+def test_importing_productions_needs_their_permissions(client, django_user_model, laureates):
+    # The import page lets in whoever may add and change laureates; a productions file writes
+    # productions (found by review).
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editeur", password="x", is_staff=True)
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_laureate", "change_laureate"])
+    )
+    client.force_login(editor)
+    upload = SimpleUploadedFile("p.csv", b"ressource;titre;laureats\nx;X;projet-essai-lyon\n")
+    assert client.post(IMPORT, {"file": upload}).status_code == 403
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_resource", "change_resource"])
+    )
+    editor = django_user_model.objects.get(pk=editor.pk)
+    client.force_login(editor)
+    upload = SimpleUploadedFile("p.csv", b"ressource;titre;laureats\nx;X;projet-essai-lyon\n")
+    assert client.post(IMPORT, {"file": upload}).status_code == 200
+    assert not Resource.objects.exists()

@@ -131,6 +131,7 @@ class LaureateImportExportMixin:
             except ImportFailed as failure:
                 preview = Preview(problems=failure.problems)
             else:
+                may_write(request, plan)
                 preview = Preview(plan)
                 # Confirming imports this exact file, kept server-side: never a re-upload.
                 token = PendingImport.keep(request.user, file_name, data, plan, state).token
@@ -156,6 +157,8 @@ class LaureateImportExportMixin:
             .first()
         )
         shown = pending.load_plan() if pending else None
+        if shown is not None:
+            may_write(request, shown)
         if shown is None:
             messages.error(
                 request,
@@ -258,3 +261,15 @@ class LaureateImportExportMixin:
         response["Content-Disposition"] = f'attachment; filename="{export_filename("xlsx")}"'
         workbook.save(response)
         return response
+
+
+def may_write(request, plan):
+    """The import page is the laureates' (their add and change permissions let one in); a file
+    of shared productions writes productions, which needs their permissions too."""
+    if plan.kind == "resources" and not (
+        request.user.has_perm("laureats.add_resource")
+        and request.user.has_perm("laureats.change_resource")
+    ):
+        raise PermissionDenied(
+            _("Importer des productions partagées demande le droit de les ajouter et modifier.")
+        )
