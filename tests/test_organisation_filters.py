@@ -130,3 +130,27 @@ def test_search_finds_an_organisation_by_its_siret(client, members):
     response = client.get(reverse("laureats:organisation-list"), {"q": "73282932000074"})
 
     assert listed(response) == ["cfa-rennes"]
+
+
+def test_thousands_of_communes_offer_the_most_populated_and_the_asked(client, members):
+    # One option per commune would pass PostgreSQL's 1,664 columns a query once the register
+    # has placed the members (found by review): the facet offers COMMUNE_OPTIONS communes.
+    from laureats.browse.filters import COMMUNE_OPTIONS
+
+    published = LaureateFactory(is_published=True)
+    for number in range(COMMUNE_OPTIONS + 10):
+        organisation = OrganisationFactory(
+            city=f"Commune {number}", commune_code=f"{10000 + number}", region_id="84"
+        )
+        MembershipFactory(laureate=published, organisation=organisation)
+    url = reverse("laureats:organisation-list")
+    offered = options(client.get(url), "commune")
+    # The most populated (Lyon, 2 organisations) first in the choice, then by code.
+    assert len(offered) == COMMUNE_OPTIONS + 1  # and « commune non renseignée »
+    assert offered["69123"] == ("Lyon (69123)", 2)
+    assert "35238" not in offered  # Rennes: one organisation, past the first 30
+    asked = client.get(url, {"commune": "35238"})
+    assert options(asked, "commune")["35238"] == ("Rennes (35238)", 1)
+    assert listed(asked) == ["cfa-rennes"]
+    api = client.get(reverse("api:organisation-list"), {"commune": "35238"}).json()
+    assert [row["slug"] for row in api["results"]] == ["cfa-rennes"]

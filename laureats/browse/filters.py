@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Laureate, Membership, Organisation, Region, Sector
 from ..models.completeness import FACT_SLUGS, FACTS
+from ..models.validators import COMMUNE_CODE
 from ..text.folding import search_words
 from ..text.languages import in_page_language, is_french_page
 from ..text.ordering import french, sort_key
@@ -262,17 +263,28 @@ class LaureateFilter(FacetedFilterSet):
         return queryset.in_name_order()
 
 
-def commune_choices(organisations):
+# The commune facet offers the communes with the most organisations, and any one asked: one
+# option per commune would pass PostgreSQL's 1,664 columns a query once the register has placed
+# the members (as the resources' laureates did). The others are found by the search (the city).
+COMMUNE_OPTIONS = 30
+
+
+def commune_choices(organisations, asked=None):
     """The communes of `organisations` known by their INSEE code, named "city (code)", in
-    French order; then the option of those whose commune is not known."""
-    known = (
-        organisations.exclude(commune_code="")
-        .order_by()
-        .values_list("commune_code", "city")
-        .distinct()
-    )
+    French order; then the option of those whose commune is not known. With `asked` (codes),
+    only the COMMUNE_OPTIONS communes with the most organisations and those asked."""
+    known = organisations.exclude(commune_code="").order_by()
+    if asked is not None:
+        most = (
+            known.values("commune_code")
+            .annotate(organisations=Count("pk"))
+            .order_by("-organisations", "commune_code")
+            .values("commune_code")[:COMMUNE_OPTIONS]
+        )
+        codes = [code for code in asked if COMMUNE_CODE.fullmatch(code)]
+        known = known.filter(Q(commune_code__in=most) | Q(commune_code__in=codes))
     names = {}
-    for code, city in known:
+    for code, city in known.values_list("commune_code", "city").distinct():
         # One name per code: a city typed two ways is still one commune.
         names.setdefault(code, city)
     choices = [
@@ -282,8 +294,8 @@ def commune_choices(organisations):
     return [*choices, (UNKNOWN_COMMUNE, _("commune non renseignée"))]
 
 
-def public_commune_choices():
-    return commune_choices(Organisation.objects.with_published_memberships())
+def public_commune_choices(asked=None):
+    return commune_choices(Organisation.objects.with_published_memberships(), asked)
 
 
 class OrganisationFilter(FacetedFilterSet):
@@ -311,16 +323,19 @@ class OrganisationFilter(FacetedFilterSet):
     )
 
     FACETS = ["type", "region", "commune"]
+    # The communes offered depend on those asked (bind_filterset, bind_strictly).
+    ASKED_OPTIONS = ("commune",)
 
     class Meta:
         model = Organisation
         fields = []
 
-    def __init__(self, *args, choice_lists=None, **kwargs):
+    def __init__(self, *args, choice_lists=None, asked=None, **kwargs):
         # Options read once per request, as the laureates' are: the regions, and the communes
         # of the public organisations.
         if choice_lists is None:
-            choice_lists = {"region": region_choices(), "commune": public_commune_choices()}
+            communes = public_commune_choices((asked or {}).get("commune", []))
+            choice_lists = {"region": region_choices(), "commune": communes}
         self.choice_lists = choice_lists
         super().__init__(*args, **kwargs)
         for name in ("region", "commune"):

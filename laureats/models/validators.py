@@ -60,8 +60,9 @@ def validate_siret(value):
 # The register's other identifiers, by their published formats: the INSEE code of a commune
 # (Corsica's start 2A or 2B), the legal category (4 digits of INSEE's nomenclature), the
 # training body's declaration number (11 characters) and a school's UAI (7 digits and a letter).
+COMMUNE_CODE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 validate_commune_code = RegexValidator(
-    r"^(?:[0-9]{5}|2[AB][0-9]{3})\Z",
+    rf"^(?:{COMMUNE_CODE.pattern})\Z",
     _("Le code commune INSEE compte 5 caractères (2A ou 2B pour la Corse)."),
 )
 validate_legal_category = RegexValidator(
