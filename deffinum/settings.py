@@ -170,7 +170,7 @@ PAGE_CACHE_NEVER_STORED = [
 # any other parameter is answered but not stored: a parameter a page does not read never
 # makes a new stored page.
 LAUREATE_FILTERS = "laureats.browse.filters.LaureateFilter"
-ORGANISATION_FILTERS = "laureats.browse.filters.OrganisationFilter"
+ORGANISATION_FILTERS = "laureats.browse.organisation_filter.OrganisationFilter"
 PAGE_CACHE_PARAMETERS = {
     "laureats:laureate-list": [LAUREATE_FILTERS, "page"],
     "laureats:laureate-export": [LAUREATE_FILTERS],

@@ -135,7 +135,7 @@ def test_search_finds_an_organisation_by_its_siret(client, members):
 def test_thousands_of_communes_offer_the_most_populated_and_the_asked(client, members):
     # One option per commune would pass PostgreSQL's 1,664 columns a query once the register
     # has placed the members (found by review): the facet offers COMMUNE_OPTIONS communes.
-    from laureats.browse.filters import COMMUNE_OPTIONS
+    from laureats.browse.organisation_filter import COMMUNE_OPTIONS
 
     published = LaureateFactory(is_published=True)
     for number in range(COMMUNE_OPTIONS + 10):

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from laureats.admin.conflicts import signed_version
-from laureats.browse.filters import LaureateFilter, OrganisationFilter
+from laureats.browse.filters import LaureateFilter
+from laureats.browse.organisation_filter import OrganisationFilter
 from laureats.models import Laureate, Membership, Organisation
 from laureats.text.folding import FOLDED_LETTERS, FRENCH_STOP_WORDS, normalize_text
 

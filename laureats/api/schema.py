@@ -11,7 +11,8 @@ postprocessing hook, named in settings.SPECTACULAR_SETTINGS).
 - `page_size` is read leniently: any string, a bad one ignored with a notice (`notices`).
 """
 
-from ..browse.filters import LaureateFilter, OrganisationFilter, commune_choices
+from ..browse.filters import LaureateFilter
+from ..browse.organisation_filter import OrganisationFilter, commune_choices
 from ..models import Organisation, Region, Resource, Sector
 from ..resources.filters import ResourceFilter, every_laureate_choice
 from .defaults import MAX_PAGE_SIZE, PAGE_SIZE

@@ -12,7 +12,8 @@ from rest_framework import exceptions, routers, viewsets
 from rest_framework.reverse import reverse
 
 from ..browse.facets import regions_with_involved_count
-from ..browse.filters import LaureateFilter, OrganisationFilter
+from ..browse.filters import LaureateFilter
+from ..browse.organisation_filter import OrganisationFilter
 from ..models import Laureate, Organisation, ProgrammeFigure, Region, Sector
 from ..text.ordering import french
 from . import serializers

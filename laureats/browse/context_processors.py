@@ -5,7 +5,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.urls import translate_url
 from django.utils import translation
 
-from .filters import LaureateFilter, OrganisationFilter
+from .filters import LaureateFilter
+from .organisation_filter import OrganisationFilter
 
 
 def portal(request):

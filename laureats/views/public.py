@@ -11,7 +11,8 @@ from django.views.generic import DetailView
 from deffinum.pagecache.local import local
 
 from ..browse.facets import active_chips, active_params, facet_counts, facet_options, facets
-from ..browse.filters import LaureateFilter, OrganisationFilter, bind_filterset
+from ..browse.filters import LaureateFilter, bind_filterset
+from ..browse.organisation_filter import OrganisationFilter
 from ..models import Laureate, Organisation, ProgrammeFigure, Resource, Sector
 from ..organisations.partner_graph import partner_graph
 from ..organisations.partners import partners, possible_partners
