@@ -41,7 +41,8 @@ def test_ticked_cards_open_the_comparison(page, portal_data):
     page.goto("/laureats/")
     page.get_by_label("Comparer Chantier numérique fictif").check()
     page.get_by_label("Comparer Soins connectés fictifs").check()
-    page.get_by_role("button", name="Comparer les lauréats cochés").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Comparer les lauréats cochés").click()
     assert "/comparer/?l=" in page.url
     assert [name.split(" (")[0] for name in compared_names(page)] == [
         "Chantier numérique fictif",
@@ -53,7 +54,8 @@ def test_a_fiche_starts_a_comparison_with_another(page, portal_data):
     page.goto(f"/laureats/{BUILDING}/")
     page.get_by_role("link", name="Comparer avec un autre lauréat…").click()
     page.get_by_label("Ajouter un lauréat à la comparaison").select_option(FARM)
-    page.get_by_role("button", name="Ajouter").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ajouter").click()
     assert len(compared_names(page)) == 2
     page.set_viewport_size({"width": 375, "height": 800})
     # On a phone the table scrolls inside its frame, not the page.

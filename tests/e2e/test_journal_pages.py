@@ -46,14 +46,16 @@ def test_the_journal_filters_by_laureate_and_kind_with_its_form(page, edited_cat
     page.goto("/journal/")
     page.get_by_label("Lauréat").select_option("soins-connectes-fictifs")
     page.get_by_label("Type de changement").select_option("membres")
-    page.get_by_role("button", name="Afficher").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Afficher").click()
     assert "laureat=soins-connectes-fictifs" in page.url and "type=membres" in page.url
     entries = page.locator(".journal-entry")
     assert entries.count() == 1
     assert "retiré" in entries.first.inner_text()
     # The fiche leads to its history.
     page.goto("/laureats/soins-connectes-fictifs/")
-    page.get_by_role("link", name="Historique des modifications").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Historique des modifications").click()
     assert page.url.endswith("/laureats/soins-connectes-fictifs/historique/")
     assert "2 100 000" in page.locator(".journal").inner_text().replace("\u202f", " ").replace(
         "\xa0", " "
@@ -69,11 +71,13 @@ def test_older_changes_are_reached_by_their_link(page, portal_data):
     page.goto("/journal/")
     first = page.locator(".journal-entry").count()
     assert first == 30
-    page.get_by_role("link", name="Changements plus anciens").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Changements plus anciens").click()
     assert "avant=" in page.url
     assert page.locator(".journal-entry").count() >= 5
     screenshot(page, "journal-plus-anciens")
     problems = accessibility_problems(page)
     assert not problems, problems
-    page.get_by_role("link", name="Changements les plus récents").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Changements les plus récents").click()
     assert page.locator(".journal-entry").count() == 30

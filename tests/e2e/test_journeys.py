@@ -41,7 +41,8 @@ def test_filter_the_list_by_sector_and_region(page, varied_data):
     assert result_names(page) == ["Chantier numérique breton"]
     assert page.locator(".result-count").inner_text().startswith("1 lauréat trouvé")
     # Removing one filter through its chip widens the results again.
-    page.locator(".chips").get_by_role("link", name="Région : Bretagne").click()
+    with page.expect_navigation():
+        page.locator(".chips").get_by_role("link", name="Région : Bretagne").click()
     assert sorted(result_names(page)) == [
         "Chantier numérique breton",
         "Chantier numérique fictif",

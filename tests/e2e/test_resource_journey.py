@@ -60,15 +60,18 @@ def test_a_resource_added_in_the_admin_reaches_every_public_place(admin_page, pa
         page.goto(reverse("laureats:resource-list"))
         open_filters(page)
         page.get_by_label("jeu sérieux (1)").check()
-        page.get_by_role("button", name="Appliquer les filtres").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Appliquer les filtres").click()
         assert "1 production trouvée" in page.get_by_role("status").inner_text()
         screenshot(page, "parcours-production-facette")
         page.goto(reverse("laureats:resource-list"))
         open_filters(page)
         page.get_by_label("Rechercher").fill("chantier propre")
-        page.get_by_role("button", name="Appliquer les filtres").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Appliquer les filtres").click()
         assert "1 production trouvée" in page.get_by_role("status").inner_text()
-        page.get_by_role("link", name=TITLE).click()
+        with page.expect_navigation():
+            page.get_by_role("link", name=TITLE).click()
         assert page.locator("h1").inner_text() == TITLE
         screenshot(page, "parcours-production-fiche")
 

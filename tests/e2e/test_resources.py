@@ -53,25 +53,29 @@ def check(page, name):
 def test_a_resource_is_found_by_facet_and_by_search(page, resources, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.goto("/")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Productions"
-    ).click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Navigation principale").get_by_role(
+            "link", name="Productions"
+        ).click()
     assert page.locator("h1").inner_text() == "Productions partagées"
     assert "2 productions trouvées" in page.get_by_role("status").inner_text()
     panel = page.locator("#filters-panel")
     if not panel.evaluate("e => e.open"):
         page.locator("#filters-title").click()
     page.get_by_label("simulation immersive (VR/AR) (1)").check()
-    page.get_by_role("button", name="Appliquer les filtres").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Appliquer les filtres").click()
     assert "1 production trouvée" in page.get_by_role("status").inner_text()
-    page.get_by_role("link", name="Simulation immersive de l'échafaudage").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Simulation immersive de l'échafaudage").click()
     assert "RNCP34567" in page.locator("main").inner_text()
 
     page.goto("/ressources/")
     if not page.locator("#filters-panel").evaluate("e => e.open"):
         page.locator("#filters-title").click()
     page.get_by_label("Rechercher").fill("SOIN")
-    page.get_by_role("button", name="Appliquer les filtres").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Appliquer les filtres").click()
     assert "1 production trouvée" in page.get_by_role("status").inner_text()
     assert page.get_by_role("link", name="Guide des gestes de soin").is_visible()
 
