@@ -207,3 +207,34 @@ def test_the_journal_costs_the_same_at_any_number_of_resources(
     with django_assert_num_queries(RESOURCE_JOURNAL_QUERIES):
         text = entries(client.get(JOURNAL, {"type": "ressources"}))
     assert text.count("Licence : ") == min(count, 30)
+
+
+def test_links_written_from_the_laureates_side_are_in_the_history(client, module):
+    """`laureate.resources.add()`, `.remove()` and `.clear()` record the resource's change as
+    if written from its side: django-simple-history's own handler raised a TypeError there
+    (its issue 1048), and the write was lost."""
+    care = module.laureates.get()
+    building = make_laureate(name="Chantier fictif", slug="chantier-fictif")
+    age()
+    building.resources.add(module)
+    assert "Lauréats : Soins fictifs → Chantier fictif, Soins fictifs" in journal_text(client)
+    age()
+    care.resources.remove(module)
+    assert "Lauréats : Chantier fictif, Soins fictifs → Chantier fictif" in journal_text(client)
+    age()
+    building.resources.clear()
+    assert "Lauréats : Chantier fictif → non renseigné" in journal_text(client)
+    assert list(module.laureates.all()) == []
+    # The resource's search text and sectors follow, as from its side (laureats/derived/).
+    assert not Resource.objects.filter(pk=module.pk, search_text__contains="chantier").exists()
+
+
+def test_sectors_written_from_the_sectors_side_are_in_the_laureates_history(client, module):
+    care = module.laureates.get()
+    rows = care.history.count()
+    Sector.objects.get(slug="construction-btp").laureates.add(care)
+    assert care.history.count() == rows + 1
+    assert sorted(care.history.latest().sectors.values_list("sector__slug", flat=True)) == [
+        "construction-btp",
+        "sante-social",
+    ]

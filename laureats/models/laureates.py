@@ -6,11 +6,11 @@ from django.db.models import Case, Count, Exists, F, Max, Prefetch, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..text.ordering import french
 from .completeness import FACTS, is_stored_known, known_count, known_flag
 from .figures import ProgrammeFigure
+from .history import HistoryOfLinks
 from .organisations import Membership
 from .page_urls import page_url
 from .reference import Region, Sector
@@ -234,7 +234,7 @@ class Laureate(InputModel):
     version = version_field()
 
     objects = LaureateQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = HistoryOfLinks(
         m2m_fields=[sectors, regions],
         excluded_fields=[
             # A counter of writes, not a fact: the change log shows what changed instead.

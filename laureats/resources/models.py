@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..models.facet_bits import sector_bit, sector_mask
+from ..models.history import HistoryOfLinks
 from ..models.laureates import Laureate
 from ..models.reference import Sector
 from ..models.validators import validate_web_address
@@ -222,7 +223,7 @@ class Resource(InputModel):
     version = version_field()
 
     objects = ResourceQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = HistoryOfLinks(
         m2m_fields=[laureates, sectors],
         excluded_fields=[
             "search_text",
