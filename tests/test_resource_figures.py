@@ -67,6 +67,21 @@ def test_statistics_count_resources_with_not_entered(client, resources):
     assert "2 productions partagées saisies" in html
 
 
+
+def test_each_figure_counts_what_its_link_lists(client, resources):
+    """A figure is counted by the condition its list filters by: following its link shows as
+    many productions as it says."""
+    ResourceFactory(title="Deux licences ?", slug="deux", licence=Resource.Licence.CC_BY)
+    html = client.get(STATISTICS).text
+    followed = 0
+    for param in ["type", "licence", "acces", "etat"]:
+        for count, link in table(html, param).values():
+            if link:
+                found = f"{count} productions trouvées" if count > 1 else "1 production trouvée"
+                assert found in client.get(link).text, link
+                followed += 1
+    assert followed >= 5
+
 def test_home_shows_the_resources_by_type(client, resources):
     kinds = table(client.get(HOME).text, "type")
     assert kinds["Non saisi"] == (1, None)

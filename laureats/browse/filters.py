@@ -63,6 +63,16 @@ def sector_choices():
     return in_language_order(Sector.objects.values_list("slug", "name", "name_en"))
 
 
+def sector_choice_lists():
+    """The sector facet's options ("secteur"), and the id of each slug ("sector_ids"), which
+    the sector rules read (facet_bits.sector_bit): one query, for any FilterSet of sectors."""
+    sectors = list(Sector.objects.values_list("slug", "name", "name_en", "pk"))
+    return {
+        "secteur": in_language_order(row[:3] for row in sectors),
+        "sector_ids": {slug: pk for slug, _name, _english, pk in sectors},
+    }
+
+
 def region_choices():
     return in_language_order(Region.objects.values_list("code", "name", "name_en"))
 
@@ -157,12 +167,7 @@ class LaureateFilter(FacetedFilterSet):
         # Options read from the database once per request, not once per use of the form; the
         # sectors' ids with them, which their facet counts by (facet_bits.sector_bit).
         if choice_lists is None:
-            sectors = list(Sector.objects.values_list("slug", "name", "name_en", "pk"))
-            choice_lists = {
-                "secteur": in_language_order(row[:3] for row in sectors),
-                "region": region_choices(),
-                "sector_ids": {slug: pk for slug, _name, _english, pk in sectors},
-            }
+            choice_lists = {**sector_choice_lists(), "region": region_choices()}
         self.choice_lists = choice_lists
         super().__init__(*args, **kwargs)
         for name in ("secteur", "region"):

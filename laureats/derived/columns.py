@@ -20,6 +20,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from ..models import Laureate, Membership, Organisation, Region, Resource, Sector, Source
 from ..models.completeness import FACTS, bit
 from ..models.facet_bits import member_kind_mask, region_mask, sector_mask
+from ..models.publication import of_published_laureates
 from ..text.folding import normalize_text
 from ..text.search import weighted_vector
 
@@ -112,9 +113,7 @@ def known_mask(model):
 
 
 def in_published_laureate(model):
-    return Exists(
-        Membership.objects.filter(organisation_id=OuterRef("pk"), laureate__is_published=True)
-    )
+    return Exists(of_published_laureates(Membership.objects.filter(organisation_id=OuterRef("pk"))))
 
 
 # The inputs of the member-based columns: which members a laureate has, and who they are.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.apps import apps as project_apps
 from django.db.models import QuerySet
 
+from ..models.publication import of_published_laureates
 from ..text.ordering import french
 
 LEAD = "porteur"  # Membership.Role.LEAD, which a historical model does not carry
@@ -134,8 +135,8 @@ def gather_resources(tables, own):
         for pk, values in own.items()
     }
     laureates = (
-        tables.rows(tables.ResourceLaureate)
-        .filter(resource_id__in=list(result), laureate__is_published=True)
+        of_published_laureates(tables.rows(tables.ResourceLaureate))
+        .filter(resource_id__in=list(result))
         .order_by("resource_id", "laureate_id")
         .values_list("resource_id", "laureate__name", "laureate__acronym")
     )
@@ -146,8 +147,8 @@ def gather_resources(tables, own):
     for pk, sector in own.values_list("resource_id", "sector_id"):
         result[pk].sectors.add(sector)
     inherited = (
-        tables.rows(tables.ResourceLaureate)
-        .filter(resource_id__in=ids, laureate__is_published=True)
+        of_published_laureates(tables.rows(tables.ResourceLaureate))
+        .filter(resource_id__in=ids)
         .values_list("resource_id", "laureate__sectors")
     )
     for pk, sector in inherited:

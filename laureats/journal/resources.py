@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..models import Resource
+from ..models.publication import of_published_laureates
 from .entries import Change, Entry, field_changes, reason_of
 from .page import Table, among, history_rows
 from .timeline import groups, initial
@@ -55,7 +56,7 @@ def m2m_values(history_ids):
         m2m = apps.get_model("laureats", f"HistoricalResource_{name}")
         rows = m2m.objects.filter(among("history_id", history_ids), **{f"{column}__isnull": False})
         if name == "laureates":
-            rows = rows.filter(laureate__is_published=True)
+            rows = of_published_laureates(rows)
         for history_id, value in rows.order_by(column).values_list("history_id", column):
             result.setdefault(history_id, {}).setdefault(name, []).append(value)
     return result

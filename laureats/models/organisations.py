@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..text.ordering import french, sort_key
 from .page_urls import page_url
+from .publication import of_published_laureates
 from .reference import Region
 from .validators import (
     validate_activity_declaration,
@@ -35,7 +36,7 @@ class OrganisationQuerySet(InputQuerySet):
     def for_detail(self):
         """With its memberships in published laureates, each with the consortium's members."""
         memberships = (
-            Membership.objects.filter(laureate__is_published=True)
+            of_published_laureates(Membership.objects.all())
             .select_related("laureate")
             .prefetch_related(
                 Prefetch(
@@ -66,8 +67,8 @@ class OrganisationQuerySet(InputQuerySet):
         per organisation took ~21 ms at 10,000 laureates); a count subquery, evaluated for one
         page of names, says how many (a GROUP BY over every membership took a quarter of a
         second)."""
-        published = Membership.objects.filter(
-            organisation_id=OuterRef("pk"), laureate__is_published=True
+        published = of_published_laureates(
+            Membership.objects.filter(organisation_id=OuterRef("pk"))
         )
         # One membership per (laureate, organisation): counting them counts consortia.
         count = published.order_by().values("organisation_id").annotate(n=Count("pk")).values("n")

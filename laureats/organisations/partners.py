@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from ..models import Laureate, Membership, Organisation, lead_first
+from ..models.publication import of_published_laureates
 from ..text.ordering import sort_key
 
 # How many possible partners the page suggests: a short list to read, not a directory.
@@ -39,15 +40,15 @@ def possible_partners(organisation, partner_pks, limit=POSSIBLE_PARTNERS):
     known, since "near it" cannot be said."""
     if organisation.region_id is None:
         return None
-    my_sectors = Laureate.sectors.through.objects.filter(
-        laureate__is_published=True, laureate__memberships__organisation=organisation
+    my_sectors = of_published_laureates(
+        Laureate.sectors.through.objects.filter(laureate__memberships__organisation=organisation)
     ).values("sector_id")
     # Read among the region's memberships only: correlated per organisation, PostgreSQL hashed
     # every membership of every sector of the country (36 ms at 10,000 laureates, 2 here).
-    same_sector = Membership.objects.filter(
-        organisation__region_id=organisation.region_id,
-        laureate__is_published=True,
-        laureate__sectors__in=my_sectors,
+    same_sector = of_published_laureates(
+        Membership.objects.filter(
+            organisation__region_id=organisation.region_id, laureate__sectors__in=my_sectors
+        )
     ).values("organisation_id")
     return list(
         Organisation.objects.with_published_memberships()

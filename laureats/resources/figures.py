@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Resource, ResourceSource
 from ..models.completeness import Fact
+from .filters import ResourceFilter
 
 RESOURCE_FACTS = [
     Fact("kind", "type", _("type"), _("module, simulation, jeu sérieux, guide…"), "kind",
@@ -36,12 +37,12 @@ RESOURCE_FACTS = [
          lambda m: Q(Exists(ResourceSource.objects.filter(resource_id=OuterRef("pk"))))),
 ]  # fmt: skip
 FACTS_BY_KEY = {fact.key: fact for fact in RESOURCE_FACTS}
-# The breakdowns: (the list's filter, the field, its title, the fact that says it is entered).
+# The breakdowns: (the list's filter, its title, the fact that says it is entered).
 BREAKDOWNS = [
-    ("type", "kind", _("Par type"), "kind"),
-    ("licence", "licence", _("Par licence"), "licence"),
-    ("acces", "access", _("Par accès"), "access"),
-    ("etat", "status", _("Par état"), "status"),
+    ("type", _("Par type"), "kind"),
+    ("licence", _("Par licence"), "licence"),
+    ("acces", _("Par accès"), "access"),
+    ("etat", _("Par état"), "status"),
 ]
 # Resources named per section of /a-completer/; the count says the rest.
 NAMED_TO_COMPLETE = 20
@@ -51,27 +52,34 @@ def known(fact):
     return fact.condition(Resource)
 
 
+def options(param):
+    """(value, label, condition) of each option of the list's filter `param`, the condition
+    being the one the list filters by: a figure and the list it links to always agree."""
+    facet = ResourceFilter.base_filters[param]
+    return [(value, label, facet.where([value])) for value, label in facet.extra["choices"]]
+
+
 def resource_figures():
     """{"count", "breakdowns": [{"param", "title", "rows": [{"label", "count", "url"}]}],
     "facts": [{"fact", "missing"}]} of the published resources: one query."""
     aggregates = {"count": Count("pk")}
-    for param, field, _title, _fact in BREAKDOWNS:
-        for index, value in enumerate(Resource._meta.get_field(field).choices):
-            aggregates[f"{param}_{index}"] = Count("pk", filter=Q(**{field: value[0]}))
+    for param, _title, _fact in BREAKDOWNS:
+        for index, (_value, _label, condition) in enumerate(options(param)):
+            aggregates[f"{param}_{index}"] = Count("pk", filter=condition)
     for fact in RESOURCE_FACTS:
         aggregates[f"known_{fact.key}"] = Count("pk", filter=known(fact))
     result = Resource.objects.published().order_by().aggregate(**aggregates)
     count = result["count"]
     list_url = reverse("laureats:resource-list")
     breakdowns = []
-    for param, field, title, fact in BREAKDOWNS:
+    for param, title, fact in BREAKDOWNS:
         rows = [
             {
                 "label": label,
                 "count": result[f"{param}_{index}"],
                 "url": f"{list_url}?{urlencode({param: value})}",
             }
-            for index, (value, label) in enumerate(Resource._meta.get_field(field).choices)
+            for index, (value, label, _condition) in enumerate(options(param))
         ]
         # Nothing entered: no filter lists them, hence no link.
         rows.append(

@@ -13,9 +13,10 @@ from ..browse.filters import (
     MAX_QUERY_LENGTH,
     CheckboxMultipleChoiceFilter,
     FacetedFilterSet,
-    in_language_order,
+    sector_choice_lists,
 )
-from ..models import Laureate, Resource, Sector
+from ..models import Laureate, Resource
+from ..models.publication import of_published_laureates
 from ..models.validators import is_slug
 from ..text.folding import search_words
 from .models import in_sectors
@@ -47,8 +48,8 @@ LAUREATE_OPTIONS = 20
 def laureate_links():
     """The links of published resources to published laureates: a laureate without one would
     count 0."""
-    return Resource.laureates.through.objects.filter(
-        resource__is_published=True, laureate__is_published=True
+    return of_published_laureates(
+        Resource.laureates.through.objects.filter(resource__is_published=True)
     )
 
 
@@ -118,13 +119,11 @@ class ResourceFilter(FacetedFilterSet):
     def __init__(self, *args, choice_lists=None, asked=None, **kwargs):
         # Read once per request: bind_filterset builds one FilterSet (two for a bad search).
         if choice_lists is None:
-            sectors = list(Sector.objects.values_list("slug", "name", "name_en", "pk"))
             # Only what can be a slug reaches the query (PostgreSQL refuses a NUL byte); the
             # rest is refused by the form with the others' message.
             ticked = [slug for slug in (asked or {}).get("laureat", ()) if is_slug(slug)]
             choice_lists = {
-                "secteur": in_language_order(row[:3] for row in sectors),
-                "sector_ids": {slug: pk for slug, _name, _english, pk in sectors},
+                **sector_choice_lists(),
                 # The most provided do not depend on the request: read once per data version.
                 "laureat": laureate_choices(ticked)
                 if ticked

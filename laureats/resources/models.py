@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from ..models.facet_bits import sector_bit, sector_mask
 from ..models.history import HistoryOfLinks
 from ..models.laureates import Laureate
+from ..models.publication import of_published_laureates
 from ..models.reference import Sector
 from ..models.validators import validate_web_address
 from ..models.versions import version_field
@@ -101,10 +102,10 @@ def in_sectors(sector_ids):
     others = [pk for pk in sector_ids if sector_bit(pk) is None]
     if others:
         own = Resource.sectors.through.objects.filter(resource_id=OuterRef("pk"))
-        inherited = Resource.laureates.through.objects.filter(
-            resource_id=OuterRef("pk"),
-            laureate__is_published=True,
-            laureate__sectors__in=others,
+        inherited = of_published_laureates(
+            Resource.laureates.through.objects.filter(
+                resource_id=OuterRef("pk"), laureate__sectors__in=others
+            )
         )
         condition |= Q(Exists(own.filter(sector__in=others))) | (
             ~Q(Exists(own)) & Q(Exists(inherited))
