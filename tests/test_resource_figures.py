@@ -67,7 +67,6 @@ def test_statistics_count_resources_with_not_entered(client, resources):
     assert "2 productions partagées saisies" in html
 
 
-
 def test_each_figure_counts_what_its_link_lists(client, resources):
     """A figure is counted by the condition its list filters by: following its link shows as
     many productions as it says."""
@@ -81,6 +80,7 @@ def test_each_figure_counts_what_its_link_lists(client, resources):
                 assert found in client.get(link).text, link
                 followed += 1
     assert followed >= 5
+
 
 def test_home_shows_the_resources_by_type(client, resources):
     kinds = table(client.get(HOME).text, "type")
