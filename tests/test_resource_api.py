@@ -116,9 +116,12 @@ def test_csv_export_gives_the_filtered_list_every_page(client, catalogue):  # no
     everything = csv_rows(client.get("/ressources/export.csv"))
     assert [row["slug"] for row in everything] == ["echafaudage", "commun", "bloc"]
     shared = everything[1]
-    assert shared["laureats"] in {"soins-fictifs|chantier-fictif", "chantier-fictif|soins-fictifs"}
+    assert shared["laureats"] in {
+        "soins-fictifs | chantier-fictif",
+        "chantier-fictif | soins-fictifs",
+    }
     assert shared["licence"] == "" and shared["filieres"] == "construction-btp"
-    assert everything[2]["publics"] == "salaries|formateurs"
+    assert everything[2]["publics"] == "salaries | formateurs"
     filtered = csv_rows(client.get("/ressources/export.csv?public=apprentis&type=fusee"))
     assert [row["slug"] for row in filtered] == ["echafaudage"]
 

@@ -71,7 +71,7 @@ def test_the_three_files_hold_the_same_rows_in_the_same_order(client, catalogue,
         # The JSON keeps the API's types: lists, null for what no source gives.
         assert list(item) == RESOURCE_COLUMN_NAMES
         assert row["licence"] == (item["licence"] or "")
-        assert row["publics"] == "|".join(item["publics"])
+        assert row["publics"] == " | ".join(item["publics"])
     # Never an unpublished one.
     assert "cache" not in [row["slug"] for row in rows]
 

@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from ..csv_format import ImportFailed, Problem, read_file
 from ..csv_format.resource_columns import is_resource_header
+from ..csv_format.resource_export import as_import_table, is_resource_export
 from . import applying
 from .planning import Change, Plan, PlanMoved, Planner, RowPlan
 from .resource_applying import ResourceWriter
@@ -15,8 +16,12 @@ from .state import database_state
 
 def plan_file(name, data):
     """The Plan of a file's bytes (of laureates, or of shared productions when its header
-    names the `ressource` column); ImportFailed with every problem otherwise."""
+    names the `ressource` column or is their export's); ImportFailed with every problem
+    otherwise."""
     table = read_file(name, data)
+    if is_resource_export(table.header):
+        # The portal's export of the productions, corrected and given back.
+        table = as_import_table(table)
     planner = ResourcePlanner() if is_resource_header(table.header) else Planner()
     plan = planner.plan(table)
     # Only the name: a path given to the command may say where files are kept.

@@ -103,10 +103,15 @@ REGISTER_PATTERNS = {
 }
 
 
+def joined_pattern(pattern):
+    """A Table Schema pattern for values of `pattern` joined by " | ", as every CSV of the
+    portal writes a list (csv_format.values.join_values)."""
+    return f"(?:{pattern})(?: \\{SEPARATOR} (?:{pattern}))*"
+
+
 def one_of(values):
-    """A Table Schema pattern for a "|" separated list of known identifiers (slugs, codes)."""
-    choice = "|".join(values)
-    return f"(?:{choice})(?: \\{SEPARATOR} (?:{choice}))*"
+    """A Table Schema pattern for a list of known identifiers (slugs, codes)."""
+    return joined_pattern("|".join(values))
 
 
 def model_field_schema(model_field):
@@ -200,11 +205,6 @@ RESOURCE_PATTERNS = {
 }
 
 
-def joined_pattern(pattern):
-    """A Table Schema pattern for values of `pattern` joined by "|" (the resources' CSV)."""
-    return f"(?:{pattern})(?:\\{SEPARATOR}(?:{pattern}))*"
-
-
 def resource_column_schema(column):
     if column.name in RESOURCE_PATTERNS:
         return {
@@ -213,7 +213,7 @@ def resource_column_schema(column):
         }
     if column.name == "publics":
         options = [value for value, _label in Resource._meta.get_field("audience").options]
-        return {"type": "string", "constraints": {"pattern": joined_pattern("|".join(options))}}
+        return {"type": "string", "constraints": {"pattern": one_of(options)}}
     if column.name == "filieres_des_laureats":
         return {"type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]}
     if column.name == "mis_a_jour":
@@ -221,7 +221,8 @@ def resource_column_schema(column):
     if column.name == "url":
         return {"type": "string", "format": "uri"}
     if column.name == "sources":
-        # Addresses joined by "|": a pattern would only repeat the URL's own rules.
+        # Each an address and its title, joined by " | ": a pattern would only repeat the
+        # URL's own rules.
         return {"type": "string"}
     return model_field_schema(Resource._meta.get_field(column.field_name))
 

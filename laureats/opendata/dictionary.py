@@ -118,7 +118,11 @@ RESOURCE_COLUMNS = [
     ResourceColumn("adresse", "url"),
     ResourceColumn("date_mise_a_disposition", "available_on"),
     ResourceColumn(
-        "sources", "sources", description=_("Adresses des documents publics qui la nomment.")
+        "sources",
+        "sources",
+        description=_(
+            "Documents publics qui la nomment : l'adresse de chacun, suivie de son titre."
+        ),
     ),
     ResourceColumn("mis_a_jour", "updated_at", _("date et heure ISO 8601")),
     ResourceColumn("url", "", _("adresse web"), _("Page de la production sur le portail.")),

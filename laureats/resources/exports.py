@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ..browse.filters import bind_filterset
-from ..csv_format.values import SEPARATOR
+from ..csv_format.values import join_values
 from ..models import Resource
 from ..opendata.dictionary import RESOURCE_COLUMN_NAMES, resource_fields
 from ..opendata.exports import (
@@ -58,18 +58,25 @@ class ResourceExtraction(Extraction):
             yield from ResourceSerializer(chunk, many=True, context=context).data
 
 
+def item_text(item):
+    """A laureate by its slug, a source as the import reads it (its address, then its
+    title), anything else as itself."""
+    if not isinstance(item, dict):
+        return str(item)
+    if "slug" in item:
+        return item["slug"]
+    return f"{item['url']} {item.get('titre') or ''}".strip()
+
+
 def cell(value):
-    """An API value as a CSV cell: "" for null, lists joined, laureates and sources by slug
-    and address."""
+    """An API value as a CSV cell, as the import reads it back (csv_format/resource_export.py):
+    "" for null, lists joined by "|"."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, list):
-        return SEPARATOR.join(
-            item.get("slug") or item.get("url", "") if isinstance(item, dict) else str(item)
-            for item in value
-        )
+        return join_values(item_text(item) for item in value)
     return str(value)
 
 

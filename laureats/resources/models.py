@@ -26,7 +26,8 @@ from .links import FORBIDDEN_BY_ROBOTS
 
 # France Compétences' two registers: the national one (RNCP) and the specific one (RS).
 CERTIFICATION_CODE = re.compile(r"(RNCP|RS)\d{1,6}")
-CERTIFICATION_SEPARATOR = re.compile(r"[\s,;]+")
+# Spaces, commas, semicolons, or "|" as the exports join lists.
+CERTIFICATION_SEPARATOR = re.compile(r"[\s,;|]+")
 
 
 def certification_codes(text):
