@@ -55,7 +55,9 @@ def catalogue(reference_data):
         resource=full, url="https://presse.example.org/a", title="Annonce | région"
     )
     ResourceSourceFactory(resource=full, url="https://presse.example.org/b", title="")
-    following = ResourceFactory(title="Guide des soins", slug="guide-soins", laureates=[care])
+    following = ResourceFactory(
+        title="Guide des soins", slug="guide-soins", laureates=[care], description="=1+1 ; -2"
+    )
     return full, following
 
 
