@@ -111,3 +111,10 @@ def flush_redis():
         import redis
 
         redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def page_queries(captured):
+    """The page's own queries: not the data version's poll, which a process makes at most once
+    per PAGE_CACHE_VERSION_TTL seconds whatever it serves (deffinum/pagecache/local.py), and
+    which otherwise lands in whichever page was rendered when the delay ran out."""
+    return sum("pagecache_dataversion" not in query["sql"] for query in captured.captured_queries)

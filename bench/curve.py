@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import page_queries
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
@@ -258,7 +260,7 @@ def probe():
             "ms": 1000 * statistics.median(times),
             # The machine is shared: the fastest render is the one least slowed by others.
             "min_ms": 1000 * min(times),
-            "queries": len(queries.captured_queries),
+            "queries": page_queries(queries),
         }
         if key == "export_csv":
             # Python's own allocations while streaming: what a worker's memory grows by.

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import FILTERS, PYTHON, ROOT, SEARCH, base_env
+from common import FILTERS, PYTHON, ROOT, SEARCH, base_env, page_queries
 
 
 def probe(dataset):
@@ -83,13 +83,13 @@ def probe_pages():
             response, size = get(path)
         seconds = time.monotonic() - started
         # captured_queries reads the connection's log, which the next request empties.
-        query_count = len(queries.captured_queries)
+        query_count = page_queries(queries)
         settings.PAGE_CACHE_ENABLED = True
         cache.clear()
         get(path)
         with CaptureQueriesContext(connection) as hit_queries:
             hit, _ = get(path)
-        hit_query_count = len(hit_queries.captured_queries)
+        hit_query_count = page_queries(hit_queries)
         pages[key] = {
             "path": path,
             "status": response.status_code,
