@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from laureats.importer import apply_plan, plan_file
+from laureats.importer import ImportFailed, apply_plan, plan_file
 from laureats.models import Resource, Sector
 
 from .factories import LaureateFactory, ResourceFactory, ResourceSourceFactory
@@ -42,7 +42,8 @@ def catalogue(reference_data):
         description="Monter un échafaudage ; en réalité virtuelle.",
         laureates=[site, care],
         audience=["apprentis", "formateurs"],
-        certifications="RNCP34567 RS5678",
+        # Typed with a comma, as the admin's form allows.
+        certifications="RNCP34567, RS5678",
         licence=Resource.Licence.CC_BY_SA,
         access=Resource.Access.ON_REQUEST,
         url="https://simulation.example.org/echafaudage?niveau=1",
@@ -133,3 +134,80 @@ def test_in_the_import_format_url_is_still_the_address(catalogue):
     plan = plan_file("p.csv", data)
     apply_plan(plan)
     assert Resource.objects.get(slug="guide-soins").url == "https://a.example.org"
+
+
+def test_links_to_unpublished_laureates_are_kept(client, catalogue):
+    """The export names only published laureates: a link to an unpublished one stays, and a
+    production whose laureates are all unpublished (an empty cell) is not refused."""
+    full, _following = catalogue
+    hidden = LaureateFactory(slug="projet-cache", is_published=False)
+    full.laureates.add(hidden)
+    alone = ResourceFactory(title="Seul", slug="seul", laureates=[hidden])
+    plan = plan_file("productions.csv", export(client))
+    assert "0 mise(s) à jour, 3 inchangée(s)" in plan.summary()
+    apply_plan(plan)
+    assert "projet-cache" in full.laureates.values_list("slug", flat=True)
+    assert list(alone.laureates.values_list("slug", flat=True)) == ["projet-cache"]
+
+
+def test_a_production_changed_since_the_export_is_not_overwritten(client, catalogue):
+    full, _following = catalogue
+    data = export(client)
+    full.title = "Titre corrigé par une collègue"
+    full.save()
+    with pytest.raises(ImportFailed) as failed:
+        plan_file("productions.csv", data)
+    [problem] = failed.value.problems
+    assert problem.column == "mis_a_jour"
+    assert "modifiée le" in problem.message and "Exportez-la de nouveau" in problem.message
+    full.refresh_from_db()
+    assert full.title == "Titre corrigé par une collègue"
+
+
+def edited(client, changes):
+    """The CSV export with `changes` ({slug: {column: value}}) made to its cells."""
+    rows = list(csv.reader(io.StringIO(export(client).decode("utf-8-sig"))))
+    header = rows[0]
+    for row in rows[1:]:
+        for column, value in changes.get(row[header.index("slug")], {}).items():
+            row[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_sectors_are_its_own_only_once_it_stops_following_its_laureates(client, catalogue):
+    _full, following = catalogue
+    # Changed while the row still says it follows its laureates: a problem, not a guess.
+    with pytest.raises(ImportFailed) as failed:
+        plan_file("p.csv", edited(client, {"guide-soins": {"filieres": "construction-btp"}}))
+    [problem] = failed.value.problems
+    assert problem.column == "filieres" and "mettez-y « non »" in problem.message
+    assert not following.sectors.exists()
+    # Said so: its own sectors.
+    apply_plan(
+        plan_file(
+            "p.csv",
+            edited(
+                client,
+                {"guide-soins": {"filieres": "construction-btp", "filieres_des_laureats": "non"}},
+            ),
+        )
+    )
+    assert list(following.sectors.values_list("slug", flat=True)) == ["construction-btp"]
+
+
+def test_a_problem_names_the_exports_own_column(client, catalogue):
+    with pytest.raises(ImportFailed) as failed:
+        plan_file("p.csv", edited(client, {"guide-soins": {"adresse": "www.example.org"}}))
+    [problem] = failed.value.problems
+    assert problem.column == "adresse" and "adresse web" in problem.message
+
+
+def test_the_export_without_its_computed_columns_is_still_read_as_productions(client, catalogue):
+    rows = list(csv.reader(io.StringIO(export(client).decode("utf-8-sig"))))
+    kept = [i for i, name in enumerate(rows[0]) if name not in {"filieres_des_laureats", "url"}]
+    out = io.StringIO()
+    csv.writer(out).writerows([[row[i] for i in kept] for row in rows])
+    plan = plan_file("p.csv", out.getvalue().encode())
+    assert plan.kind == "resources"

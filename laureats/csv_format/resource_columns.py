@@ -19,7 +19,6 @@ from ..resources.models import Resource, certification_codes, validate_certifica
 from . import values as v
 from .codecs import Boolean, Choice, Codec, Codes, Date, Slug, Sources, Text, Url, check_length
 from .columns import Column
-from .resource_export import is_resource_export
 
 IDENTIFIER = "ressource"
 
@@ -265,6 +264,5 @@ def resource_column_for_header(text):
 
 
 def is_resource_header(cells):
-    """Whether a header row is a resources table's: it names the `ressource` column, or it
-    is the portal's own export of the productions (resource_export.py)."""
-    return any(v.match_key(cell) == IDENTIFIER for cell in cells) or is_resource_export(cells)
+    """Whether a header row is a resources table's: it names the `ressource` column."""
+    return any(v.match_key(cell) == IDENTIFIER for cell in cells)

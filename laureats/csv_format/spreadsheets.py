@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from .codecs import MAX_CELL_CHARS
 from .columns import column_for_header
 from .resource_columns import is_resource_header
+from .resource_export import is_resource_export
 from .tables import (
     MAX_ROWS,
     ImportFailed,
@@ -111,9 +112,9 @@ def choose(heads, filled=None):
 
 
 def table_kind(cells):
-    """ "resources" for a header naming the `ressource` column, "laureates" for one naming
-    `slug`, else None."""
-    if is_resource_header(cells):
+    """ "resources" for a header naming the `ressource` column or the productions' export's,
+    "laureates" for one naming `slug`, else None."""
+    if is_resource_header(cells) or is_resource_export(cells):
         return "resources"
     if is_header(cells):
         return "laureates"

@@ -6,10 +6,11 @@ from pathlib import PurePath
 
 from ..csv_format import ImportFailed, Problem, read_file
 from ..csv_format.resource_columns import is_resource_header
-from ..csv_format.resource_export import as_import_table, is_resource_export
+from ..csv_format.resource_export import is_resource_export
 from . import applying
 from .planning import Change, Plan, PlanMoved, Planner, RowPlan
 from .resource_applying import ResourceWriter
+from .resource_export import ExportPlanner
 from .resource_planning import ResourcePlan, ResourcePlanner
 from .state import database_state
 
@@ -19,10 +20,13 @@ def plan_file(name, data):
     names the `ressource` column or is their export's); ImportFailed with every problem
     otherwise."""
     table = read_file(name, data)
-    if is_resource_export(table.header):
+    if is_resource_header(table.header):
+        planner = ResourcePlanner()
+    elif is_resource_export(table.header):
         # The portal's export of the productions, corrected and given back.
-        table = as_import_table(table)
-    planner = ResourcePlanner() if is_resource_header(table.header) else Planner()
+        planner = ExportPlanner()
+    else:
+        planner = Planner()
     plan = planner.plan(table)
     # Only the name: a path given to the command may say where files are kept.
     plan.file_name = PurePath(name).name

@@ -92,7 +92,7 @@ class ResourceColumn:
 
 
 # One row per published shared production (laureats/resources/), the API's keys: in the CSV,
-# lists are joined by "|" (laureates and sources by slug and address), unknown is empty.
+# lists are joined by " | " (laureates by slug, sources as "address title"), unknown is empty.
 RESOURCE_COLUMNS = [
     ResourceColumn("slug", "slug"),
     ResourceColumn("titre", "title"),

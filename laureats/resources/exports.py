@@ -1,9 +1,10 @@
 """The files of any search of /ressources/ (CSV, JSON, XLSX): the FilterSet's rows (every page,
 the list's order), each as the API gives it, read in chunks. One path for the three: the JSON
-holds the API's values, the CSV and the XLSX the same values as cells (lists joined by "|",
-laureates and sources by slug and address); all are written by the laureate exports' machinery
-(formulas neutralised, streamed, the XLSX's "À propos" sheet) and their columns documented by
-the data dictionary (opendata/dictionary.py: RESOURCE_COLUMNS)."""
+holds the API's values, the CSV and the XLSX the same values as cells (lists joined by " | ",
+laureates by slug, sources as "address title", as the import reads them back); all are written
+by the laureate exports' machinery (formulas neutralised, streamed, the XLSX's "À propos" sheet)
+and their columns documented by the data dictionary (opendata/dictionary.py:
+RESOURCE_COLUMNS)."""
 
 import datetime
 

@@ -247,6 +247,12 @@ class Resource(InputModel):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # One space apart, whatever separated them (the validator allows commas): as the import
+        # writes them, so that an export given back compares equal.
+        self.certifications = " ".join(certification_codes(self.certifications))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("laureats:resource-detail", kwargs={"slug": self.slug})
 
