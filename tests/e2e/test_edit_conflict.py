@@ -9,15 +9,24 @@ from laureats.models import Laureate
 from .conftest import assert_readable_at_every_width, session_cookie
 
 
-def open_change_form(browser, live_server, user, laureate):
+def open_change_form(browser, live_server, cookies, laureate):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 800}, locale="fr-FR"
     )
-    context.add_cookies(session_cookie(live_server.url, user))
+    context.add_cookies(cookies)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(reverse("admin:laureats_laureate_change", args=[laureate.pk]))
     return page
+
+
+def sessions_before_any_page(live_server, page, first, second):
+    """A's session on `page`, and B's cookies: both written before any page is open. On SQLite
+    the live server and the test share one in-memory database, whose table locks answer
+    "database table is locked" at once rather than wait: B's session written while the server
+    still read django_session for A's page failed CI once."""
+    page.context.add_cookies(session_cookie(live_server.url, first))
+    return session_cookie(live_server.url, second)
 
 
 def test_two_administrators_edit_the_same_laureate(
@@ -27,10 +36,10 @@ def test_two_administrators_edit_the_same_laureate(
     laureate.summary = "Résumé lu par les deux administrateurs."
     laureate.save()
     other = django_user_model.objects.create_superuser("b", "b@example.org", "x")
+    b_cookies = sessions_before_any_page(live_server, page, staff_user, other)
     # A (the `page` fixture's tab, which fails on any CSP or script error) and B open the form.
-    page.context.add_cookies(session_cookie(live_server.url, staff_user))
     page.goto(reverse("admin:laureats_laureate_change", args=[laureate.pk]))
-    second = open_change_form(browser, live_server, other, laureate)
+    second = open_change_form(browser, live_server, b_cookies, laureate)
 
     # B corrects the summary and saves first.
     second.locator("#id_summary").fill("Résumé corrigé par B.\nSur deux lignes.")
@@ -67,9 +76,9 @@ def test_starting_again_from_the_current_fiche(
 ):
     laureate = Laureate.objects.get(slug="soins-connectes-fictifs")
     other = django_user_model.objects.create_superuser("b", "b@example.org", "x")
-    page.context.add_cookies(session_cookie(live_server.url, staff_user))
+    b_cookies = sessions_before_any_page(live_server, page, staff_user, other)
     page.goto(reverse("admin:laureats_laureate_change", args=[laureate.pk]))
-    second = open_change_form(browser, live_server, other, laureate)
+    second = open_change_form(browser, live_server, b_cookies, laureate)
     second.locator("#id_acronym").fill("SCF")
     second.get_by_role("button", name="Enregistrer", exact=True).click()
     second.wait_for_url(f"**{reverse('admin:laureats_laureate_changelist')}")
