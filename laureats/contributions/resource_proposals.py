@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Laureate, Proposal, Resource, ResourceSource
-from ..models.validators import free_slug, is_slug
+from ..models.validators import free_slug
 from .forms import ContributionForm
 
 # The fields of the resource a proposal carries, in the order the moderator reads them.
@@ -121,23 +121,6 @@ class ResourceProposalForm(ContributionForm):
         if commit:
             proposal.save()
         return proposal
-
-
-def laureates_from_query(query, notices):
-    """?laureat=<slug> (the laureate page's link) ticks that laureate; an unknown one gets a
-    notice, never an error."""
-    slug = query.get("laureat", "").strip()
-    if not slug:
-        return {}
-    # Only what can be a slug reaches the query (PostgreSQL refuses a NUL byte, for one).
-    laureate = Laureate.objects.published().filter(slug=slug).first() if is_slug(slug) else None
-    if laureate is None:
-        notices.append(
-            _("Aucun lauréat publié ne porte l'identifiant « %(slug)s » : cochez-le dans la liste.")
-            % {"slug": slug[:80]}
-        )
-        return {}
-    return {"laureates": [laureate]}
 
 
 def proposed_values(proposal):

@@ -121,6 +121,23 @@ class InternalAddress(Exception):
     """The host resolves to an internal address: it is not requested."""
 
 
+# What a request that raised is recorded as, the first kind that matches: urllib3's
+# NewConnectionError is a ConnectTimeoutError, and LocationParseError a ValueError.
+FAILURES = [
+    (InternalAddress, INTERNAL_ADDRESS),
+    (NewConnectionError, UNREACHABLE),
+    ((ConnectTimeoutError, ReadTimeoutError), TIMEOUT),
+    (SSLError, BAD_CERTIFICATE),
+    ((LocationParseError, ValueError), BAD_ADDRESS),
+]
+
+
+def failure(error):
+    """The Outcome of a request (a link's or its site's robots.txt) that raised `error`."""
+    problem = next((problem for kinds, problem in FAILURES if isinstance(error, kinds)), None)
+    return Outcome(None, problem or UNREACHABLE)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one check saw: the last HTTP status (None when no answer came) and, when the link
@@ -174,19 +191,8 @@ class LinkChecker:
                     return Outcome(response.status, error_of_status(response.status))
                 url = urljoin(url, location)
             return Outcome(response.status, TOO_MANY_REDIRECTS)
-        except InternalAddress:
-            return Outcome(None, INTERNAL_ADDRESS)
-        # Before the timeouts: urllib3's NewConnectionError is a ConnectTimeoutError.
-        except NewConnectionError:
-            return Outcome(None, UNREACHABLE)
-        except (ConnectTimeoutError, ReadTimeoutError):
-            return Outcome(None, TIMEOUT)
-        except SSLError:
-            return Outcome(None, BAD_CERTIFICATE)
-        except (LocationParseError, ValueError):
-            return Outcome(None, BAD_ADDRESS)
-        except (HTTPError, OSError):
-            return Outcome(None, UNREACHABLE)
+        except (InternalAddress, HTTPError, OSError, ValueError) as error:
+            return failure(error)
 
     def addresses(self, host, port):
         """The addresses of `host`, all checked; InternalAddress if any of them is internal
@@ -272,16 +278,8 @@ class LinkChecker:
                 url = urljoin(url, location)
                 if urlsplit(url).scheme not in DEFAULT_PORTS:
                     break
-        except InternalAddress:
-            return Outcome(None, INTERNAL_ADDRESS)
-        except NewConnectionError:
-            return Outcome(None, UNREACHABLE)
-        except (ConnectTimeoutError, ReadTimeoutError):
-            return Outcome(None, TIMEOUT)
-        except SSLError:
-            return Outcome(None, BAD_CERTIFICATE)
-        except (HTTPError, OSError, ValueError):
-            return Outcome(None, UNREACHABLE)
+        except (InternalAddress, HTTPError, OSError, ValueError) as error:
+            return failure(error)
         if response.status >= 500:
             # Nothing of the site is requested (RFC 9309, 2.3.1.4), and what it answered is
             # recorded: a link shown as forbidden by robots.txt would hide a failing server.

@@ -17,7 +17,7 @@ from ..contributions.forms import (
     field_from_query,
     organisation_field_from_query,
 )
-from ..contributions.resource_proposals import ResourceProposalForm, laureates_from_query
+from ..contributions.resource_proposals import ResourceProposalForm
 from ..models import Laureate, Organisation, Proposal
 from ..models.validators import is_slug
 from .public import coverage
@@ -94,22 +94,42 @@ def too_many_requests(request, retry_after):
     return response
 
 
-def initial_from_query(query, notices):
-    """?laureat=<slug> pre-fills a correction of that laureate; an unknown slug gets a notice."""
+def asked_laureate(query, notices, unknown):
+    """The published laureate `?laureat=<slug>` names (a laureate page's link to a form), None
+    if none; a slug no published laureate has adds the notice `unknown`, never an error."""
     slug = query.get("laureat", "").strip()
     if not slug:
-        return {}
+        return None
     # Only what can be a slug reaches the query (PostgreSQL refuses a NUL byte, for one).
     laureate = Laureate.objects.published().filter(slug=slug).first() if is_slug(slug) else None
     if laureate is None:
-        notices.append(
-            _(
-                "Aucun lauréat publié ne porte l'identifiant « %(slug)s » : choisissez-le dans la liste."
-            )
-            % {"slug": slug[:80]}
-        )
-        return {"kind": Proposal.Kind.CORRECTION}
-    return {"kind": Proposal.Kind.CORRECTION, "laureate": laureate}
+        notices.append(unknown % {"slug": slug[:80]})
+    return laureate
+
+
+def initial_from_query(query, notices):
+    """?laureat=<slug> pre-fills a correction of that laureate."""
+    if not query.get("laureat", "").strip():
+        return {}
+    laureate = asked_laureate(
+        query,
+        notices,
+        _(
+            "Aucun lauréat publié ne porte l'identifiant « %(slug)s » : choisissez-le dans la liste."
+        ),
+    )
+    initial = {"kind": Proposal.Kind.CORRECTION}
+    return {**initial, "laureate": laureate} if laureate else initial
+
+
+def laureates_from_query(query, notices):
+    """?laureat=<slug> ticks that laureate in a production's proposal."""
+    laureate = asked_laureate(
+        query,
+        notices,
+        _("Aucun lauréat publié ne porte l'identifiant « %(slug)s » : cochez-le dans la liste."),
+    )
+    return {"laureates": [laureate]} if laureate else {}
 
 
 def submit(request, form):
