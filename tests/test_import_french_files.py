@@ -4,17 +4,16 @@ public pages. The rows are test rows, not real laureates."""
 
 import datetime
 import io
-import zipfile
 from html import unescape
-from xml.sax.saxutils import escape
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from laureats.models import Laureate
+
+from .spreadsheet_files import csv_text, ods_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +66,6 @@ ROWS = [
 ]
 
 
-def csv_text(rows, separator=";"):
-    def cell(value):
-        return f'"{value}"' if separator in value or '"' in value else value
-
-    return "\r\n".join(separator.join(cell(value) for value in row) for row in rows) + "\r\n"
-
-
 def excel_csv_cp1252():
     """Excel's "CSV (séparateur : point-virgule)": Windows-1252, no narrow space possible."""
     return csv_text([HEADER, *ROWS]).replace(NNBSP, NBSP).encode("cp1252")
@@ -102,60 +94,11 @@ def typed(row):
 
 
 def xlsx():
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Lauréats"
-    sheet.append(HEADER)
-    for row in ROWS:
-        sheet.append(typed(row))
-    saved = io.BytesIO()
-    workbook.save(saved)
-    return saved.getvalue()
-
-
-def ods_cell(value):
-    if isinstance(value, datetime.datetime):
-        day = value.date().isoformat()
-        return f'<table:table-cell office:value-type="date" office:date-value="{day}"><text:p>{value:%d/%m/%Y}</text:p></table:table-cell>'
-    if isinstance(value, int | float):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
-    if not value:
-        return "<table:table-cell/>"
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+    return xlsx_file([("Lauréats", [HEADER, *map(typed, ROWS)])])
 
 
 def ods():
-    """The smallest ODS that LibreOffice writes the same way: mimetype first and stored."""
-    rows = [HEADER, *(typed(row) for row in ROWS)]
-    table = "".join(
-        "<table:table-row>" + "".join(ods_cell(value) for value in row) + "</table:table-row>"
-        for row in rows
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
-        '<office:body><office:spreadsheet><table:table table:name="Lauréats">'
-        f"{table}</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-        'manifest:version="1.3">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    saved = io.BytesIO()
-    with zipfile.ZipFile(saved, "w") as archive:
-        archive.writestr(
-            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
-        )
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-    return saved.getvalue()
+    return ods_file("Lauréats", [HEADER, *map(typed, ROWS)])
 
 
 FILES = {

@@ -5,9 +5,7 @@ and LibreOffice save it. The rows are test rows, not real productions."""
 
 import datetime
 import io
-import zipfile
 from html import unescape
-from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -20,6 +18,8 @@ from laureats.csv_format.resource_columns import RESOURCE_COLUMN_NAMES
 from laureats.importer import ImportFailed, PlanMoved, apply_plan, plan_file
 from laureats.models import Resource
 from tests.factories import LaureateFactory, ResourceFactory, ResourceSourceFactory
+
+from .spreadsheet_files import csv_text, ods_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +84,6 @@ def laureates(reference_data):
     ]
 
 
-def csv_text(rows, separator=";"):
-    def cell(value):
-        return f'"{value}"' if separator in value or '"' in value else value
-
-    return "\r\n".join(separator.join(cell(value) for value in row) for row in rows) + "\r\n"
-
-
 def excel_csv_cp1252():
     """Excel's "CSV (séparateur : point-virgule)": Windows-1252."""
     return csv_text([HEADER, *ROWS]).replace("’", "'").encode("cp1252")
@@ -110,66 +103,11 @@ def typed(row):
 
 def xlsx(sheets=None):
     """A workbook as Excel saves it: the productions' sheet, its date a date."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets or [("Productions partagées", [HEADER, *map(typed, ROWS)])]:
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    saved = io.BytesIO()
-    workbook.save(saved)
-    return saved.getvalue()
-
-
-def ods_cell(value):
-    if isinstance(value, datetime.datetime):
-        day = value.date().isoformat()
-        return (
-            f'<table:table-cell office:value-type="date" office:date-value="{day}">'
-            f"<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>"
-        )
-    if not value:
-        return "<table:table-cell/>"
-    return (
-        '<table:table-cell office:value-type="string">'
-        f"<text:p>{escape(value)}</text:p></table:table-cell>"
-    )
+    return xlsx_file(sheets or [("Productions partagées", [HEADER, *map(typed, ROWS)])])
 
 
 def ods():
-    """The smallest ODS that LibreOffice writes the same way: mimetype first and stored."""
-    rows = [HEADER, *(typed(row) for row in ROWS)]
-    table = "".join(
-        "<table:table-row>" + "".join(ods_cell(value) for value in row) + "</table:table-row>"
-        for row in rows
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3">'
-        '<office:body><office:spreadsheet><table:table table:name="Productions partagées">'
-        f"{table}</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    saved = io.BytesIO()
-    with zipfile.ZipFile(saved, "w") as archive:
-        archive.writestr(
-            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
-        )
-        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", MANIFEST, zipfile.ZIP_DEFLATED)
-    return saved.getvalue()
-
-
-MANIFEST = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
-    'manifest:version="1.3">'
-    '<manifest:file-entry manifest:full-path="/" '
-    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
-)
+    return ods_file("Productions partagées", [HEADER, *map(typed, ROWS)])
 
 
 FILES = {
