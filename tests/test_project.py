@@ -106,3 +106,34 @@ def test_only_test_real_data_reads_the_shipped_laureates():
         "Build the data with tests/factories.py (or the `sample_catalogue` fixture); only "
         f"tests/test_real_data.py reads the shipped laureates: {unexpected}"
     )
+
+
+HUNG_TEST = """
+import threading
+
+
+def test_waits_for_an_event_that_never_comes():
+    threading.Event().wait()
+
+
+def test_after_it():
+    pass
+"""
+
+
+def test_a_test_that_waits_for_ever_fails_and_says_where(tmp_path, pytestconfig):
+    # CI once spent its 90 minutes on a test that never ended, and printed nothing of it.
+    assert 0 < float(pytestconfig.getini("timeout")) <= 600
+    (tmp_path / "test_hung.py").write_text(HUNG_TEST)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:randomly", "-o", "timeout=2", str(tmp_path)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(settings.BASE_DIR)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
+    assert "Timeout" in result.stdout
+    # The stack shows the line that waited.
+    assert "threading.Event().wait()" in result.stdout
