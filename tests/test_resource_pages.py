@@ -173,6 +173,30 @@ def test_detail_page_shows_what_is_known_and_says_what_is_not(client, catalogue)
     assert "Construction" in text and "Filières de ses lauréats" in text
 
 
+def test_detail_page_sums_up_what_is_not_entered_and_where_to_propose_it(client, catalogue):
+    # The guide has a type, a licence and a state; no description, access, address or source.
+    text = client.get(reverse("laureats:resource-detail", args=["echafaudage"])).text
+    assert "Pas encore renseigné :</strong>\n          description, accès, adresse, source." in text
+    # Its laureate's correction form, on « autre chose », for a moderator to report by hand.
+    link = 'href="/contribuer/?laureat=chantier-fictif&amp;champ=other"'
+    assert text.count(link) == 2
+
+
+def test_a_complete_resource_has_no_missing_line(client, catalogue):
+    ResourceSourceFactory(resource=catalogue["vr"])
+    Resource.objects.filter(slug="bloc").update(url="https://example.org/bloc")
+    text = client.get(reverse("laureats:resource-detail", args=["bloc"])).text
+    assert "Pas encore renseigné" not in text
+    assert 'href="/contribuer/?laureat=soins-fictifs&amp;champ=other"' in text
+
+
+def test_a_resource_without_a_published_laureate_leads_to_the_form(client, catalogue):
+    ResourceFactory(title="Orpheline", slug="orpheline", kind="", laureates=[])
+    text = client.get(reverse("laureats:resource-detail", args=["orpheline"])).text
+    assert "type, description, licence, accès, adresse, état, source." in text
+    assert '<a href="/contribuer/">Proposer une correction</a>' in text
+
+
 def test_an_unpublished_resource_has_no_page(client, catalogue):
     assert client.get(reverse("laureats:resource-detail", args=["cache"])).status_code == 404
     assert client.get(reverse("laureats:resource-detail", args=["absente"])).status_code == 404

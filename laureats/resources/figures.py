@@ -92,29 +92,33 @@ def resource_figures():
     return {"count": count, "breakdowns": breakdowns, "facts": facts}
 
 
+def with_known_flags(resources):
+    """`resources` with a `has_<fact>` flag per fact, read in their own query; `missing_facts`
+    then tells each one's facts not entered."""
+    return resources.annotate(
+        **{
+            f"has_{fact.key}": Case(
+                When(known(fact), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for fact in RESOURCE_FACTS
+        }
+    )
+
+
+def missing_facts(resource):
+    """The facts a resource read through `with_known_flags` does not state yet."""
+    return [fact for fact in RESOURCE_FACTS if not getattr(resource, f"has_{fact.key}")]
+
+
 def resources_to_complete(limit=NAMED_TO_COMPLETE):
     """The first published resources (in title order) that miss a fact, each with the facts it
     misses: one query."""
-    flags = {
-        f"has_{fact.key}": Case(
-            When(known(fact), then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-        for fact in RESOURCE_FACTS
-    }
     incomplete = Q()
     for fact in RESOURCE_FACTS:
         incomplete |= ~known(fact)
-    rows = (
-        Resource.objects.published()
-        .filter(incomplete)
-        .annotate(**flags)
-        .in_title_order()
-        .only("title", "slug")[:limit]
-    )
-    return [
-        {
-            "resource": resource,
-            "missing": [f for f in RESOURCE_FACTS if not getattr(resource, f"has_{f.key}")],
-        }
-        for resource in rows
-    ]
+    rows = with_known_flags(
+        Resource.objects.published().filter(incomplete).in_title_order().only("title", "slug")
+    )[:limit]
+    return [{"resource": resource, "missing": missing_facts(resource)} for resource in rows]

@@ -1,13 +1,16 @@
 """The catalogue's public pages: the filtered list and a page per resource."""
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from ..browse.facets import active_chips, facet_options
+from ..browse.facts import contribute_url
 from ..browse.filters import bind_filterset
-from ..models import Resource
+from ..models import Proposal, Resource
 from ..views.public import list_facet_counts, paginate
+from .figures import missing_facts, with_known_flags
 from .filters import ResourceFilter
 
 RESOURCES_PER_PAGE = 20
@@ -51,4 +54,19 @@ class ResourceDetailView(DetailView):
     context_object_name = "resource"
 
     def get_queryset(self):
-        return Resource.objects.for_detail()
+        return with_known_flags(Resource.objects.for_detail())
+
+    def get_context_data(self, **kwargs):
+        resource = self.object
+        laureates = resource.published_laureates
+        return super().get_context_data(
+            missing=missing_facts(resource),
+            # A production has no correction form of its own: its first laureate's, on « autre
+            # chose », which a moderator reports by hand.
+            correction_url=(
+                contribute_url(laureates[0], Proposal.Field.OTHER)
+                if laureates
+                else reverse("laureats:contribute")
+            ),
+            **kwargs,
+        )
