@@ -3,6 +3,23 @@ from django.core.management import call_command
 from django.utils import translation
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file of this worker's, as `make run` uses one, not
+    Django's default in-memory database. The live server's threads and the test's thread would
+    share that one in-memory connection, and SQLite's French collation calls back into Python
+    (laureats/text/ordering.py): a thread holding the interpreter's lock while it waits for
+    SQLite's lock, and a thread holding SQLite's lock while it sorts and waits for the
+    interpreter's, wait for ever, where no timeout reaches them. With a file, each thread has its
+    own connection, and a writer waits for another (busy_timeout) as in production."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "tests.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests never run collectstatic: serve static files by their plain names.

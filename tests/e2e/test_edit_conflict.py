@@ -21,10 +21,10 @@ def open_change_form(browser, live_server, cookies, laureate):
 
 
 def sessions_before_any_page(live_server, page, first, second):
-    """A's session on `page`, and B's cookies: both written before any page is open. On SQLite
-    the live server and the test share one in-memory database, whose table locks answer
-    "database table is locked" at once rather than wait: B's session written while the server
-    still read django_session for A's page failed CI once."""
+    """A's session on `page`, and B's cookies: both written before any page is open, so that no
+    write of the test meets a page being served. (When the SQLite test database was in memory,
+    whose table locks fail at once rather than wait, B's session written while the server read
+    A's failed CI once; it is now a file, tests/conftest.py.)"""
     page.context.add_cookies(session_cookie(live_server.url, first))
     return session_cookie(live_server.url, second)
 
