@@ -180,6 +180,9 @@ def test_detail_page_sums_up_what_is_not_entered_and_where_to_propose_it(client,
     # Its laureate's correction form, on « autre chose », for a moderator to report by hand.
     link = 'href="/contribuer/?laureat=chantier-fictif&amp;champ=other"'
     assert text.count(link) == 2
+    form = client.get("/contribuer/?laureat=chantier-fictif&champ=other").context["form"]
+    assert form.initial["laureate"] == catalogue["site"]
+    assert form.initial["field"] == "other"
 
 
 def test_a_complete_resource_has_no_missing_line(client, catalogue):
