@@ -177,12 +177,18 @@ def test_detail_page_sums_up_what_is_not_entered_and_where_to_propose_it(client,
     # The guide has a type, a licence and a state; no description, access, address or source.
     text = client.get(reverse("laureats:resource-detail", args=["echafaudage"])).text
     assert "Pas encore renseigné :</strong>\n          description, accès, adresse, source." in text
-    # Its laureate's correction form, on « autre chose », for a moderator to report by hand.
-    link = 'href="/contribuer/?laureat=chantier-fictif&amp;champ=other"'
-    assert text.count(link) == 2
-    form = client.get("/contribuer/?laureat=chantier-fictif&champ=other").context["form"]
+    # Its laureate's correction form, on « autre chose », the comment naming the production,
+    # for a moderator to report by hand.
+    link = "/contribuer/?laureat=chantier-fictif&champ=other&ressource=echafaudage"
+    assert text.count(f'href="{link.replace("&", "&amp;")}"') == 2
+    response = client.get(link)
+    form = response.context["form"]
     assert form.initial["laureate"] == catalogue["site"]
     assert form.initial["field"] == "other"
+    assert form.initial["comment"] == (
+        "À propos de la production partagée « Guide de l'échafaudage » (/ressources/echafaudage/) : "
+    )
+    assert response.context["notices"] == []
 
 
 def test_a_complete_resource_has_no_missing_line(client, catalogue):
@@ -190,14 +196,24 @@ def test_a_complete_resource_has_no_missing_line(client, catalogue):
     Resource.objects.filter(slug="bloc").update(url="https://example.org/bloc")
     text = client.get(reverse("laureats:resource-detail", args=["bloc"])).text
     assert "Pas encore renseigné" not in text
-    assert 'href="/contribuer/?laureat=soins-fictifs&amp;champ=other"' in text
+    assert 'href="/contribuer/?laureat=soins-fictifs&amp;champ=other&amp;ressource=bloc"' in text
 
 
 def test_a_resource_without_a_published_laureate_leads_to_the_form(client, catalogue):
     ResourceFactory(title="Orpheline", slug="orpheline", kind="", laureates=[])
     text = client.get(reverse("laureats:resource-detail", args=["orpheline"])).text
     assert "type, description, licence, accès, adresse, état, source." in text
-    assert '<a href="/contribuer/">Proposer une correction</a>' in text
+    assert '<a href="/contribuer/?ressource=orpheline">Proposer une correction</a>' in text
+
+
+@pytest.mark.parametrize("slug", ["cache", "absente", "a\x00b"])
+def test_a_correction_asked_for_an_unknown_production_says_so(client, catalogue, slug):
+    response = client.get("/contribuer/", {"ressource": slug})
+    assert response.status_code == 200
+    assert "comment" not in response.context["form"].initial
+    assert response.context["notices"] == [
+        f"Aucune production partagée publiée ne porte l'identifiant « {slug} »."
+    ]
 
 
 def test_an_unpublished_resource_has_no_page(client, catalogue):

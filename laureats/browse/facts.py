@@ -15,8 +15,8 @@ from ..models.completeness import FACTS, is_known
 NAMED_PER_FACT = 30
 
 
-def contribute_url(laureate, field):
-    query = urlencode({"laureat": laureate.slug, "champ": field})
+def contribute_url(laureate, field, **more):
+    query = urlencode({"laureat": laureate.slug, "champ": field, **more})
     return f"{reverse('laureats:contribute')}?{query}"
 
 

@@ -1,5 +1,7 @@
 """The catalogue's public pages: the filtered list and a page per resource."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -62,11 +64,11 @@ class ResourceDetailView(DetailView):
         return super().get_context_data(
             missing=missing_facts(resource),
             # A production has no correction form of its own: its first laureate's, on « autre
-            # chose », which a moderator reports by hand.
+            # chose », the comment naming the production, which a moderator reports by hand.
             correction_url=(
-                contribute_url(laureates[0], Proposal.Field.OTHER)
+                contribute_url(laureates[0], Proposal.Field.OTHER, ressource=resource.slug)
                 if laureates
-                else reverse("laureats:contribute")
+                else f"{reverse('laureats:contribute')}?{urlencode({'ressource': resource.slug})}"
             ),
             **kwargs,
         )

@@ -14,6 +14,7 @@ from django_ratelimit.core import get_usage
 from ..contributions.forms import (
     OrganisationProposalForm,
     ProposalForm,
+    comment_from_query,
     field_from_query,
     organisation_field_from_query,
 )
@@ -158,7 +159,8 @@ def contribute(request):
             return response
     else:
         initial = initial_from_query(request.GET, notices)
-        form = ProposalForm(initial={**initial, **field_from_query(request.GET, notices)})
+        initial.update(field_from_query(request.GET, notices))
+        form = ProposalForm(initial={**initial, **comment_from_query(request.GET, notices)})
     return render(
         request,
         "laureats/contribute.html",
