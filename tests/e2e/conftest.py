@@ -148,3 +148,20 @@ def session_cookie(base_url, user):
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     return [{"name": cookie.key, "value": cookie.value, "url": base_url}]
+
+
+def send_form(page, button="Envoyer la proposition"):
+    """Sends the form and waits for the page the server answers: without the wait, the test
+    could read the old page, or the new one before the browser focused its summary."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def summary_on_first_screen_and_focused(page, viewport):
+    """The error summary has the focus (autofocus, which the browser applies once the page is
+    parsed: waited for) and lies wholly inside the screen shown after the submission."""
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
+    box = page.locator(".error-summary").bounding_box()
+    scroll = page.evaluate("window.scrollY")
+    assert box["y"] >= scroll
+    assert box["y"] + box["height"] <= scroll + viewport["height"], (box, scroll)

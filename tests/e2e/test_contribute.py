@@ -6,19 +6,14 @@ import pytest
 
 from laureats.models import Proposal
 
-from .conftest import accessibility_problems, screenshot
+from .conftest import (
+    accessibility_problems,
+    screenshot,
+    send_form,
+    summary_on_first_screen_and_focused,
+)
 
 SCREENS = {375: {"width": 375, "height": 812}, 1280: {"width": 1280, "height": 800}}
-
-
-def summary_on_first_screen_and_focused(page, viewport):
-    summary = page.locator(".error-summary")
-    box = summary.bounding_box()
-    scroll = page.evaluate("window.scrollY")
-    # Wholly inside the screen the browser shows after the submission.
-    assert box["y"] >= scroll
-    assert box["y"] + box["height"] <= scroll + viewport["height"], (box, scroll)
-    assert page.evaluate("document.activeElement.id") == "erreurs"
 
 
 @pytest.mark.parametrize("width", SCREENS)
@@ -26,8 +21,7 @@ def test_a_failed_proposal_opens_on_its_focused_error_summary(page, portal_data,
     viewport = SCREENS[width]
     page.set_viewport_size(viewport)
     page.goto("/contribuer/")
-    page.get_by_role("button", name="Envoyer la proposition").click()
-    page.wait_for_load_state()
+    send_form(page)
     assert page.title().startswith("Erreur")
     summary_on_first_screen_and_focused(page, viewport)
     screenshot(page, "contribuer-erreurs")
@@ -53,8 +47,7 @@ def test_an_organisation_page_leads_to_its_correction_form(page, portal_data, wi
     # Sent without its source: the summary first, focused.
     page.get_by_label("Nouvelle valeur ou informations").fill("Besançon")
     page.get_by_label("Votre adresse e-mail").fill("contributrice@example.org")
-    page.get_by_role("button", name="Envoyer la proposition").click()
-    page.wait_for_load_state()
+    send_form(page)
     summary_on_first_screen_and_focused(page, viewport)
     screenshot(page, "organisation-correction-erreurs")
     assert accessibility_problems(page, impacts=("minor", "moderate", "serious", "critical")) == []

@@ -9,7 +9,12 @@ import pytest
 
 from laureats.models import Proposal
 
-from .conftest import accessibility_problems, screenshot
+from .conftest import (
+    accessibility_problems,
+    screenshot,
+    send_form,
+    summary_on_first_screen_and_focused,
+)
 
 SCREENS = {375: {"width": 375, "height": 812}, 1280: {"width": 1280, "height": 800}}
 EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
@@ -35,13 +40,9 @@ def test_a_visitor_proposes_a_production_from_a_laureate_page(page, portal_data,
     page.get_by_label("Type").select_option(label="simulation immersive (VR/AR)")
     page.get_by_label("Licence").select_option(label="CC BY-SA")
     page.get_by_label("Votre adresse e-mail").fill("contributrice@example.org")
-    page.get_by_role("button", name="Envoyer la proposition").click()
-    page.wait_for_load_state()
+    send_form(page)
     assert page.title().startswith("Erreur")
-    summary = page.locator(".error-summary")
-    box, scroll = summary.bounding_box(), page.evaluate("window.scrollY")
-    assert scroll <= box["y"] and box["y"] + box["height"] <= scroll + viewport["height"]
-    assert page.evaluate("document.activeElement.id") == "erreurs"
+    summary_on_first_screen_and_focused(page, viewport)
     screenshot(page, "production-proposer-erreurs")
     assert accessibility_problems(page, impacts=EVERY_IMPACT) == []
 
