@@ -16,7 +16,8 @@ NAMED_PER_FACT = 30
 
 
 def contribute_url(laureate, field, **more):
-    query = urlencode({"laureat": laureate.slug, "champ": field, **more})
+    """/contribuer/ set on `laureate` and `field`, or on neither when `laureate` is None."""
+    query = urlencode({**({"laureat": laureate.slug, "champ": field} if laureate else {}), **more})
     return f"{reverse('laureats:contribute')}?{query}"
 
 

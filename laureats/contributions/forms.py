@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Laureate, Proposal, Resource
-from ..models.validators import is_slug
+from ..models import Laureate, Proposal
 
 SOURCE_HELP = _(
     "Obligatoire : la page publique qui confirme cette information (communiqué, site du "
@@ -189,23 +188,3 @@ def field_from_query(query, notices):
         )
         return {}
     return {"kind": Proposal.Kind.CORRECTION, "field": champ}
-
-
-def comment_from_query(query, notices):
-    """?ressource=<slug> (as a production's page links) starts the comment with the production
-    the correction is about, for the moderator: a production has no correction form of its
-    own. A slug no published production has is ignored with a notice, never an error."""
-    slug = query.get("ressource", "").strip()
-    if not slug:
-        return {}
-    resource = Resource.objects.published().filter(slug=slug).first() if is_slug(slug) else None
-    if resource is None:
-        notices.append(
-            _("Aucune production partagée publiée ne porte l'identifiant « %(slug)s ».")
-            % {"slug": slug[:80]}
-        )
-        return {}
-    return {
-        "comment": _("À propos de la production partagée « %(title)s » (%(path)s) : ")
-        % {"title": resource.title, "path": resource.get_absolute_url()}
-    }

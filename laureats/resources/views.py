@@ -1,9 +1,6 @@
 """The catalogue's public pages: the filtered list and a page per resource."""
 
-from urllib.parse import urlencode
-
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
@@ -65,10 +62,8 @@ class ResourceDetailView(DetailView):
             missing=missing_facts(resource),
             # A production has no correction form of its own: its first laureate's, on « autre
             # chose », the comment naming the production, which a moderator reports by hand.
-            correction_url=(
-                contribute_url(laureates[0], Proposal.Field.OTHER, ressource=resource.slug)
-                if laureates
-                else f"{reverse('laureats:contribute')}?{urlencode({'ressource': resource.slug})}"
+            correction_url=contribute_url(
+                laureates[0] if laureates else None, Proposal.Field.OTHER, ressource=resource.slug
             ),
             **kwargs,
         )

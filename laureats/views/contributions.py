@@ -14,12 +14,11 @@ from django_ratelimit.core import get_usage
 from ..contributions.forms import (
     OrganisationProposalForm,
     ProposalForm,
-    comment_from_query,
     field_from_query,
     organisation_field_from_query,
 )
 from ..contributions.resource_proposals import ResourceProposalForm
-from ..models import Laureate, Organisation, Proposal
+from ..models import Laureate, Organisation, Proposal, Resource
 from ..models.validators import is_slug
 from .public import coverage
 
@@ -95,17 +94,40 @@ def too_many_requests(request, retry_after):
     return response
 
 
-def asked_laureate(query, notices, unknown):
-    """The published laureate `?laureat=<slug>` names (a laureate page's link to a form), None
-    if none; a slug no published laureate has adds the notice `unknown`, never an error."""
-    slug = query.get("laureat", "").strip()
+def asked_published(query, param, model, notices, unknown):
+    """The published row of `model` that `?<param>=<slug>` names (a page's link to a form), None
+    if none; a slug no published row has adds the notice `unknown`, never an error."""
+    slug = query.get(param, "").strip()
     if not slug:
         return None
     # Only what can be a slug reaches the query (PostgreSQL refuses a NUL byte, for one).
-    laureate = Laureate.objects.published().filter(slug=slug).first() if is_slug(slug) else None
-    if laureate is None:
+    row = model.objects.published().filter(slug=slug).first() if is_slug(slug) else None
+    if row is None:
         notices.append(unknown % {"slug": slug[:80]})
-    return laureate
+    return row
+
+
+def asked_laureate(query, notices, unknown):
+    return asked_published(query, "laureat", Laureate, notices, unknown)
+
+
+def comment_from_query(query, notices):
+    """?ressource=<slug> (as a production's page links) starts the comment with the production
+    the correction is about, for the moderator: a production has no correction form of its
+    own."""
+    resource = asked_published(
+        query,
+        "ressource",
+        Resource,
+        notices,
+        _("Aucune production partagée publiée ne porte l'identifiant « %(slug)s »."),
+    )
+    if resource is None:
+        return {}
+    return {
+        "comment": _("À propos de la production partagée « %(title)s » (%(path)s) : ")
+        % {"title": resource.title, "path": resource.get_absolute_url()}
+    }
 
 
 def initial_from_query(query, notices):
@@ -158,9 +180,13 @@ def contribute(request):
         if response := submit(request, form):
             return response
     else:
-        initial = initial_from_query(request.GET, notices)
-        initial.update(field_from_query(request.GET, notices))
-        form = ProposalForm(initial={**initial, **comment_from_query(request.GET, notices)})
+        form = ProposalForm(
+            initial={
+                **initial_from_query(request.GET, notices),
+                **field_from_query(request.GET, notices),
+                **comment_from_query(request.GET, notices),
+            }
+        )
     return render(
         request,
         "laureats/contribute.html",
